@@ -1,0 +1,335 @@
+"""Turn a scraped page (already text) into an Article.
+
+Stages, each a small function:
+  1. split into normalised lines
+  2. find the header: dateline, then the title above it
+  3. find the body: first prose line after the header .. last prose line before a footer marker
+  4. read metadata (date, source, authors) from the header and the body's edges
+  5. classify body lines: paragraphs, headings, captions, noise
+  6. remove junk inside paragraphs
+Every dropped line or fragment is recorded in Article.removed with a reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from ..model import Article, Removed, Section
+from . import metadata, rules
+from .lines import (
+    Line,
+    cjk_count,
+    compare_key,
+    footer_reason,
+    heading_shape,
+    is_numbered_heading,
+    is_prose,
+    looks_like_caption,
+    noise_reason,
+    split_lines,
+)
+
+CAPTION_PREFIX = "图片说明："
+_INLINE = rules.compile_table(rules.INLINE_JUNK)
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    read_captions: bool = False  # announce captions as 图片说明：… instead of skipping them
+    title_hint: str | None = None  # e.g. the HTML <title>, used to find the headline line
+
+
+@dataclass
+class _Work:
+    lines: list[Line]
+    removed: list[Removed] = field(default_factory=list)
+
+    def drop(self, text: str, reason: str) -> None:
+        self.removed.append(Removed(text, reason))
+
+
+def clean_text(text: str, options: CleanOptions | None = None) -> Article:
+    """Clean a page's text into an Article; raises InputError when nothing speakable remains."""
+    options = options or CleanOptions()
+    work = _Work(split_lines(text))
+    if not any(cjk_count(line.text) for line in work.lines):
+        raise InputError("no Chinese text found in the input")
+    dateline, title_span = _find_header(work.lines, options.title_hint)
+    title = _join_title(work.lines, title_span)
+    body_start, body_end = _find_body(work.lines, max(dateline, title_span[1]) + 1)
+    if body_start is None:
+        raise InputError("no article body found: the page holds only navigation or boilerplate")
+
+    article = Article(title=title)
+    _read_metadata(article, work, dateline, title_span, body_start)
+    _record_outside(work, title_span, dateline, body_start, body_end, title)
+    _read_trailer_authors(article, work, body_end)
+    _build_sections(article, work, body_start, body_end, options)
+    _strip_inline_junk(article, work)
+    _read_body_authors(article)
+    article.sections = [s for s in article.sections if s.paragraphs]
+    if not article.sections:
+        raise InputError("no article body found: the page holds only navigation or boilerplate")
+    article.removed = work.removed
+    return article
+
+
+# -- stage 2: header ---------------------------------------------------------------------------
+
+def _is_dateline(text: str) -> bool:
+    if not rules.DATE.search(text) or is_prose(text) or len(text) > 120:
+        return False
+    return metadata.parse_date(text) is not None
+
+
+def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[int, int]]:
+    """(dateline index or -1, inclusive title line span)."""
+    hinted = _find_hinted_title(lines, title_hint)
+    for line in lines:
+        if not _is_dateline(line.text):
+            continue
+        following = lines[line.index + 1 : line.index + 12]
+        if not any(is_prose(l.text) for l in following):
+            continue
+        if hinted is not None and hinted[1] < line.index:
+            return line.index, hinted
+        title = _title_above(lines, line.index)
+        if title is not None:
+            return line.index, title
+    if hinted is not None:
+        return -1, hinted
+    first_prose = next((l.index for l in lines if is_prose(l.text) and noise_reason(l.text) is None), None)
+    if first_prose is None:
+        raise InputError("no article body found: the page holds only navigation or boilerplate")
+    title = _title_above(lines, first_prose)
+    if title is None:
+        raise InputError("no headline found above the article body")
+    return -1, title
+
+
+def _find_hinted_title(lines: list[Line], hint: str | None) -> tuple[int, int] | None:
+    if not hint:
+        return None
+    key = compare_key(hint)
+    for line in lines:
+        k = compare_key(line.text)
+        if len(k) >= 4 and k in key and len(k) >= 0.5 * len(key) and not is_prose(line.text):
+            return line.index, line.index
+    return None
+
+
+def _is_title_like(text: str) -> bool:
+    return (
+        4 <= cjk_count(text)
+        and len(text) <= 90
+        and noise_reason(text) is None
+        and footer_reason(text) is None
+        and not text.rstrip(rules.CLOSERS).endswith("。")
+        and not _is_dateline(text)
+        and not metadata.is_byline(text)
+    )
+
+
+def _title_above(lines: list[Line], below: int) -> tuple[int, int] | None:
+    for i in range(below - 1, max(-1, below - 8), -1):
+        text = lines[i].text
+        if _is_title_like(text) and cjk_count(text) >= 6:
+            start = i
+            # Titles broken over lines: '…购买外汇及' / '调整…的决议'.
+            while start > 0 and _continues_title(lines[start - 1].text, lines[start].text):
+                start -= 1
+            return start, i
+    return None
+
+
+def _continues_title(upper: str, lower: str) -> bool:
+    return _is_title_like(upper) and (upper[-1] in "及和与的、" or lower.startswith(("关于", "的")))
+
+
+def _join_title(lines: list[Line], span: tuple[int, int]) -> str:
+    parts = [lines[i].text for i in range(span[0], span[1] + 1)]
+    return "".join(parts) if len(parts) > 1 else parts[0]
+
+
+# -- stage 3: body span ------------------------------------------------------------------------
+
+def _find_body(lines: list[Line], after: int) -> tuple[int | None, int]:
+    """(first prose line, one past the last prose line) of the article body."""
+    start = next(
+        (l.index for l in lines[after:] if is_prose(l.text) and noise_reason(l.text) is None and footer_reason(l.text) is None),
+        None,
+    )
+    if start is None:
+        return None, after
+    end = len(lines)
+    for line in lines[start + 1 :]:
+        if footer_reason(line.text):
+            end = line.index
+            break
+    last_prose = max((l.index for l in lines[start:end] if is_prose(l.text)), default=start)
+    return start, last_prose + 1
+
+
+# -- stage 4: metadata -------------------------------------------------------------------------
+
+def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tuple[int, int], body_start: int) -> None:
+    header = [l.text for l in work.lines[title_span[1] + 1 : body_start]]
+    if dateline >= 0:
+        header.insert(0, work.lines[dateline].text)
+    for text in header:
+        article.date = article.date or metadata.parse_date(text)
+        article.source = article.source or metadata.parse_source(text)
+    authors: list[str] = []
+    for text in header:
+        if metadata.is_byline(text) or re.search(rules.AUTHOR_ROLES + r"\s*[:：]", text):
+            authors += [n for n in metadata.parse_authors(text) if n not in authors]
+    if authors:
+        article.author = " ".join(authors)
+
+
+def _read_trailer_authors(article: Article, work: _Work, body_end: int) -> None:
+    """Credits just after the body: '整合 新华日报·交汇点记者 徐睿翔'."""
+    if article.author:
+        return
+    for line in work.lines[body_end : body_end + 3]:
+        if footer_reason(line.text):
+            break
+        names = metadata.parse_authors(line.text)
+        if names and len(line.text) <= 40:
+            article.author = " ".join(names)
+            return
+
+
+def _read_body_authors(article: Article) -> None:
+    """Wire credits in the first paragraph '（记者唐霁）' or a closing '（记者 胡晓蓉）'."""
+    if article.author or not article.sections:
+        return
+    paragraphs = article.paragraphs
+    for text in (paragraphs[0], paragraphs[-1]):
+        m = rules.WIRE_CREDIT.search(text)
+        if m:
+            names = [n for n in re.split(r"[\s、]+", m["names"].strip()) if 2 <= len(n) <= 4]
+            if names:
+                article.author = " ".join(names)
+                return
+
+
+def _record_outside(work: _Work, title_span: tuple[int, int], dateline: int, start: int, end: int, title: str) -> None:
+    """Everything outside the body, with why it is not read."""
+    title_key = compare_key(title)
+    footer_seen: str | None = None
+    for line in work.lines:
+        i, text = line.index, line.text
+        if start <= i < end:
+            continue
+        if title_span[0] <= i <= title_span[1]:
+            continue  # the title is read as the title
+        if i == dateline:
+            reason = "dateline"
+        elif i >= end:
+            footer_seen = footer_reason(text) or footer_seen
+            reason = noise_reason(text) or footer_reason(text) or footer_seen or ("byline" if metadata.is_byline(text) else "footer")
+        else:
+            reason = _header_reason(text, title_key)
+        work.drop(text, reason)
+
+
+def _header_reason(text: str, title_key: str) -> str:
+    if compare_key(text) == title_key:
+        return "title-repeat"
+    if _is_dateline(text) or metadata.parse_source(text) and len(text) < 60:
+        return "dateline"
+    if metadata.is_byline(text):
+        return "byline"
+    return noise_reason(text) or footer_reason(text) or ("caption" if looks_like_caption(text) else "navigation")
+
+
+# -- stage 5: body lines -----------------------------------------------------------------------
+
+def _build_sections(article: Article, work: _Work, start: int, end: int, options: CleanOptions) -> None:
+    body = work.lines[start:end]
+    title_key = compare_key(article.title)
+    kinds: list[str] = []  # 'p', 'cand', or a removal reason
+    for line in body:
+        text = line.text
+        reason = noise_reason(text) or _in_body_footer(text)
+        if reason:
+            kinds.append(reason)
+        elif compare_key(text) == title_key:
+            kinds.append("title-repeat")
+        elif is_prose(text):
+            kinds.append("p")
+        elif metadata.is_byline(text):
+            kinds.append("byline")
+        else:
+            kinds.append("cand")
+    headings = _pick_headings(body, kinds)
+    sections = [Section(heading=None)]
+    for line, kind in zip(body, kinds):
+        text = line.text
+        if kind == "p":
+            sections[-1].paragraphs.append(text)
+        elif kind == "cand" and line.index in headings:
+            sections.append(Section(heading=text))
+        elif kind == "cand":
+            article.captions.append(text)
+            if options.read_captions:
+                sections[-1].paragraphs.append(CAPTION_PREFIX + text)
+            else:
+                work.drop(text, "caption")
+        else:
+            work.drop(text, kind)
+    article.sections = sections
+
+
+def _in_body_footer(text: str) -> str | None:
+    # Inside the body only short marker lines count; a paragraph may mention 版权 legitimately.
+    return footer_reason(text) if len(text) <= 30 and not is_prose(text) else None
+
+
+def _pick_headings(body: list[Line], kinds: list[str]) -> set[int]:
+    """Short unpunctuated lines followed by prose are headings when they share the article's heading shape.
+
+    A caption directly above a heading, or one not matching the shape the other headings share, stays a caption.
+    """
+    candidates: list[Line] = []
+    seen_prose = False
+    for pos, (line, kind) in enumerate(zip(body, kinds)):
+        if kind == "p":
+            seen_prose = True
+            continue
+        if kind != "cand" or len(line.text) > rules.MAX_HEADING_CHARS or looks_like_caption(line.text):
+            continue
+        nxt = next((k for k in kinds[pos + 1 :] if k in ("p", "cand")), None)
+        if nxt != "p":
+            continue  # a heading introduces prose; a line above another short line is a caption
+        if not seen_prose and not is_numbered_heading(line.text):
+            continue  # before the first paragraph: a kicker or lead-image caption
+        candidates.append(line)
+    shapes: dict[str, int] = {}
+    for line in candidates:
+        shapes[heading_shape(line.text)] = shapes.get(heading_shape(line.text), 0) + 1
+    styled = {s for s, n in shapes.items() if n >= 2 and s != "plain"}
+    if styled:
+        return {l.index for l in candidates if heading_shape(l.text) in styled}
+    return {l.index for l in candidates if heading_shape(l.text) != "plain" or cjk_count(l.text) >= 4}
+
+
+# -- stage 6: inline junk ----------------------------------------------------------------------
+
+def _strip_inline_junk(article: Article, work: _Work) -> None:
+    for section in article.sections:
+        kept: list[str] = []
+        for text in section.paragraphs:
+            for reason, pattern in _INLINE:
+                for m in list(pattern.finditer(text)):
+                    work.drop(m.group(0), reason)
+                text = pattern.sub("", text)
+            text = text.strip()
+            if cjk_count(text) >= 2:
+                kept.append(text)
+            elif text:
+                work.drop(text, "fragment")
+        section.paragraphs = kept

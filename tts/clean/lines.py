@@ -1,0 +1,84 @@
+"""Line-level signals the cleaner decides on: prose or not, noise, captions, heading shapes."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from . import rules
+
+_WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_LINE_NOISE = rules.compile_table(rules.LINE_NOISE)
+_FOOTER = rules.compile_table(rules.FOOTER_MARKERS)
+_CAPTION = [re.compile(p) for p in rules.CAPTION_MARKERS]
+_NUMBERED = [re.compile(p) for p in rules.HEADING_NUMBERING]
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int  # position among the non-empty lines
+    text: str  # whitespace-normalised
+
+
+def split_lines(text: str) -> list[Line]:
+    """Non-empty lines, each with runs of whitespace (full-width included) folded to one space."""
+    out: list[Line] = []
+    for raw in text.splitlines():
+        t = _WS.sub(" ", raw).strip()
+        if t:
+            out.append(Line(len(out), t))
+    return out
+
+
+def compare_key(text: str) -> str:
+    """NFKC with whitespace removed: how two renderings of one string are compared."""
+    return _WS.sub("", unicodedata.normalize("NFKC", text))
+
+
+def cjk_count(text: str) -> int:
+    return len(_CJK.findall(text))
+
+
+def is_prose(text: str) -> bool:
+    """A line that reads as sentences: ends in sentence punctuation, or is long with clauses."""
+    core = text.rstrip(rules.CLOSERS + " ")
+    if core and core[-1] in rules.SENTENCE_END and cjk_count(text) >= 4:
+        return True
+    clauses = sum(text.count(c) for c in "，,；;")
+    return cjk_count(text) >= 40 and clauses >= 2
+
+
+def noise_reason(text: str) -> str | None:
+    for reason, pattern in _LINE_NOISE:
+        if pattern.search(text):
+            return reason
+    return None
+
+
+def footer_reason(text: str) -> str | None:
+    for reason, pattern in _FOOTER:
+        if pattern.search(text):
+            return reason
+    return None
+
+
+def looks_like_caption(text: str) -> bool:
+    return any(p.search(text) for p in _CAPTION)
+
+
+def heading_shape(text: str) -> str:
+    """A coarse signature; headings of one article share it (numbering, an inner space, a separator)."""
+    for i, p in enumerate(_NUMBERED):
+        if p.search(text):
+            return f"numbered-{i}"
+    if re.search(r"[\u4e00-\u9fff”\"] +[\u4e00-\u9fff“\"]", text):
+        return "spaced"
+    if re.search(r"[:：|｜——]", text):
+        return "separated"
+    return "plain"
+
+
+def is_numbered_heading(text: str) -> bool:
+    return heading_shape(text).startswith("numbered")

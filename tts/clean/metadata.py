@@ -1,0 +1,60 @@
+"""Publication metadata from header lines: date, source, authors."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+
+from . import rules
+
+_SOURCE_SUFFIX = re.compile(r"(?:网|报|社|台|科技|财经|新闻|日报|晚报|时报|在线|频道|委|局|厅|办|政府|中心|杂志)$")
+_WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击)")
+
+
+def parse_date(text: str, today: _dt.date | None = None) -> str | None:
+    """First full date in text as ISO 'YYYY-MM-DD[ HH:MM]'; two-digit years are read as 20YY when not in the future."""
+    for m in rules.DATE.finditer(text):
+        year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
+        if year < 100:
+            today = today or _dt.date.today()
+            year += 2000 if 2000 + year <= today.year else 1900
+        try:
+            _dt.date(year, month, day)
+        except ValueError:
+            continue
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
+        if m["H"] is not None and int(m["H"]) < 24 and int(m["M"]) < 60:
+            iso += f" {int(m['H']):02d}:{m['M']}"
+        return iso
+    return None
+
+
+def parse_source(text: str) -> str | None:
+    m = rules.SOURCE.search(text)
+    if m:
+        return m["v"].rstrip("：:，,")
+    # Datelines such as '2019年09月11日01:53  新浪科技  我有话说…' name the source without a label.
+    date = rules.DATE.search(text)
+    if date:
+        for token in text[date.end():].split():
+            if _WIDGET.search(token) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", token):
+                continue
+            if _SOURCE_SUFFIX.search(token):
+                return token
+    return None
+
+
+def parse_authors(text: str) -> list[str]:
+    """Names credited as reporters or writers in text (editors excluded by the patterns)."""
+    if rules.EDITOR.search(text):
+        return []
+    names: list[str] = []
+    for m in rules.AUTHOR.finditer(text):
+        for name in re.split(r"[\s、，,]+", m["names"].strip()):
+            if 2 <= len(name) <= 4 and name not in names and not re.search(r"记者|通讯|编辑|摄影", name):
+                names.append(name)
+    return names
+
+
+def is_byline(text: str) -> bool:
+    return bool(rules.BYLINE_LINE.search(text)) and not rules.EDITOR.search(text)

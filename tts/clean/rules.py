@@ -1,0 +1,79 @@
+"""Rule tables for the cleaner: markers and patterns as data, so the cleaner grows by editing lists.
+
+Each table maps a machine-readable reason (what `removed` reports) to patterns.
+Patterns are matched against a line after whitespace normalisation.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Sentence-final punctuation (a line ending in one of these reads as prose).
+SENTENCE_END = "。！？!?…；;"
+CLOSERS = "”’」』）)】》\"'"
+CLAUSE_PUNCT = "，,、；;：:"
+
+# A full date, optionally with a time: 2021-09-15 15:09, 21-09-15, 2019年09月11日01:53, 2016/11/22.
+DATE = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d{2}|\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+
+SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]?\s*(?P<v>[^\s|｜丨]{2,30})")
+EDITOR = re.compile(r"^[（(\[【]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|终审|二审|一审|初审|值班编辑|美编|编审)\s*[:：]")
+# Reporter/writer credits; editors are never authors.
+AUTHOR_ROLES = r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|文字|文|整合|撰稿)"
+AUTHOR = re.compile(AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+|$|(?=[）)]))){1,6})")
+BYLINE_LINE = re.compile(
+    r"^[（(【\[]?\s*(?:[\u4e00-\u9fff·]{0,12}?)?" + AUTHOR_ROLES + r"\s*[:：/／]?\s*[\u4e00-\u9fff·]{2,4}"
+    r"(?:[\s、，,]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*\s*[)）】\]]?$"
+)
+# A wire dateline prefix such as 新华社巴黎12月9日电（记者唐霁） — inside the first paragraph.
+WIRE_CREDIT = re.compile(r"[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·、\s]{2,20}?)\s*[)）]")
+
+# Lines that end the article body: nothing after them is read.
+FOOTER_MARKERS: dict[str, list[str]] = {
+    "copyright": [r"^版权声明", r"^免责声明", r"版权所有", r"^Copyright", r"All Rights Reserved", r"^转载.*注明", r"未经.*(?:许可|授权).*转载"],
+    "related-list": [r"^(?:精彩推荐|相关阅读|相关新闻|相关稿件|推荐阅读|热点推荐|热门推荐|即时播报|延伸阅读|猜你喜欢|更多精彩|热帖|最新|图片新闻|热点新闻|热门文章|为您推荐|\|\s*最新)\s*[:：]?$"],
+    "share": [r"^分享到", r"^扫一扫", r"^关注我们", r"二维码", r"^打印本页", r"^【?打印】?\s*【?关闭", r"^关闭窗口", r"^打印\s+关闭"],
+    "editor": [r"^[（(\[【]?\s*(?:责任编辑|责编)\s*[:：]?"],
+    "footer": [r"^【纠错】", r"^上一篇", r"^下一篇", r"^(?:网友)?评论\s*$", r"^网友评论", r"^文章关键词", r"^(?:新闻)?评论$", r"ICP备", r"^\+1$"],
+}
+
+# Lines dropped wherever they are (before or inside the body).
+LINE_NOISE: dict[str, list[str]] = {
+    "breadcrumb": [r"(?:您(?:当前)?的?位置|当前位置|所在位置)\s*[:：]", r"^首页\s*[>＞›»]", r"\S\s*(?:>>|>|＞|»)\s*\S.*(?:>|＞|»)"],
+    "navigation": [r"^(?:首页|返回首页|网站首页|登录|注册|搜索|更多|客户端|频道|无障碍|简体|繁体|EN)(?:\s*[|｜丨]\s*\S+)*$", r"^\|$"],
+    "share": [r"^分享到", r"^(?:微信|微博|QQ空间|Qzone|朋友圈)$", r"^字号\s*[:：]?", r"^【?\s*字体\s*[:：]", r"^(?:打印|关闭|收藏|打印本页|关闭窗口)(?:\s*[|｜丨]?\s*(?:打印|关闭|收藏|保存))*$"],
+    "editor": [EDITOR.pattern],
+    "footer": [r"^【纠错】$", r"^(?:浏览次数|阅读量|点击数)\s*[:：]"],
+}
+
+# Fragments removed from inside paragraphs (photo credits, link prompts, promo with URLs, tags).
+INLINE_JUNK: dict[str, list[str]] = {
+    "link-prompt": [r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*[）)]", r"[（(]\s*详情请点击链接[:：][^）)]*$"],
+    "url": [r"[^。！？]*(?:https?://|www\.)\S+[^。！？]*[。！？]?"],
+    "tag": [r"【纠错】", r"【打印】", r"【关闭】"],
+    "qr-prompt": [r"[^。！？]*(?:扫描|扫码|长按识别)[^。！？]*二维码[^。！？]*[。！？]?"],
+    "photo-credit": [r"[（(]\s*[\u4e00-\u9fff·\s、]{2,20}\s*(?:摄|供图|摄影|图|截图)\s*[）)]"],
+}
+
+# Captions: lines that describe an image or video rather than tell the story.
+CAPTION_MARKERS = [r"(?:摄|供图|摄影|截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$", r"^(?:图为|图片|视频)[:：\s]", r"^▲", r"^图\d*[:：]", r"^自动播放"]
+
+# Heading shapes: a line that looks like one of these, between paragraphs, is a heading.
+HEADING_NUMBERING = [
+    r"^[一二三四五六七八九十百]+\s*[、.．]",
+    r"^[（(]\s*[一二三四五六七八九十]+\s*[）)]",
+    r"^第[一二三四五六七八九十百零\d]+[章节部分篇]",
+    r"^\d{1,2}\s*[、.．]\s*\D",
+    r"^[【\[].{2,20}[】\]]$",
+    r"^[■●◆▶◎]",
+]
+
+MAX_HEADING_CHARS = 40
+MAX_CAPTION_CHARS = 60
+
+
+def compile_table(table: dict[str, list[str]]) -> list[tuple[str, re.Pattern[str]]]:
+    return [(reason, re.compile(p)) for reason, patterns in table.items() for p in patterns]

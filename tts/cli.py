@@ -1,0 +1,216 @@
+"""The `tts` command: a thin layer that parses options, calls the library and maps its errors to exit codes.
+
+Exit codes: 0 success; 1 unexpected failure; 2 bad input or option; 3 voice/model assets missing;
+4 speech engine failed; 5 output could not be written; 130 interrupted (finished chunks stay cached).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .errors import TtsError
+
+app = typer.Typer(
+    help="Turn Chinese news articles into chaptered Mandarin audio (MP3 with chapters and a WebVTT transcript).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class Captions(str, Enum):
+    skip = "skip"
+    read = "read"
+
+
+ArticleArg = Annotated[str, typer.Argument(help="Article file (.txt or .html, any common Chinese encoding), or - for standard input.", show_default=False)]
+CaptionsOpt = Annotated[Captions, typer.Option("--captions", help="Image captions: skip them, or read them as 图片说明：… where they stand.")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on standard output.")]
+
+
+def _fail(exc: TtsError) -> None:
+    typer.echo(f"error: {exc}", err=True)
+    raise typer.Exit(exc.exit_code)
+
+
+@app.command()
+def build(
+    article: ArticleArg,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="MP3 to write. Default: the input's name with .mp3 (article.mp3 for stdin). The transcript goes beside it as .vtt.")] = None,
+    profile: Annotated[str, typer.Option("--profile", "-p", help="Voice profile: a name from `tts voices` (./voices/*.toml or bundled) or a path to a .toml file.")] = "news",
+    engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="Speech engine, overriding the profile's. Available: kokoro (offline).")] = None,
+    voice: Annotated[Optional[str], typer.Option("--voice", "-v", help="Engine voice id, overriding the profile's, e.g. zf_xiaoxiao; `tts voices` lists them.")] = None,
+    speed: Annotated[Optional[float], typer.Option("--speed", min=0.5, max=2.0, help="Speaking speed factor (0.5-2.0), overriding the profile's.")] = None,
+    captions: CaptionsOpt = Captions.skip,
+    bitrate: Annotated[str, typer.Option("--bitrate", help="MP3 bitrate (64k-96k suits speech).")] = "64k",
+    sample_rate: Annotated[int, typer.Option("--sample-rate", help="MP3 sample rate in Hz: 44100 or 48000.")] = 44_100,
+    album: Annotated[Optional[str], typer.Option("--album", help="Programme name for the album tag. Default: the article's source.")] = None,
+    vtt: Annotated[bool, typer.Option("--vtt/--no-vtt", help="Write a WebVTT transcript beside the MP3.")] = True,
+    cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse and keep synthesised sentences in the per-user cache, so reruns and resumed builds skip finished work.")] = True,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Clean and plan only: show what would be read, synthesise nothing.")] = False,
+    kokoro_model: Annotated[Optional[Path], typer.Option("--kokoro-model", help="Your own Kokoro v1.0 .onnx file instead of the bundled one (env TTS_KOKORO_MODEL).")] = None,
+    kokoro_voices: Annotated[Optional[Path], typer.Option("--kokoro-voices", help="Your own voices: voices-v1.0.bin (npz) or a folder of NAME.bin files (env TTS_KOKORO_VOICES).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build ARTICLE into an MP3 with ID3 chapters (one per section) and a WebVTT transcript."""
+    from . import pipeline as library
+
+    if sample_rate not in (44_100, 48_000):
+        _fail(_config_error(f"--sample-rate must be 44100 or 48000, got {sample_rate}"))
+    engine_options = {k: str(v) for k, v in (("model", kokoro_model), ("voices", kokoro_voices)) if v}
+    options = library.BuildOptions(
+        profile=profile, engine=engine, voice=voice, speed=speed, output=output, read_captions=captions is Captions.read,
+        bitrate=bitrate, sample_rate=sample_rate, vtt=vtt, use_cache=cache, album=album, engine_options=engine_options,
+    )
+    try:
+        if dry_run:
+            prepared = library.prepare(article, options)
+            _print_plan(prepared, as_json)
+            return
+        result = _build_with_progress(library, article, options, quiet=as_json)
+    except TtsError as exc:
+        _fail(exc)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+    if as_json:
+        typer.echo(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
+    else:
+        minutes, seconds = divmod(round(result.timeline.duration), 60)
+        typer.echo(f"wrote {result.mp3} ({minutes}:{seconds:02d}, {len(result.timeline.chapters)} chapters, "
+                   f"{result.engine}/{result.voice}; {result.synthesized} synthesised, {result.from_cache} from cache, {result.seconds:.1f}s)")
+        if result.vtt:
+            typer.echo(f"wrote {result.vtt}")
+
+
+def _config_error(message: str) -> TtsError:
+    from .errors import ConfigError
+
+    return ConfigError(message)
+
+
+def _build_with_progress(library, article: str, options, quiet: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    if quiet or not sys.stderr.isatty():
+        return library.build(article, options)
+    columns = [TextColumn("synthesising"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    with Progress(*columns, transient=True) as bar:
+        task = bar.add_task("chunks", total=None)
+        return library.build(article, options, progress=lambda done, total: bar.update(task, completed=done, total=total))
+
+
+def _result_json(result) -> dict:
+    timeline = result.timeline
+    return {
+        "mp3": str(result.mp3),
+        "vtt": str(result.vtt) if result.vtt else None,
+        "engine": result.engine,
+        "voice": result.voice,
+        "duration": round(timeline.duration, 3),
+        "chapters": [{"start": round(c.start, 3), "end": round(c.end, 3), "title": c.title} for c in timeline.chapters],
+        "chunks": {"synthesized": result.synthesized, "from_cache": result.from_cache},
+        "seconds": round(result.seconds, 2),
+        "article": {k: v for k, v in result.article.to_dict().items() if k in ("title", "date", "source", "author")},
+    }
+
+
+def _print_plan(prepared, as_json: bool) -> None:
+    if as_json:
+        data = prepared.article.to_dict()
+        data["plan"] = [{"chapter": s.title, "chunks": [c.spoken for c in s.chunks]} for s in prepared.plan.sections]
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    _print_article(prepared.article)
+    chunks = len(prepared.plan.chunks)
+    typer.echo(f"\n{len(prepared.plan.sections)} chapters, {len(prepared.plan.sentences)} sentences, {chunks} engine calls "
+               f"({prepared.profile.engine}, profile {prepared.profile.name})")
+
+
+def _print_article(article) -> None:
+    typer.echo(f"标题: {article.title}")
+    typer.echo(f"日期: {article.date or '-'}   来源: {article.source or '-'}   作者: {article.author or '-'}")
+    for n, section in enumerate(article.sections, 1):
+        typer.echo(f"\n== {n}. {section.heading or '(导语)'}")
+        for paragraph in section.paragraphs:
+            typer.echo(f"  {paragraph}")
+    if article.captions:
+        typer.echo(f"\n(captions: {len(article.captions)}; removed lines: {len(article.removed)})")
+
+
+@app.command()
+def clean(
+    article: ArticleArg,
+    captions: CaptionsOpt = Captions.skip,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show what would be read from ARTICLE, section by section, and (with --json) what was removed and why."""
+    from .clean import CleanOptions, clean_text
+    from .reading import read_page
+
+    try:
+        page = read_page(article)
+        result = clean_text(page.text, CleanOptions(read_captions=captions is Captions.read, title_hint=page.html_title))
+    except TtsError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        _print_article(result)
+
+
+@app.command()
+def voices(
+    engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="Only this engine's voices.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """List each engine's voices (default marked with *) and the voice profiles."""
+    from .engines import engine_class, engine_names
+    from .profiles import load_profile, profile_names
+
+    try:
+        names = [engine] if engine else engine_names()
+        listing = {}
+        for name in names:
+            cls = engine_class(name)
+            listing[name] = {"default": cls.default_voice, "voices": [v.__dict__ for v in cls().voices()]}
+        profiles = {}
+        for p in profile_names():
+            prof = load_profile(p)
+            profiles[p] = {"engine": prof.engine, "voice": prof.voice, "speed": prof.speed, "description": prof.description}
+    except TtsError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps({"engines": listing, "profiles": profiles}, ensure_ascii=False, indent=2))
+        return
+    for name, data in listing.items():
+        typer.echo(f"{name}:")
+        for v in data["voices"]:
+            mark = "*" if v["id"] == data["default"] else " "
+            typer.echo(f" {mark} {v['id']:<14} {v['gender']:<7} {v['locale']:<6} {v['description']}")
+    typer.echo("profiles (--profile):")
+    for p, d in profiles.items():
+        typer.echo(f"   {p:<14} {d['engine']}/{d['voice']} x{d['speed']}  {d['description']}")
+
+
+def main() -> None:
+    import os
+
+    try:
+        app()
+    except Exception as exc:  # a bug, not bad input: still one line unless TTS_DEBUG asks for the traceback
+        if os.environ.get("TTS_DEBUG"):
+            raise
+        typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (set TTS_DEBUG=1 for a traceback; please report it)", err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,137 @@
+"""The embedded offline voice: Kokoro-82M (int8 ONNX) with misaki's Mandarin G2P, run by onnxruntime."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from importlib import resources
+from typing import ClassVar
+
+from ..errors import AssetError, EngineError
+from ..model import Clip
+from . import kokoro_assets
+from .base import VoiceInfo
+
+SAMPLE_RATE = 24_000
+MAX_TOKENS = 500  # the model's style table has 510 rows; keep a margin below it
+_VOICES = [
+    VoiceInfo("zf_xiaobei", "female", "zh-CN", "female, bright"),
+    VoiceInfo("zf_xiaoni", "female", "zh-CN", "female, soft"),
+    VoiceInfo("zf_xiaoxiao", "female", "zh-CN", "female, warm"),
+    VoiceInfo("zf_xiaoyi", "female", "zh-CN", "female, young"),
+    VoiceInfo("zm_yunjian", "male", "zh-CN", "male, steady newsreader (default; clearest in recogniser tests)"),
+    VoiceInfo("zm_yunxi", "male", "zh-CN", "male, lively"),
+    VoiceInfo("zm_yunxia", "male", "zh-CN", "male, young"),
+    VoiceInfo("zm_yunyang", "male", "zh-CN", "male, deep"),
+]
+
+
+class KokoroEngine:
+    name: ClassVar[str] = "kokoro"
+    version: ClassVar[str] = f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/misaki-zh-legacy"
+    default_voice: ClassVar[str] = "zm_yunjian"
+    sample_rate: ClassVar[int] = SAMPLE_RATE
+
+    def __init__(self, model: str | None = None, voices: str | None = None, threads: int | None = None) -> None:
+        self._model_path = model
+        self._voices_path = voices
+        self._threads = threads or min(os.cpu_count() or 1, 4)
+        self._session = None
+        self._g2p = None
+        self._vocab: dict[str, int] = json.loads(resources.files(__package__).joinpath("kokoro_vocab.json").read_text("utf-8"))
+        self._styles: dict[str, object] = {}
+
+    def voices(self) -> list[VoiceInfo]:
+        return list(_VOICES)
+
+    def check_voice(self, voice: str) -> None:
+        self._style(voice)
+
+    def synthesize(self, text: str, voice: str, speed: float = 1.0) -> Clip:
+        import numpy as np
+
+        ids = self._token_ids(text)
+        if not ids:
+            raise EngineError(f"nothing speakable in {text!r}")
+        pieces = [self._infer(part, voice, speed) for part in _split_tokens(ids, self._vocab)]
+        return Clip(_trim(np.concatenate(pieces)), SAMPLE_RATE)
+
+    # -- internals -----------------------------------------------------------------------------
+
+    def _token_ids(self, text: str) -> list[int]:
+        phonemes = self.phonemize(text)
+        return [self._vocab[c] for c in phonemes if c in self._vocab]
+
+    def phonemize(self, text: str) -> str:
+        if self._g2p is None:
+            import logging
+
+            import jieba
+            from misaki import zh
+
+            jieba.setLogLevel(logging.WARNING)
+            self._g2p = zh.ZHG2P()
+        try:
+            phonemes, _ = self._g2p(text)
+        except Exception as exc:  # misaki has known crashes on some pinyin; fail this chunk clearly
+            raise EngineError(f"G2P failed on {text[:30]!r}: {exc}") from None
+        return re.sub(r"\s+", " ", phonemes or "").strip()
+
+    def _infer(self, ids: list[int], voice: str, speed: float):
+        import numpy as np
+
+        style = self._style(voice)[len(ids) - 1]
+        feeds = {
+            "tokens": np.array([[0, *ids, 0]], dtype=np.int64),
+            "style": style.astype(np.float32),
+            "speed": np.array([speed], dtype=np.float32),
+        }
+        try:
+            audio = self._ort().run(None, feeds)[0]
+        except Exception as exc:
+            raise EngineError(f"Kokoro inference failed: {exc}") from None
+        return np.asarray(audio, dtype=np.float32).reshape(-1)
+
+    def _ort(self):
+        if self._session is None:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = self._threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            path = kokoro_assets.model_path(self._model_path)
+            try:
+                self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            except Exception as exc:
+                raise AssetError(f"cannot load the Kokoro model {path}: {exc}") from None
+        return self._session
+
+    def _style(self, voice: str):
+        if voice not in self._styles:
+            self._styles[voice] = kokoro_assets.load_voice(voice, self._voices_path)
+        return self._styles[voice]
+
+
+def _split_tokens(ids: list[int], vocab: dict[str, int]) -> list[list[int]]:
+    """Split an over-long token list at the last pause or space before the limit; nothing is dropped."""
+    breaks = {vocab[c] for c in ",.;:!? " if c in vocab}
+    parts: list[list[int]] = []
+    while len(ids) > MAX_TOKENS:
+        cut = max((i + 1 for i in range(MAX_TOKENS // 2, MAX_TOKENS) if ids[i] in breaks), default=MAX_TOKENS)
+        parts.append(ids[:cut])
+        ids = ids[cut:]
+    if ids:
+        parts.append(ids)
+    return parts
+
+
+def _trim(audio, threshold: float = 0.01, margin: int = SAMPLE_RATE // 40):
+    """Cut the model's leading/trailing near-silence so the planned pauses set the rhythm."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(audio) > threshold)
+    if loud.size == 0:
+        return audio
+    return audio[max(0, loud[0] - margin) : min(audio.size, loud[-1] + margin)]

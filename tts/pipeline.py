@@ -1,0 +1,170 @@
+"""The library entry point: one article in, one chaptered MP3 (and a WebVTT transcript) out."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .assemble import Track, assemble
+from .cache import ClipCache, chunk_key
+from .clean import CleanOptions, clean_text
+from .engines import Engine, get_engine
+from .errors import ConfigError, EngineError, OutputError
+from .model import Article, Clip, SpeechPlan, Timeline
+from .paths import temp_sibling
+from .plan import PlanOptions, make_plan
+from .profiles import DEFAULT_PROFILE, VoiceProfile, load_profile, with_overrides
+from .reading import read_page
+from .tags import EpisodeTags, id3_tag
+from .transcript import to_webvtt
+
+Progress = Callable[[int, int], None]  # (chunks done, chunks total)
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    profile: str = DEFAULT_PROFILE
+    engine: str | None = None  # overrides the profile's engine
+    voice: str | None = None  # overrides the profile's voice
+    speed: float | None = None
+    output: Path | None = None  # default: beside the input, .mp3
+    read_captions: bool = False
+    bitrate: str = "64k"
+    sample_rate: int = 44_100
+    vtt: bool = True
+    use_cache: bool = True
+    album: str | None = None
+    engine_options: dict[str, object] = field(default_factory=dict)  # e.g. model=…, voices=… for kokoro
+
+
+@dataclass
+class Prepared:
+    article: Article
+    plan: SpeechPlan
+    profile: VoiceProfile
+    input_name: str
+
+
+@dataclass
+class BuildResult:
+    article: Article
+    plan: SpeechPlan
+    timeline: Timeline
+    mp3: Path
+    vtt: Path | None
+    engine: str
+    voice: str
+    synthesized: int
+    from_cache: int
+    seconds: float
+
+
+def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared:
+    """Read, clean and plan without synthesising (what --dry-run shows)."""
+    options = options or BuildOptions()
+    profile = with_overrides(load_profile(options.profile), options.engine, options.voice, options.speed)
+    page = read_page(source)
+    article = clean_text(page.text, CleanOptions(read_captions=options.read_captions, title_hint=page.html_title))
+    return Prepared(article, make_plan(article, PlanOptions()), profile, page.name)
+
+
+def output_path(source: str | Path, options: BuildOptions) -> Path:
+    if options.output:
+        return Path(options.output)
+    if str(source) == "-":
+        return Path("article.mp3")
+    return Path(source).with_suffix(".mp3")
+
+
+def build(source: str | Path, options: BuildOptions | None = None, progress: Progress | None = None) -> BuildResult:
+    """Build the episode; outputs appear only when complete (temporary file, then rename)."""
+    started = time.perf_counter()
+    options = options or BuildOptions()
+    prepared = prepare(source, options)
+    mp3 = output_path(source, options)
+    _check_output_dir(mp3)
+    engine = get_engine(prepared.profile.engine, **options.engine_options)
+    voice = prepared.profile.voice or engine.default_voice
+    _check_voice(engine, voice)
+    clips, synthesized = synthesize_plan(prepared.plan, engine, voice, prepared.profile.speed, options.use_cache, progress)
+    track = assemble(prepared.plan, clips, prepared.profile.pauses)
+    timeline = _write_mp3(mp3, track, prepared.article, options)
+    vtt = _write_vtt(mp3, timeline) if options.vtt else None
+    return BuildResult(
+        prepared.article, prepared.plan, timeline, mp3, vtt, engine.name, voice,
+        synthesized, len(clips) - synthesized, time.perf_counter() - started,
+    )
+
+
+def synthesize_plan(plan: SpeechPlan, engine: Engine, voice: str, speed: float, use_cache: bool = True,
+                    progress: Progress | None = None) -> tuple[list[Clip], int]:
+    """One clip per chunk, from the cache where possible; each new clip is cached as soon as it exists."""
+    cache = ClipCache() if use_cache else None
+    chunks = plan.chunks
+    clips: list[Clip] = []
+    synthesized = 0
+    for n, chunk in enumerate(chunks):
+        key = chunk_key(engine.name, engine.version, voice, speed, chunk.spoken)
+        clip = cache.get(key) if cache else None
+        if clip is None:
+            try:
+                clip = engine.synthesize(chunk.spoken, voice, speed)
+            except EngineError as exc:
+                raise EngineError(f"chunk {n + 1}/{len(chunks)} ({chunk.text[:20]}…): {exc}") from None
+            synthesized += 1
+            if cache:
+                cache.put(key, clip)
+        clips.append(clip)
+        if progress:
+            progress(n + 1, len(chunks))
+    return clips, synthesized
+
+
+def _check_voice(engine: Engine, voice: str) -> None:
+    known = [v.id for v in engine.voices()]
+    if voice not in known:
+        raise ConfigError(f"unknown {engine.name} voice {voice!r}; available: {', '.join(known)}")
+
+
+def _check_output_dir(path: Path) -> None:
+    if not path.parent.exists():
+        raise OutputError(f"output folder does not exist: {path.parent}")
+    if path.is_dir():
+        raise OutputError(f"output path is a folder: {path}")
+
+
+def _write_mp3(path: Path, track: Track, article: Article, options: BuildOptions) -> Timeline:
+    from .ffmpeg import encode_mp3
+
+    audio_tmp = temp_sibling(path)
+    final_tmp = audio_tmp.with_name(audio_tmp.name + ".tagged")
+    try:
+        encode_mp3(track.pcm, track.sample_rate, audio_tmp, bitrate=options.bitrate, out_rate=options.sample_rate)
+        # The PCM length is the true duration: ffmpeg writes gapless info, so decoders trim the encoder's padding.
+        timeline = track.timeline
+        duration = timeline.duration
+        tags = EpisodeTags(title=article.title, artist=article.source, album=options.album or article.source,
+                           date=article.date, author=article.author)
+        final_tmp.write_bytes(id3_tag(tags, timeline.chapters, duration) + audio_tmp.read_bytes())
+        os.replace(final_tmp, path)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        for tmp in (audio_tmp, final_tmp):
+            tmp.unlink(missing_ok=True)
+    return timeline
+
+
+def _write_vtt(mp3: Path, timeline: Timeline) -> Path:
+    vtt = mp3.with_suffix(".vtt")
+    tmp = temp_sibling(vtt)
+    try:
+        tmp.write_text(to_webvtt(timeline), encoding="utf-8")
+        os.replace(tmp, vtt)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {vtt}: {exc.strerror or exc}") from None
+    return vtt

@@ -1,0 +1,85 @@
+"""Speech plan: an Article becomes chapters of sentences, and sentences become engine-sized chunks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import Article, Boundary, Chunk, PlannedSection, Sentence, SpeechPlan
+from .normalize import spoken_form
+
+# A sentence ends at 。！？ (or …… / ；), with any closing quotes or brackets kept on it.
+_SENTENCE = re.compile(r".+?(?:[。！？!?；;]+|…+|$)[”’」』）)\"']*", re.S)
+_CLAUSE_BREAK = re.compile(r"(?<=[，,、：:—])")
+_SPEAKABLE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ]")
+
+
+@dataclass(frozen=True)
+class PlanOptions:
+    # Chunks longer than this (characters) are split at clause punctuation. Kokoro reads ~3.4 phoneme
+    # tokens per Chinese character and takes at most ~509, so 120 keeps a clear margin.
+    max_chunk_chars: int = 120
+    intro_chapter_title: str | None = None  # default: the article title
+
+
+def split_sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
+
+
+def split_chunk(sentence: str, limit: int) -> list[str]:
+    """Split an over-long sentence at clause punctuation, then by length; every character is kept."""
+    if len(sentence) <= limit:
+        return [sentence]
+    pieces: list[str] = []
+    for clause in _CLAUSE_BREAK.split(sentence):
+        if pieces and len(pieces[-1]) + len(clause) <= limit:
+            pieces[-1] += clause
+        else:
+            pieces.extend(clause[i : i + limit] for i in range(0, len(clause), limit))
+    return [p for p in pieces if p]
+
+
+def is_speakable(text: str) -> bool:
+    return bool(_SPEAKABLE.search(text))
+
+
+def make_plan(article: Article, options: PlanOptions | None = None) -> SpeechPlan:
+    options = options or PlanOptions()
+    sentences: list[Sentence] = []
+    sections: list[PlannedSection] = []
+
+    def add(text: str, role: str, section: PlannedSection, after: Boundary) -> None:
+        pieces = [p for p in split_chunk(text, options.max_chunk_chars) if is_speakable(p)]
+        if not pieces:
+            return
+        index = len(sentences)
+        sentences.append(Sentence(text, role))  # type: ignore[arg-type]
+        for i, piece in enumerate(pieces):
+            last = i == len(pieces) - 1
+            section.chunks.append(Chunk(piece, spoken_form(piece), index, after if last else "clause"))
+
+    for n, part in enumerate(article.sections):
+        title = part.heading or (options.intro_chapter_title or article.title if n == 0 else f"第{n + 1}部分")
+        section = PlannedSection(title)
+        if n == 0:
+            add(article.title, "title", section, "title")
+        if part.heading:
+            add(part.heading, "heading", section, "heading")
+        for p_index, paragraph in enumerate(part.paragraphs):
+            texts = split_sentences(paragraph)
+            for s_index, text in enumerate(texts):
+                end_of_paragraph = s_index == len(texts) - 1
+                add(text, "body", section, "paragraph" if end_of_paragraph else "sentence")
+        if section.chunks:
+            _end_section(section)
+            sections.append(section)
+    if sections:
+        last = sections[-1].chunks[-1]
+        sections[-1].chunks[-1] = Chunk(last.text, last.spoken, last.sentence, "end")
+    return SpeechPlan(article.title, sentences, sections)
+
+
+def _end_section(section: PlannedSection) -> None:
+    last = section.chunks[-1]
+    if last.after in ("paragraph", "sentence"):
+        section.chunks[-1] = Chunk(last.text, last.spoken, last.sentence, "section")
