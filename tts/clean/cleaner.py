@@ -54,6 +54,7 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     """Clean a page's text into an Article; raises InputError when nothing speakable remains."""
     options = options or CleanOptions()
     work = _Work(split_lines(text))
+    _repair_broken_prompts(work)
     if not any(cjk_count(line.text) for line in work.lines):
         raise InputError("no Chinese text found in the input")
     dateline, title_span = _find_header(work.lines, options.title_hint)
@@ -68,12 +69,33 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     _read_trailer_authors(article, work, body_end)
     _build_sections(article, work, body_start, body_end, options)
     _strip_inline_junk(article, work)
-    _read_body_authors(article)
     article.sections = [s for s in article.sections if s.paragraphs]
+    if article.sections:
+        _strip_trailing_credit(article, work)
+        _read_body_authors(article)
     if not article.sections:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
     article.removed = work.removed
     return article
+
+
+def _repair_broken_prompts(work: _Work) -> None:
+    """Stage 1b: a link prompt split over lines ('（详情请点击链接：' … '）') is cut out before lines are judged."""
+    lines: list[Line] = []
+    open_prompt = False
+    for line in work.lines:
+        text = line.text
+        if open_prompt and text.startswith(("）", ")")):
+            work.drop(text[0], "link-prompt")
+            text = text[1:].strip()
+        open_prompt = False
+        m = rules.OPEN_PROMPT.search(text)
+        if m:
+            work.drop(m.group(0), "link-prompt")
+            text, open_prompt = text[: m.start()].strip(), True
+        if text:
+            lines.append(Line(len(lines), text))
+    work.lines = lines
 
 
 # -- stage 2: header ---------------------------------------------------------------------------
@@ -202,12 +224,24 @@ def _read_trailer_authors(article: Article, work: _Work, body_end: int) -> None:
             return
 
 
+def _strip_trailing_credit(article: Article, work: _Work) -> None:
+    """A credit closing the story, '（记者 胡晓蓉）' or '(李楠)', names the author and is not read aloud."""
+    last = article.sections[-1]
+    m = rules.TRAILING_CREDIT.search(last.paragraphs[-1]) if last.paragraphs else None
+    if not m or rules.NOT_A_NAME.search(m["names"]):
+        return
+    work.drop(m.group(0), "byline")
+    last.paragraphs[-1] = last.paragraphs[-1][: m.start()].rstrip()
+    if not article.author:
+        article.author = " ".join(re.split(r"[\s、]+", m["names"].strip()))
+
+
 def _read_body_authors(article: Article) -> None:
-    """Wire credits in the first paragraph '（记者唐霁）' or a closing '（记者 胡晓蓉）'."""
+    """Wire credits in the first paragraph: '新华社巴黎12月9日电（记者唐霁）'."""
     if article.author or not article.sections:
         return
     paragraphs = article.paragraphs
-    for text in (paragraphs[0], paragraphs[-1]):
+    for text in paragraphs[:1]:
         m = rules.WIRE_CREDIT.search(text)
         if m:
             names = [n for n in re.split(r"[\s、]+", m["names"].strip()) if 2 <= len(n) <= 4]

@@ -28,6 +28,11 @@ BYLINE_LINE = re.compile(
     r"^[（(【\[]?\s*(?:[\u4e00-\u9fff·]{0,12}?)?" + AUTHOR_ROLES + r"\s*[:：/／]?\s*[\u4e00-\u9fff·]{2,4}"
     r"(?:[\s、，,]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*\s*[)）】\]]?$"
 )
+# A closing credit at the end of the last paragraph: （记者 胡晓蓉） or (李楠).
+TRAILING_CREDIT = re.compile(r"[（(]\s*(?:记者|作者|文)?\s*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})\s*[)）]$")
+NOT_A_NAME = re.compile(r"[图完续摄稿编文局办委厅部社网报]")
+# A link prompt cut by a line break: '…（详情请点击链接：' then a line starting with '）'.
+OPEN_PROMPT = re.compile(r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*$")
 # A wire dateline prefix such as 新华社巴黎12月9日电（记者唐霁） — inside the first paragraph.
 WIRE_CREDIT = re.compile(r"[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·、\s]{2,20}?)\s*[)）]")
 
@@ -47,6 +52,7 @@ LINE_NOISE: dict[str, list[str]] = {
     "share": [r"^分享到", r"^(?:微信|微博|QQ空间|Qzone|朋友圈)$", r"^字号\s*[:：]?", r"^【?\s*字体\s*[:：]", r"^(?:打印|关闭|收藏|打印本页|关闭窗口)(?:\s*[|｜丨]?\s*(?:打印|关闭|收藏|保存))*$"],
     "editor": [EDITOR.pattern],
     "footer": [r"^【纠错】$", r"^(?:浏览次数|阅读量|点击数)\s*[:：]"],
+    "promo": [r"免费试玩", r"下载客户端", r"专享福利", r"扫描下方二维码", r"关注.{0,12}官方微信", r"点击进入.{0,10}专题", r"^(?:推广|广告)\s*$"],
 }
 
 # Fragments removed from inside paragraphs (photo credits, link prompts, promo with URLs, tags).

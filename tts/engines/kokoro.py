@@ -41,6 +41,7 @@ class KokoroEngine:
         self._g2p = None
         self._vocab: dict[str, int] = json.loads(resources.files(__package__).joinpath("kokoro_vocab.json").read_text("utf-8"))
         self._styles: dict[str, object] = {}
+        self._pause_ids = {self._vocab[c] for c in ';:,.!?—…"()“” ' if c in self._vocab}
 
     def voices(self) -> list[VoiceInfo]:
         return list(_VOICES)
@@ -52,7 +53,7 @@ class KokoroEngine:
         import numpy as np
 
         ids = self._token_ids(text)
-        if not ids:
+        if not any(i not in self._pause_ids for i in ids):
             raise EngineError(f"nothing speakable in {text!r}")
         pieces = [self._infer(part, voice, speed) for part in _split_tokens(ids, self._vocab)]
         return Clip(_trim(np.concatenate(pieces)), SAMPLE_RATE)
@@ -87,8 +88,9 @@ class KokoroEngine:
             "style": style.astype(np.float32),
             "speed": np.array([speed], dtype=np.float32),
         }
+        session = self._ort()
         try:
-            audio = self._ort().run(None, feeds)[0]
+            audio = session.run(None, feeds)[0]
         except Exception as exc:
             raise EngineError(f"Kokoro inference failed: {exc}") from None
         return np.asarray(audio, dtype=np.float32).reshape(-1)

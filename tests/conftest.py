@@ -1,0 +1,65 @@
+"""Shared fixtures. Tests that run the real Kokoro model share one engine instance (loading costs ~1 s)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "articles" / "gansu-tianjin-wuqing-jingning.txt"
+CORPUS = Path(__file__).resolve().parent / "corpus"
+
+SHORT_ARTICLE = """首页 > 新闻 > 正文
+
+静宁苹果丰收季 果农喜笑颜开
+
+2021-09-15 15:09 来源：中国甘肃网 编辑：宋芳科
+
+　　记者 李红军
+
+　　九月的静宁，满山苹果挂满枝头。果农们正忙着采摘。
+
+　　果园里的丰收
+
+　　今年全县苹果产量预计达到一百万吨，比去年增长百分之五。
+
+版权声明：凡注有稿件来源为“中国甘肃网”的稿件，均为中国甘肃网版权稿件。
+分享到
+"""
+
+
+@pytest.fixture(scope="session")
+def real_cache() -> Path:
+    """The user's cache with the Kokoro model and voices in place (fetched once, as a user's first build would)."""
+    from tts.engines import kokoro_assets
+    from tts.paths import cache_dir
+
+    kokoro_assets.model_path()
+    kokoro_assets.load_voice("zm_yunjian")
+    return cache_dir()
+
+
+@pytest.fixture
+def fresh_cache(tmp_path: Path, real_cache: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty clip cache that still sees the installed model and voices."""
+    root = tmp_path / "cache"
+    root.mkdir()
+    os.symlink(real_cache / "kokoro", root / "kokoro")
+    monkeypatch.setenv("TTS_CACHE_DIR", str(root))
+    return root
+
+
+@pytest.fixture(scope="session")
+def kokoro(real_cache: Path):
+    from tts.engines import get_engine
+
+    return get_engine("kokoro")
+
+
+@pytest.fixture
+def short_article(tmp_path: Path) -> Path:
+    path = tmp_path / "short.txt"
+    path.write_text(SHORT_ARTICLE, encoding="utf-8")
+    return path
