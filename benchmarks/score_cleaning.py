@@ -68,11 +68,14 @@ def _strip_allowed(text: str, allowed: list[str], *, at_end: bool) -> str:
     return text
 
 
-def score_page(txt: Path, key: dict) -> PageScore:
+def score_page(txt: Path, key: dict, page_file: Path | None = None) -> PageScore:
+    """Score the cleaner on page_file (default: the key's .txt; pass the .html to grade HTML input)."""
+    page_file = page_file or txt
     try:
-        article = clean_text(read_page(txt).text, CleanOptions())
+        page = read_page(page_file)
+        article = clean_text(page.text, CleanOptions(title_hint=page.html_title))
     except TtsError as exc:
-        return PageScore(txt.stem, False, False, False, False, 0, 0, False, False, 0, 0, 0, error=str(exc))
+        return PageScore(page_file.name, False, False, False, False, 0, 0, False, False, 0, 0, 0, error=str(exc))
     body = compare_key("".join(p for s in article.sections for p in ([s.heading] if s.heading else []) + s.paragraphs))
     spoken = compare_key(article.title) + body
     headings = [compare_key(s.heading) for s in article.sections if s.heading]
@@ -84,7 +87,7 @@ def score_page(txt: Path, key: dict) -> PageScore:
         article.author is not None and key["author"] is not None and set(article.author.split()) == set(key["author"].split())
     )
     return PageScore(
-        page=txt.stem,
+        page=page_file.name,
         title=_one_of(article.title, key, "title"),
         date=_date_ok(article.date, key["date"]),
         source=_one_of(article.source, key, "source"),
@@ -121,11 +124,12 @@ def _coverage(txt: Path, key: dict, spoken: str) -> float:
     return kept / total if total else 0.0
 
 
-def score_all(corpus: Path = CORPUS) -> list[PageScore]:
+def score_all(corpus: Path = CORPUS, suffix: str = ".txt") -> list[PageScore]:
     scores = []
     for key_file in sorted((corpus / "keys").glob("*.json")):
         key = json.loads(key_file.read_text(encoding="utf-8"))
-        scores.append(score_page(corpus / key["file"], key))
+        txt = corpus / key["file"]
+        scores.append(score_page(txt, key, txt.with_suffix(suffix)))
     return scores
 
 
@@ -148,19 +152,19 @@ def summary(scores: list[PageScore]) -> dict[str, float]:
 
 
 def main() -> None:
-    scores = score_all()
+    scores = score_all() + score_all(suffix=".html")
     if "--json" in sys.argv:
         print(json.dumps({"pages": [asdict(s) for s in scores], "overall": summary(scores)}, ensure_ascii=False, indent=2))
         return
     cols = ["title", "date", "source", "author", "heading_precision", "heading_recall", "first_sentence", "last_sentence",
             "must_not_absent", "should_not_absent", "coverage"]
     short = ["title", "date", "src", "auth", "h-prec", "h-rec", "first", "last", "must", "should", "cover"]
-    print(f"{'page':<18}" + "".join(f"{c:>7}" for c in short))
+    print(f"{'page':<20}" + "".join(f"{c:>7}" for c in short))
     for s in scores:
         d = asdict(s)
-        print(f"{s.page:<18}" + "".join(f"{float(d[c]):>7.2f}" for c in cols) + (f"  ERROR {s.error}" if s.error else ""))
+        print(f"{s.page:<20}" + "".join(f"{float(d[c]):>7.2f}" for c in cols) + (f"  ERROR {s.error}" if s.error else ""))
     overall = summary(scores)
-    print(f"{'overall':<18}" + "".join(f"{overall[c]:>7.2f}" for c in cols))
+    print(f"{'overall':<20}" + "".join(f"{overall[c]:>7.2f}" for c in cols))
 
 
 if __name__ == "__main__":

@@ -54,7 +54,7 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     """Clean a page's text into an Article; raises InputError when nothing speakable remains."""
     options = options or CleanOptions()
     work = _Work(split_lines(text))
-    _repair_broken_prompts(work)
+    _repair_lines(work)
     if not any(cjk_count(line.text) for line in work.lines):
         raise InputError("no Chinese text found in the input")
     dateline, title_span = _find_header(work.lines, options.title_hint)
@@ -79,8 +79,13 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     return article
 
 
-def _repair_broken_prompts(work: _Work) -> None:
-    """Stage 1b: a link prompt split over lines ('（详情请点击链接：' … '）') is cut out before lines are judged."""
+# Junk cut from lines before they are judged, so it cannot make a paragraph look like a heading.
+_PRE_CUT = [(r, re.compile(p)) for r in ("stock-quote", "link-prompt") for p in rules.INLINE_JUNK[r]]
+
+
+def _repair_lines(work: _Work) -> None:
+    """Stage 1b: cut what would mislead line judgements: link prompts split over lines ('（详情请点击链接：' … '）')
+    and stock quotes inserted after company names ('贝莱德(431.2, 7.37, 1.74%)')."""
     lines: list[Line] = []
     open_prompt = False
     for line in work.lines:
@@ -89,6 +94,10 @@ def _repair_broken_prompts(work: _Work) -> None:
             work.drop(text[0], "link-prompt")
             text = text[1:].strip()
         open_prompt = False
+        for reason, pattern in _PRE_CUT:
+            for m in pattern.finditer(text):
+                work.drop(m.group(0), reason)
+            text = pattern.sub("", text).strip()
         m = rules.OPEN_PROMPT.search(text)
         if m:
             work.drop(m.group(0), "link-prompt")
@@ -108,16 +117,16 @@ def _is_dateline(text: str) -> bool:
 
 def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[int, int]]:
     """(dateline index or -1, inclusive title line span)."""
-    hinted = _find_hinted_title(lines, title_hint)
+    hinted = _find_hinted_title(lines, _title_field(lines) or title_hint)
     for line in lines:
         if not _is_dateline(line.text):
             continue
         following = lines[line.index + 1 : line.index + 12]
         if not any(is_prose(l.text) for l in following):
             continue
-        if hinted is not None and hinted[1] < line.index:
+        if hinted is not None:
             return line.index, hinted
-        title = _title_above(lines, line.index)
+        title = _title_above(lines, line.index) or _title_below(lines, line.index)
         if title is not None:
             return line.index, title
     if hinted is not None:
@@ -131,15 +140,43 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
     return -1, title
 
 
+def _title_field(lines: list[Line]) -> str | None:
+    for line in lines[:80]:
+        m = rules.TITLE_FIELD.match(line.text)
+        if m:
+            return m["v"]
+    return None
+
+
 def _find_hinted_title(lines: list[Line], hint: str | None) -> tuple[int, int] | None:
+    """The line, or run of up to four lines, that spells the hinted title (HTML <title>, a 标题： field)."""
     if not hint:
         return None
     key = compare_key(hint)
     for line in lines:
-        k = compare_key(line.text)
-        if len(k) >= 4 and k in key and len(k) >= 0.5 * len(key) and not is_prose(line.text):
-            return line.index, line.index
+        if rules.TITLE_FIELD.match(line.text) or is_prose(line.text):
+            continue
+        joined = ""
+        for end in range(line.index, min(len(lines), line.index + 4)):
+            joined += compare_key(lines[end].text)
+            if len(joined) < 4 or joined not in key:
+                break
+            if len(joined) >= 0.5 * len(key) and (end == line.index or joined == key or key.startswith(joined)):
+                if end + 1 < len(lines) and compare_key(lines[end + 1].text) in key[len(joined):][:40] and joined != key:
+                    continue  # the next line continues the title
+                return line.index, end
     return None
+
+
+def _title_below(lines: list[Line], dateline: int) -> tuple[int, int] | None:
+    """E-paper layouts put the date first: the headline is the last title-like line before the body."""
+    below = None
+    for line in lines[dateline + 1 : dateline + 6]:
+        if is_prose(line.text):
+            break
+        if _is_title_like(line.text) and cjk_count(line.text) >= 6:
+            below = line.index
+    return (below, below) if below is not None else None
 
 
 def _is_title_like(text: str) -> bool:
@@ -286,14 +323,15 @@ def _build_sections(article: Article, work: _Work, start: int, end: int, options
     body = work.lines[start:end]
     title_key = compare_key(article.title)
     kinds: list[str] = []  # 'p', 'cand', or a removal reason
-    for line in body:
+    for n, line in enumerate(body):
         text = line.text
         reason = noise_reason(text) or _in_body_footer(text)
+        continues = n > 0 and kinds[-1] == "p" and body[n - 1].text[-1] in rules.CONTINUATION_END
         if reason:
             kinds.append(reason)
         elif compare_key(text) == title_key:
             kinds.append("title-repeat")
-        elif is_prose(text):
+        elif is_prose(text) or continues:
             kinds.append("p")
         elif metadata.is_byline(text):
             kinds.append("byline")
@@ -336,8 +374,9 @@ def _pick_headings(body: list[Line], kinds: list[str]) -> set[int]:
             continue
         if kind != "cand" or len(line.text) > rules.MAX_HEADING_CHARS or looks_like_caption(line.text):
             continue
-        nxt = next((k for k in kinds[pos + 1 :] if k in ("p", "cand")), None)
-        if nxt != "p":
+        nxt = next(((k, l) for k, l in zip(kinds[pos + 1 :], body[pos + 1 :]) if k in ("p", "cand")), None)
+        numbered_pair = nxt is not None and is_numbered_heading(line.text) and is_numbered_heading(nxt[1].text)
+        if nxt is None or (nxt[0] != "p" and not numbered_pair):
             continue  # a heading introduces prose; a line above another short line is a caption
         if not seen_prose and not is_numbered_heading(line.text):
             continue  # before the first paragraph: a kicker or lead-image caption

@@ -44,8 +44,12 @@ def cjk_count(text: str) -> int:
 def is_prose(text: str) -> bool:
     """A line that reads as sentences: ends in sentence punctuation, or is long with clauses."""
     core = text.rstrip(rules.CLOSERS + " ")
-    if core and core[-1] in rules.SENTENCE_END and cjk_count(text) >= 4:
+    if core and core[-1] in rules.SENTENCE_END and (cjk_count(text) >= 2 or cjk_count(text) >= 1 and len(text) >= 4):
         return True
+    if core and core[-1] in rules.CONTINUATION_END and cjk_count(text) >= 2:
+        return True
+    if text.startswith(("——", "--")) and cjk_count(text) >= 2:
+        return True  # an attribution line under a quotation or poem
     clauses = sum(text.count(c) for c in "，,；;")
     return cjk_count(text) >= 40 and clauses >= 2
 

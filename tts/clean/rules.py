@@ -12,6 +12,8 @@ import re
 SENTENCE_END = "。！？!?…；;"
 CLOSERS = "”’」』）)】》\"'"
 CLAUSE_PUNCT = "，,、；;：:"
+# Lines ending in these continue into the next line (one-clause-per-line layouts, '点评：' lead-ins).
+CONTINUATION_END = "，,、：:"
 
 # A full date, optionally with a time: 2021-09-15 15:09, 21-09-15, 2019年09月11日01:53, 2016/11/22.
 DATE = re.compile(
@@ -38,7 +40,7 @@ WIRE_CREDIT = re.compile(r"[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·、\s]{2,
 
 # Lines that end the article body: nothing after them is read.
 FOOTER_MARKERS: dict[str, list[str]] = {
-    "copyright": [r"^版权声明", r"^免责声明", r"版权所有", r"^Copyright", r"All Rights Reserved", r"^转载.*注明", r"未经.*(?:许可|授权).*转载"],
+    "copyright": [r"^特别声明", r"仅提供信息存储服务", r"^版权声明", r"^免责声明", r"版权所有", r"^Copyright", r"All Rights Reserved", r"^转载.*注明", r"未经.*(?:许可|授权).*转载"],
     "related-list": [r"^(?:精彩推荐|相关阅读|相关新闻|相关稿件|推荐阅读|热点推荐|热门推荐|即时播报|延伸阅读|猜你喜欢|更多精彩|热帖|最新|图片新闻|热点新闻|热门文章|为您推荐|\|\s*最新)\s*[:：]?$"],
     "share": [r"^分享到", r"^扫一扫", r"^关注我们", r"二维码", r"^打印本页", r"^【?打印】?\s*【?关闭", r"^关闭窗口", r"^打印\s+关闭"],
     "editor": [r"^[（(\[【]?\s*(?:责任编辑|责编)\s*[:：]?"],
@@ -52,15 +54,18 @@ LINE_NOISE: dict[str, list[str]] = {
     "share": [r"^分享到", r"^(?:微信|微博|QQ空间|Qzone|朋友圈)$", r"^字号\s*[:：]?", r"^【?\s*字体\s*[:：]", r"^(?:打印|关闭|收藏|打印本页|关闭窗口)(?:\s*[|｜丨]?\s*(?:打印|关闭|收藏|保存))*$"],
     "editor": [EDITOR.pattern],
     "footer": [r"^【纠错】$", r"^(?:浏览次数|阅读量|点击数)\s*[:：]"],
+    "list-number": [r"^\d{1,3}$"],
+    "metadata": [r"^[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号$", r"^(?:索\s*引\s*号|分\s*类|发文机关|成文日期|发文字号|主题分类|发布机构|文\s*号)\s*[:：]"],
     "promo": [r"免费试玩", r"下载客户端", r"专享福利", r"扫描下方二维码", r"关注.{0,12}官方微信", r"点击进入.{0,10}专题", r"^(?:推广|广告)\s*$"],
 }
 
 # Fragments removed from inside paragraphs (photo credits, link prompts, promo with URLs, tags).
 INLINE_JUNK: dict[str, list[str]] = {
-    "link-prompt": [r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*[）)]", r"[（(]\s*详情请点击链接[:：][^）)]*$"],
+    "link-prompt": [r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*[）)]", r"[（(]\s*点击[^）)]{0,12}[）)]", r"[（(]\s*详情请点击链接[:：][^）)]*$"],
     "url": [r"[^。！？]*(?:https?://|www\.)\S+[^。！？]*[。！？]?"],
     "tag": [r"【纠错】", r"【打印】", r"【关闭】"],
     "qr-prompt": [r"[^。！？]*(?:扫描|扫码|长按识别)[^。！？]*二维码[^。！？]*[。！？]?"],
+    "stock-quote": [r"[(（]-?\d+(?:\.\d+)?,\s*-?\d+(?:\.\d+)?,\s*-?\d+(?:\.\d+)?%[)）]"],
     "photo-credit": [r"[（(]\s*[\u4e00-\u9fff·\s、]{2,20}\s*(?:摄|供图|摄影|图|截图)\s*[）)]"],
 }
 
@@ -75,7 +80,11 @@ HEADING_NUMBERING = [
     r"^\d{1,2}\s*[、.．]\s*\D",
     r"^[【\[].{2,20}[】\]]$",
     r"^[■●◆▶◎]",
+    r"^《[^》]{1,30}》$",
 ]
+
+# A metadata row naming the title outright (government pages): '标  题：  吉林省人民政府关于…'.
+TITLE_FIELD = re.compile(r"^标\s*题\s*[:：]\s*(?P<v>.+)$")
 
 MAX_HEADING_CHARS = 40
 MAX_CAPTION_CHARS = 60
