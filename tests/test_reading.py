@@ -60,3 +60,10 @@ def test_html_is_detected_and_reduced_to_text(tmp_path):
     assert page.is_html and page.html_title == "标题 - 网站"
     lines = [l.strip() for l in page.text.splitlines() if l.strip()]
     assert lines == ["导航", "第一段，正文。", "第二段。"]
+
+
+def test_an_unclosed_form_widget_does_not_hide_the_rest_of_the_page():
+    from tts.reading import html_to_text
+
+    text, _ = html_to_text("<div><select><option>2021<option>2022</div><p>正文第一段。</p>")
+    assert "正文第一段。" in text and "2021" not in text

@@ -114,7 +114,10 @@ _BLOCK = {
     "article", "header", "footer", "nav", "aside", "blockquote", "figure", "figcaption", "dd", "dt", "dl",
     "form", "hr", "pre", "center", "td", "th", "title", "main",
 }
-_SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "head", "select", "option", "button"}
+# Containers whose text is never shown as article text. (Not <option>: its end tag is optional and often omitted.)
+_SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "textarea", "title"}
+# Form widgets whose end tag pages often forget; a block element starting closes them, as in browsers.
+_WIDGETS = {"select", "button"}
 
 
 class _TextExtractor(HTMLParser):
@@ -122,6 +125,7 @@ class _TextExtractor(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip_depth = 0
+        self.widget_depth = 0
         self.title: str | None = None
         self._in_title = False
 
@@ -130,24 +134,26 @@ class _TextExtractor(HTMLParser):
             self._in_title = True
         if tag in _SKIP:
             self.skip_depth += 1
+        elif tag in _WIDGETS:
+            self.widget_depth += 1
         elif tag in _BLOCK:
+            self.widget_depth = 0
             self.parts.append("\n")
-        if tag == "img":
-            alt = dict(attrs).get("alt")
-            _ = alt  # images are not read; captions come from surrounding text
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
             self._in_title = False
         if tag in _SKIP and self.skip_depth:
             self.skip_depth -= 1
+        elif tag in _WIDGETS and self.widget_depth:
+            self.widget_depth -= 1
         elif tag in _BLOCK:
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title = (self.title or "") + data.strip()
-        if not self.skip_depth:
+        if not self.skip_depth and not self.widget_depth:
             self.parts.append(data.replace("\n", " "))
 
 

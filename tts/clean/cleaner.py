@@ -24,6 +24,7 @@ from .lines import (
     compare_key,
     footer_reason,
     heading_shape,
+    is_edge_promo,
     is_numbered_heading,
     is_prose,
     looks_like_caption,
@@ -118,19 +119,18 @@ def _is_dateline(text: str) -> bool:
 def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[int, int]]:
     """(dateline index or -1, inclusive title line span)."""
     hinted = _find_hinted_title(lines, _title_field(lines) or title_hint)
+    if hinted is not None:
+        near = lines[max(0, hinted[0] - 6) : hinted[1] + 7]
+        return next((l.index for l in near if _is_dateline(l.text)), -1), hinted
     for line in lines:
         if not _is_dateline(line.text):
             continue
         following = lines[line.index + 1 : line.index + 12]
         if not any(is_prose(l.text) for l in following):
             continue
-        if hinted is not None:
-            return line.index, hinted
         title = _title_above(lines, line.index) or _title_below(lines, line.index)
         if title is not None:
             return line.index, title
-    if hinted is not None:
-        return -1, hinted
     first_prose = next((l.index for l in lines if is_prose(l.text) and noise_reason(l.text) is None), None)
     if first_prose is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
@@ -337,6 +337,7 @@ def _build_sections(article: Article, work: _Work, start: int, end: int, options
             kinds.append("byline")
         else:
             kinds.append("cand")
+    _mark_context(body, kinds)
     headings = _pick_headings(body, kinds)
     sections = [Section(heading=None)]
     for line, kind in zip(body, kinds):
@@ -354,6 +355,19 @@ def _build_sections(article: Article, work: _Work, start: int, end: int, options
         else:
             work.drop(text, kind)
     article.sections = sections
+
+
+def _mark_context(body: list[Line], kinds: list[str]) -> None:
+    """Decisions that need neighbours: a '点评：' label leading into prose is read; a promo paragraph
+    opening or closing the body ('扫描下方二维码关注…') is dropped whole."""
+    for n, line in enumerate(body):
+        nxt = next((k for k in kinds[n + 1 :] if k in ("p", "cand")), None)
+        if kinds[n] == "cand" and line.text[-1] in "：:" and nxt == "p":
+            kinds[n] = "p"
+    prose = [n for n, k in enumerate(kinds) if k == "p"]
+    for n in prose[:1] + prose[-1:]:
+        if is_edge_promo(body[n].text):
+            kinds[n] = "promo"
 
 
 def _in_body_footer(text: str) -> str | None:

@@ -47,7 +47,8 @@ def is_prose(text: str) -> bool:
     if core and core[-1] in rules.SENTENCE_END and (cjk_count(text) >= 2 or cjk_count(text) >= 1 and len(text) >= 4):
         return True
     if core and core[-1] in rules.CONTINUATION_END and cjk_count(text) >= 2:
-        return True
+        # '点评：'-style labels are judged in context (see the cleaner); a clause ending in ， is prose.
+        return core[-1] not in "：:" or any(c in text for c in "，,、") or cjk_count(text) >= 8
     if text.startswith(("——", "--")) and cjk_count(text) >= 2:
         return True  # an attribution line under a quotation or poem
     clauses = sum(text.count(c) for c in "，,；;")
@@ -62,10 +63,19 @@ def noise_reason(text: str) -> str | None:
 
 
 def footer_reason(text: str) -> str | None:
+    """Why this line ends the body, if it does. Unanchored markers count only on short or non-prose lines,
+    so a paragraph that merely mentions 二维码 or 版权 does not cut the article."""
     for reason, pattern in _FOOTER:
-        if pattern.search(text):
+        if pattern.search(text) and (pattern.pattern.startswith("^") or len(text) <= 40 or not is_prose(text)):
             return reason
     return None
+
+
+_EDGE_PROMO = [re.compile(p) for p in rules.EDGE_PROMO]
+
+
+def is_edge_promo(text: str) -> bool:
+    return any(p.search(text) for p in _EDGE_PROMO)
 
 
 def looks_like_caption(text: str) -> bool:

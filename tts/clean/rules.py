@@ -55,8 +55,9 @@ LINE_NOISE: dict[str, list[str]] = {
     "editor": [EDITOR.pattern],
     "footer": [r"^【纠错】$", r"^(?:浏览次数|阅读量|点击数)\s*[:：]"],
     "list-number": [r"^\d{1,3}$"],
-    "metadata": [r"^[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号$", r"^(?:索\s*引\s*号|分\s*类|发文机关|成文日期|发文字号|主题分类|发布机构|文\s*号)\s*[:：]"],
-    "promo": [r"免费试玩", r"下载客户端", r"专享福利", r"扫描下方二维码", r"关注.{0,12}官方微信", r"点击进入.{0,10}专题", r"^(?:推广|广告)\s*$"],
+    "metadata": [r"^(?:发布日期|发布时间|更新时间|标\s*题|来\s*源|作\s*者|日\s*期)\s*[:：]$", r"^[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号$", r"^(?:索\s*引\s*号|分\s*类|发文机关|成文日期|发文字号|主题分类|发布机构|文\s*号)\s*[:：]"],
+    # Whole lines of advertising (two or more promo phrases, or a short line); single phrases are cut inline.
+    "promo": [r"(?:免费试玩|下载客户端|专享福利|众测).*(?:免费试玩|下载客户端|专享福利|众测)", r"^(?=.{0,40}$).*(?:免费试玩|下载客户端|专享福利)", r"点击进入.{0,10}专题", r"^(?:推广|广告)\s*$"],
 }
 
 # Fragments removed from inside paragraphs (photo credits, link prompts, promo with URLs, tags).
@@ -66,8 +67,12 @@ INLINE_JUNK: dict[str, list[str]] = {
     "tag": [r"【纠错】", r"【打印】", r"【关闭】"],
     "qr-prompt": [r"[^。！？]*(?:扫描|扫码|长按识别)[^。！？]*二维码[^。！？]*[。！？]?"],
     "stock-quote": [r"[(（]-?\d+(?:\.\d+)?,\s*-?\d+(?:\.\d+)?,\s*-?\d+(?:\.\d+)?%[)）]"],
+    "promo": [r"[^。！？]*(?:免费试玩|下载客户端|专享福利)[^。！？]*[。！？~]*"],
     "photo-credit": [r"[（(]\s*[\u4e00-\u9fff·\s、]{2,20}\s*(?:摄|供图|摄影|图|截图)\s*[）)]"],
 }
+
+# A first or last body paragraph carrying these is the site's own promotion, removed whole.
+EDGE_PROMO = [r"扫描下方二维码", r"扫码关注", r"关注.{0,12}(?:官方)?微信", r"长按识别"]
 
 # Captions: lines that describe an image or video rather than tell the story.
 CAPTION_MARKERS = [r"(?:摄|供图|摄影|截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$", r"^(?:图为|图片|视频)[:：\s]", r"^▲", r"^图\d*[:：]", r"^自动播放"]

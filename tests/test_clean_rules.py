@@ -1,0 +1,96 @@
+"""General cleaning behaviours, each on a small page written the way sites write them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from tts.clean import clean_text
+from tts.clean.metadata import parse_date
+from tts.cli import app
+from tts.errors import InputError
+
+PAGE = """首页 | 新闻 | 财经
+当前位置：首页 > 财经 > 正文
+某市一季度经济稳中向好
+2023-04-18 09:30 来源：某市日报 作者：张三 李四 责任编辑：王五
+一季度，全市地区生产总值增长百分之五。（详情请点击链接：http://example.cn/a）
+工业投资快速增长，新开工项目一百个。更多内容请访问 www.example.cn 查看。
+市民在超市选购商品（王小明 摄）
+消费市场持续回暖，社会消费品零售总额增长百分之八。扫码下载客户端，查看更多二维码资讯。
+下一步，全市将继续扩大有效投资。
+扫描下方二维码，关注某市日报官方微信。
+【纠错】
+相关阅读
+某市召开经济工作会议
+"""
+
+
+@pytest.fixture(scope="module")
+def article():
+    return clean_text(PAGE)
+
+
+def test_metadata_comes_from_the_dateline_and_editors_are_not_authors(article):
+    assert (article.title, article.date, article.source) == ("某市一季度经济稳中向好", "2023-04-18 09:30", "某市日报")
+    assert article.author == "张三 李四"
+
+
+def test_in_text_junk_is_cut_and_audited(article):
+    body = "".join(article.paragraphs)
+    assert "详情" not in body and "www.example.cn" not in body and "二维码" not in body
+    assert body.startswith("一季度，全市地区生产总值增长百分之五。")
+    assert "工业投资快速增长，新开工项目一百个。" in body
+    reasons = {r.reason for r in article.removed}
+    assert body.endswith("下一步，全市将继续扩大有效投资。")
+    assert {"link-prompt", "url", "qr-prompt", "breadcrumb", "navigation", "dateline", "related-list"} <= reasons
+    closing = [r.reason for r in article.removed if r.text == "扫描下方二维码，关注某市日报官方微信。"]
+    assert closing and closing[0] in ("share", "promo")
+
+
+def test_photo_credit_lines_are_captions(article):
+    assert article.captions == ["市民在超市选购商品（王小明 摄）"]
+    assert "王小明" not in "".join(article.paragraphs)
+
+
+@pytest.mark.parametrize(
+    "text, iso",
+    [
+        ("21-09-15 15:09 来源:中国甘肃网", "2021-09-15 15:09"),
+        ("2019年09月11日01:53  新浪科技", "2019-09-11 01:53"),
+        ("发布日期：2016-11-22 浏览次数", "2016-11-22"),
+        ("2020/6/6 10:08:33", "2020-06-06 10:08"),
+        ("2012.06.24", "2012-06-24"),
+        ("发布时间：2022-13-45", None),
+    ],
+)
+def test_dates_are_normalised_to_iso(text, iso):
+    assert parse_date(text) == iso
+
+
+def test_a_page_of_only_boilerplate_is_refused():
+    with pytest.raises(InputError, match="boilerplate|body"):
+        clean_text("首页 | 新闻\n当前位置：首页 > 新闻\n分享到\n版权所有 某某网\n")
+
+
+def test_a_page_without_chinese_is_refused():
+    with pytest.raises(InputError, match="no Chinese"):
+        clean_text("Home | News\nSome English article.\n")
+
+
+def test_clean_json_has_the_documented_shape():
+    result = CliRunner().invoke(app, ["clean", "-", "--json"], input=PAGE.encode("gb18030"))
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert set(data) >= {"title", "date", "source", "author", "sections", "captions", "removed"}
+    assert all(set(s) == {"heading", "paragraphs"} for s in data["sections"])
+    assert all(set(r) == {"text", "reason"} for r in data["removed"])
+
+
+def test_read_captions_puts_them_in_the_body_with_a_prefix():
+    result = CliRunner().invoke(app, ["clean", "-", "--json", "--captions", "read"], input=PAGE)
+    data = json.loads(result.stdout)
+    assert "图片说明：市民在超市选购商品" in data["sections"][0]["paragraphs"]  # the credit is not read
+    assert data["captions"] == ["市民在超市选购商品（王小明 摄）"]
