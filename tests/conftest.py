@@ -63,3 +63,48 @@ def short_article(tmp_path: Path) -> Path:
     path = tmp_path / "short.txt"
     path.write_text(SHORT_ARTICLE, encoding="utf-8")
     return path
+
+
+# -- the online engine: never reach the real service from tests (only loopback) -------------------
+
+CLOSED_PORT_URL = "ws://127.0.0.1:9/edge/v1?TrustedClientToken=loopback"
+REAL_WSS_URL = None
+
+
+@pytest.fixture(autouse=True)
+def edge_traffic_stays_on_loopback(monkeypatch: pytest.MonkeyPatch):
+    """Point the real edge_tts client at loopback for every test; `edge_peer` answers there when wanted."""
+    import edge_tts.communicate
+    import edge_tts.voices
+
+    global REAL_WSS_URL
+    REAL_WSS_URL = REAL_WSS_URL or edge_tts.communicate.WSS_URL
+    monkeypatch.setattr(edge_tts.communicate, "WSS_URL", CLOSED_PORT_URL)
+    monkeypatch.setattr(edge_tts.voices, "VOICE_LIST", "http://127.0.0.1:9/voices/list?trustedclienttoken=x")
+
+
+@pytest.fixture(scope="session")
+def peer_audio(kokoro):
+    from .edge_peer import speech_audio_for
+
+    return speech_audio_for(kokoro)
+
+
+@pytest.fixture
+def edge_peer(peer_audio, monkeypatch: pytest.MonkeyPatch):
+    """Start a loopback peer (call with faults=…, latency=…) and point edge_tts at it."""
+    import edge_tts.communicate
+
+    from .edge_peer import EdgePeer
+
+    peers = []
+
+    def start(port: int = 0, **options):
+        peer = EdgePeer(peer_audio, **options)
+        monkeypatch.setattr(edge_tts.communicate, "WSS_URL", peer.start(port))
+        peers.append(peer)
+        return peer
+
+    yield start
+    for peer in peers:
+        peer.stop()

@@ -45,7 +45,7 @@ def build(
     article: ArticleArg,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="MP3 to write. Default: the input's name with .mp3 (article.mp3 for stdin). The transcript goes beside it as .vtt.")] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help="Voice profile: a name from `tts voices` (./voices/*.toml or bundled) or a path to a .toml file.")] = "news",
-    engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="Speech engine, overriding the profile's. Available: kokoro (offline).")] = None,
+    engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="auto (default: edge when its service answers a quick probe, else kokoro), edge (Microsoft online voices) or kokoro (embedded, offline). One engine serves the whole episode.")] = None,
     voice: Annotated[Optional[str], typer.Option("--voice", "-v", help="Engine voice id, overriding the profile's, e.g. zf_xiaoxiao; `tts voices` lists them.")] = None,
     speed: Annotated[Optional[float], typer.Option("--speed", min=0.5, max=2.0, help="Speaking speed factor (0.5-2.0), overriding the profile's.")] = None,
     captions: CaptionsOpt = Captions.skip,
@@ -55,6 +55,10 @@ def build(
     vtt: Annotated[bool, typer.Option("--vtt/--no-vtt", help="Write a WebVTT transcript beside the MP3.")] = True,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse and keep synthesised sentences in the per-user cache, so reruns and resumed builds skip finished work.")] = True,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Clean and plan only: show what would be read, synthesise nothing.")] = False,
+    concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, max=16, help="edge: requests in flight at once (default 4; lower it if the service rate-limits).")] = None,
+    retries: Annotated[Optional[int], typer.Option("--retries", min=1, max=20, help="edge: attempts per chunk before giving up (default 5, exponential backoff with jitter).")] = None,
+    pitch: Annotated[Optional[str], typer.Option("--pitch", help="edge: pitch shift such as +0Hz or -5Hz.")] = None,
+    volume: Annotated[Optional[str], typer.Option("--volume", help="edge: volume change such as +0% or -10%.")] = None,
     kokoro_model: Annotated[Optional[Path], typer.Option("--kokoro-model", help="Your own Kokoro v1.0 .onnx file instead of the bundled one (env TTS_KOKORO_MODEL).")] = None,
     kokoro_voices: Annotated[Optional[Path], typer.Option("--kokoro-voices", help="Your own voices: voices-v1.0.bin (npz) or a folder of NAME.bin files (env TTS_KOKORO_VOICES).")] = None,
     as_json: JsonOpt = False,
@@ -64,7 +68,9 @@ def build(
 
     if sample_rate not in (44_100, 48_000):
         _fail(_config_error(f"--sample-rate must be 44100 or 48000, got {sample_rate}"))
-    engine_options = {k: str(v) for k, v in (("model", kokoro_model), ("voices", kokoro_voices)) if v}
+    kokoro = {k: str(v) for k, v in (("model", kokoro_model), ("voices", kokoro_voices)) if v}
+    edge = {k: v for k, v in (("concurrency", concurrency), ("retries", retries), ("pitch", pitch), ("volume", volume)) if v is not None}
+    engine_options = {"kokoro": kokoro, "edge": edge}
     options = library.BuildOptions(
         profile=profile, engine=engine, voice=voice, speed=speed, output=output, read_captions=captions is Captions.read,
         bitrate=bitrate, sample_rate=sample_rate, vtt=vtt, use_cache=cache, album=album, engine_options=engine_options,
@@ -99,12 +105,16 @@ def _config_error(message: str) -> TtsError:
 def _build_with_progress(library, article: str, options, quiet: bool):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    def notify(message: str) -> None:
+        typer.echo(message, err=True)
+
     if quiet or not sys.stderr.isatty():
-        return library.build(article, options)
+        return library.build(article, options, notify=notify)
     columns = [TextColumn("synthesising"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
     with Progress(*columns, transient=True) as bar:
         task = bar.add_task("chunks", total=None)
-        return library.build(article, options, progress=lambda done, total: bar.update(task, completed=done, total=total))
+        return library.build(article, options, progress=lambda done, total: bar.update(task, completed=done, total=total),
+                             notify=bar.console.print)
 
 
 def _result_json(result) -> dict:
@@ -113,6 +123,7 @@ def _result_json(result) -> dict:
         "mp3": str(result.mp3),
         "vtt": str(result.vtt) if result.vtt else None,
         "engine": result.engine,
+        "engine_reason": result.engine_reason,
         "voice": result.voice,
         "duration": round(timeline.duration, 3),
         "chapters": [{"start": round(c.start, 3), "end": round(c.end, 3), "title": c.title} for c in timeline.chapters],
@@ -180,24 +191,32 @@ def voices(
         listing = {}
         for name in names:
             cls = engine_class(name)
-            listing[name] = {"default": cls.default_voice, "voices": [v.__dict__ for v in cls().voices()]}
+            found, source = cls().voices(), "bundled list"
+            if hasattr(cls, "live_voices"):
+                try:
+                    found, source = cls.live_voices(), "live list"
+                except TtsError as exc:
+                    source = f"known list; {exc}"
+            listing[name] = {"default": cls.default_voice, "source": source, "voices": [v.__dict__ for v in found]}
         profiles = {}
         for p in profile_names():
             prof = load_profile(p)
-            profiles[p] = {"engine": prof.engine, "voice": prof.voice, "speed": prof.speed, "description": prof.description}
+            profiles[p] = {"engine": prof.engine, "description": prof.description,
+                           "voices": {e: {"voice": v.voice, "speed": v.speed} for e, v in prof.engines.items()}}
     except TtsError as exc:
         _fail(exc)
     if as_json:
         typer.echo(json.dumps({"engines": listing, "profiles": profiles}, ensure_ascii=False, indent=2))
         return
     for name, data in listing.items():
-        typer.echo(f"{name}:")
+        typer.echo(f"{name} ({data['source']}):")
         for v in data["voices"]:
             mark = "*" if v["id"] == data["default"] else " "
             typer.echo(f" {mark} {v['id']:<14} {v['gender']:<7} {v['locale']:<6} {v['description']}")
     typer.echo("profiles (--profile):")
     for p, d in profiles.items():
-        typer.echo(f"   {p:<14} {d['engine']}/{d['voice']} x{d['speed']}  {d['description']}")
+        choices = ", ".join(f"{e}: {v['voice']} x{v['speed']}" for e, v in d["voices"].items())
+        typer.echo(f"   {p:<8} {d['description']} ({choices})")
 
 
 def main() -> None:

@@ -44,6 +44,11 @@ def decode_pcm(path: Path, sample_rate: int = 24_000) -> bytes:
     return _run(["-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"]).stdout
 
 
+def decode_pcm_bytes(data: bytes, sample_rate: int = 24_000) -> bytes:
+    """Encoded audio in memory -> mono s16le PCM at sample_rate."""
+    return _run(["-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"], stdin=data).stdout
+
+
 def decoded_duration(path: Path) -> float:
     """Duration in seconds by decoding the whole file (what a player will play)."""
     err = _run(["-i", str(path), "-f", "null", "-"]).stderr.decode("utf-8", "replace")

@@ -12,6 +12,7 @@ from .assemble import Track, assemble
 from .cache import ClipCache, chunk_key
 from .clean import CleanOptions, clean_text
 from .engines import Engine, get_engine
+from .engines.base import choose_engine
 from .errors import ConfigError, EngineError, OutputError
 from .model import Article, Clip, SpeechPlan, Timeline
 from .paths import temp_sibling
@@ -22,12 +23,13 @@ from .tags import EpisodeTags, id3_tag
 from .transcript import to_webvtt
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
+Notify = Callable[[str], None]  # one-line status messages (which engine was chosen, …)
 
 
 @dataclass(frozen=True)
 class BuildOptions:
     profile: str = DEFAULT_PROFILE
-    engine: str | None = None  # overrides the profile's engine
+    engine: str | None = None  # overrides the profile's engine: auto | kokoro | edge | a plugin
     voice: str | None = None  # overrides the profile's voice
     speed: float | None = None
     output: Path | None = None  # default: beside the input, .mp3
@@ -37,7 +39,9 @@ class BuildOptions:
     vtt: bool = True
     use_cache: bool = True
     album: str | None = None
-    engine_options: dict[str, object] = field(default_factory=dict)  # e.g. model=…, voices=… for kokoro
+    # Per-engine constructor options, e.g. {"kokoro": {"model": …}, "edge": {"concurrency": 2}}; they
+    # override the profile's [engine] table.
+    engine_options: dict[str, dict[str, object]] = field(default_factory=dict)
 
 
 @dataclass
@@ -60,6 +64,7 @@ class BuildResult:
     synthesized: int
     from_cache: int
     seconds: float
+    engine_reason: str = ""
 
 
 def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared:
@@ -79,48 +84,90 @@ def output_path(source: str | Path, options: BuildOptions) -> Path:
     return Path(source).with_suffix(".mp3")
 
 
-def build(source: str | Path, options: BuildOptions | None = None, progress: Progress | None = None) -> BuildResult:
+def build(source: str | Path, options: BuildOptions | None = None, progress: Progress | None = None,
+          notify: Notify | None = None) -> BuildResult:
     """Build the episode; outputs appear only when complete (temporary file, then rename)."""
     started = time.perf_counter()
     options = options or BuildOptions()
     prepared = prepare(source, options)
     mp3 = output_path(source, options)
     _check_output_dir(mp3)
-    engine = get_engine(prepared.profile.engine, **options.engine_options)
-    voice = prepared.profile.voice or engine.default_voice
-    _check_voice(engine, voice)
-    clips, synthesized = synthesize_plan(prepared.plan, engine, voice, prepared.profile.speed, options.use_cache, progress)
+    engine, voice, speed, reason = open_engine(prepared.profile, options.engine_options)
+    if notify:
+        notify(f"engine: {engine.name} ({reason}), voice {voice}")
+    clips, synthesized = synthesize_plan(prepared.plan, engine, voice, speed, options.use_cache, progress)
     track = assemble(prepared.plan, clips, prepared.profile.pauses)
     timeline = _write_mp3(mp3, track, prepared.article, options)
     vtt = _write_vtt(mp3, timeline) if options.vtt else None
     return BuildResult(
         prepared.article, prepared.plan, timeline, mp3, vtt, engine.name, voice,
-        synthesized, len(clips) - synthesized, time.perf_counter() - started,
+        synthesized, len(clips) - synthesized, time.perf_counter() - started, reason,
     )
+
+
+def open_engine(profile: VoiceProfile, engine_options: dict[str, dict[str, object]] | None = None) -> tuple[Engine, str, float, str]:
+    """(engine, voice, speed, why this engine) for a profile; 'auto' probes, and one engine serves the whole episode."""
+    name, reason = choose_engine(profile.engine)
+    wanted = profile.for_engine(name)
+    engine = get_engine(name, **{**wanted.options, **(engine_options or {}).get(name, {})})
+    voice = wanted.voice or engine.default_voice
+    _check_voice(engine, voice)
+    return engine, voice, wanted.speed, reason
 
 
 def synthesize_plan(plan: SpeechPlan, engine: Engine, voice: str, speed: float, use_cache: bool = True,
                     progress: Progress | None = None) -> tuple[list[Clip], int]:
-    """One clip per chunk, from the cache where possible; each new clip is cached as soon as it exists."""
+    """One clip per chunk, from the cache where possible; new clips are cached as soon as each exists.
+
+    Up to engine.concurrency chunks are synthesised at once. When a chunk fails for good, chunks already
+    in flight still finish (and are cached) before the error is raised, so a rerun redoes only what is missing.
+    """
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
     cache = ClipCache() if use_cache else None
     chunks = plan.chunks
-    clips: list[Clip] = []
-    synthesized = 0
-    for n, chunk in enumerate(chunks):
-        key = chunk_key(engine.name, engine.version, voice, speed, chunk.spoken)
-        clip = cache.get(key) if cache else None
-        if clip is None:
-            try:
-                clip = engine.synthesize(chunk.spoken, voice, speed)
-            except EngineError as exc:
-                raise EngineError(f"chunk {n + 1}/{len(chunks)} ({chunk.text[:20]}…): {exc}") from None
-            synthesized += 1
-            if cache:
-                cache.put(key, clip)
-        clips.append(clip)
-        if progress:
-            progress(n + 1, len(chunks))
-    return clips, synthesized
+    keys = [chunk_key(engine.name, engine.identity, voice, speed, c.spoken) for c in chunks]
+    clips: list[Clip | None] = [cache.get(k) if cache else None for k in keys]
+    todo = [n for n, clip in enumerate(clips) if clip is None]
+    done = len(chunks) - len(todo)
+    if progress:
+        progress(done, len(chunks))
+
+    def work(n: int) -> Clip:
+        clip = engine.synthesize(chunks[n].spoken, voice, speed)
+        if cache:
+            cache.put(keys[n], clip)
+        return clip
+
+    failure: tuple[int, EngineError] | None = None
+    workers = max(1, getattr(engine, "concurrency", 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        pending = {}
+        queue = iter(todo)
+        while True:
+            while failure is None and len(pending) < workers:
+                n = next(queue, None)
+                if n is None:
+                    break
+                pending[pool.submit(work, n)] = n
+            if not pending:
+                break
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                n = pending.pop(future)
+                try:
+                    clips[n] = future.result()
+                except EngineError as exc:
+                    failure = failure or (n, exc)
+                    continue
+                done += 1
+                if progress:
+                    progress(done, len(chunks))
+    if failure:
+        n, exc = failure
+        raise EngineError(f"chunk {n + 1}/{len(chunks)} ({chunks[n].text[:15]}…): {exc}; "
+                          f"{done} of {len(chunks)} chunks are cached, rerun to continue") from None
+    return [c for c in clips if c is not None], len(todo)
 
 
 def _check_voice(engine: Engine, voice: str) -> None:

@@ -1,10 +1,24 @@
-"""Voice profiles: TOML files naming an engine, a voice, a speed and the pauses between units."""
+"""Voice profiles: TOML files naming, per engine, a voice and its settings, plus the pauses between units.
+
+    description = "Male newsreader"
+    engine = "auto"            # auto | kokoro | edge (or any registered engine)
+    [kokoro]
+    voice = "zm_yunjian"
+    speed = 1.0
+    [edge]
+    voice = "zh-CN-YunyangNeural"
+    speed = 1.0
+    pitch = "+0Hz"             # other keys go to the engine as options
+    [pauses]                   # milliseconds after each boundary
+    sentence = 350
+"""
 
 from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from .errors import ConfigError
 from .paths import profile_dirs
@@ -29,17 +43,29 @@ class Pauses:
 
 
 @dataclass(frozen=True)
-class VoiceProfile:
-    name: str
-    engine: str = "kokoro"
-    voice: str | None = None  # None: the engine's default voice
+class EngineVoice:
+    """What a profile asks of one engine: a voice (None: the engine's default), a speed, engine options."""
+
+    voice: str | None = None
     speed: float = 1.0
-    description: str = ""
-    pauses: Pauses = field(default_factory=Pauses)
+    options: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if not 0.5 <= self.speed <= 2.0:
             raise ConfigError(f"speed must be between 0.5 and 2.0, got {self.speed}")
+
+
+@dataclass(frozen=True)
+class VoiceProfile:
+    name: str
+    engine: str = "auto"
+    description: str = ""
+    engines: dict[str, EngineVoice] = field(default_factory=dict)
+    pauses: Pauses = field(default_factory=Pauses)
+
+    def for_engine(self, engine: str) -> EngineVoice:
+        # '*' holds CLI overrides for an engine the profile does not describe.
+        return self.engines.get(engine) or self.engines.get("*") or EngineVoice()
 
 
 def profile_names() -> list[str]:
@@ -57,20 +83,36 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> VoiceProfile:
         data = tomllib.loads(path.read_text("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"voice profile {path} is not valid TOML: {exc}") from None
+    try:
+        return _parse(path.stem, data)
+    except TypeError as exc:
+        raise ConfigError(f"voice profile {path}: {exc}") from None
+
+
+def _parse(name: str, data: dict[str, Any]) -> VoiceProfile:
     pauses = data.pop("pauses", {})
-    known = {f.name for f in fields(VoiceProfile)} - {"name", "pauses"}
-    unknown = set(data) - known | set(pauses) - {f.name for f in fields(Pauses)}
+    unknown_pauses = set(pauses) - {f.name for f in fields(Pauses)}
+    if unknown_pauses:
+        raise ConfigError(f"voice profile {name}: unknown pauses {', '.join(sorted(unknown_pauses))}")
+    engines = {}
+    for key in [k for k, v in data.items() if isinstance(v, dict)]:
+        table = dict(data.pop(key))
+        engines[key] = EngineVoice(voice=table.pop("voice", None), speed=float(table.pop("speed", 1.0)), options=table)
+    unknown = set(data) - {"engine", "description"}
     if unknown:
-        raise ConfigError(f"voice profile {path}: unknown keys {', '.join(sorted(unknown))}")
-    return VoiceProfile(name=path.stem, pauses=Pauses(**pauses), **data)
+        raise ConfigError(f"voice profile {name}: unknown keys {', '.join(sorted(unknown))}")
+    return VoiceProfile(name=name, engines=engines, pauses=Pauses(**pauses), **data)
 
 
 def with_overrides(profile: VoiceProfile, engine: str | None, voice: str | None, speed: float | None) -> VoiceProfile:
-    changes: dict[str, object] = {}
-    if engine and engine != profile.engine:
-        changes.update(engine=engine, voice=None)
-    if voice:
-        changes["voice"] = voice
-    if speed is not None:
-        changes["speed"] = speed
+    """The profile with CLI choices applied; a --voice applies to whichever engine is finally used."""
+    changes: dict[str, Any] = {}
+    if engine:
+        changes["engine"] = engine
+    if voice or speed is not None:
+        engines = {}
+        for name in set(profile.engines) | {"*"}:
+            current = profile.engines.get(name, EngineVoice())
+            engines[name] = replace(current, voice=voice or current.voice, speed=current.speed if speed is None else speed)
+        changes["engines"] = engines
     return replace(profile, **changes) if changes else profile

@@ -17,7 +17,9 @@ from ..model import Clip
 
 ENTRY_POINT_GROUP = "tts.engines"
 # Known even when the package metadata is missing (running from a source tree).
-_BUILTIN = {"kokoro": "tts.engines.kokoro:KokoroEngine"}
+_BUILTIN = {"kokoro": "tts.engines.kokoro:KokoroEngine", "edge": "tts.engines.edge:EdgeEngine"}
+# `--engine auto` takes the first of these whose probe() answers; engines without probe() always answer.
+AUTO_ORDER = ["edge", "kokoro"]
 
 
 @dataclass(frozen=True)
@@ -30,9 +32,12 @@ class VoiceInfo:
 
 class Engine(Protocol):
     name: ClassVar[str]
-    # Part of every cache key: bump when the same text would sound different.
-    version: ClassVar[str]
     default_voice: ClassVar[str]
+    # Everything that changes the sound for the same text and voice (model version, engine options):
+    # part of every cache key.
+    identity: str
+    # How many chunks the pipeline may synthesise at once (1 for CPU-bound engines).
+    concurrency: int
 
     def voices(self) -> list[VoiceInfo]: ...
 
@@ -59,4 +64,25 @@ def engine_class(name: str) -> type:
 
 def get_engine(name: str, **options: object) -> Engine:
     """An engine instance by registry name, configured with engine-specific options."""
-    return engine_class(name)(**options)
+    cls = engine_class(name)
+    try:
+        return cls(**options)
+    except TypeError as exc:
+        raise ConfigError(f"invalid option for engine {name!r}: {exc}") from None
+
+
+def choose_engine(name: str) -> tuple[str, str]:
+    """Resolve 'auto' to a concrete engine: (engine name, why it was chosen)."""
+    if name != "auto":
+        engine_class(name)  # fail early on unknown names
+        return name, "requested"
+    reasons = []
+    for candidate in AUTO_ORDER:
+        probe = getattr(engine_class(candidate), "probe", None)
+        if probe is None:
+            return candidate, "; ".join(reasons + [f"{candidate} is always available"])
+        ok, why = probe()
+        if ok:
+            return candidate, why
+        reasons.append(why)
+    raise ConfigError("no speech engine is available: " + "; ".join(reasons))

@@ -8,6 +8,7 @@ import re
 from importlib import resources
 from typing import ClassVar
 
+from ..audio import trim_silence
 from ..errors import AssetError, EngineError
 from ..model import Clip
 from . import kokoro_assets
@@ -30,6 +31,7 @@ _VOICES = [
 class KokoroEngine:
     name: ClassVar[str] = "kokoro"
     version: ClassVar[str] = f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/misaki-zh-legacy"
+    concurrency: ClassVar[int] = 1  # CPU-bound: onnxruntime already uses every core for one chunk
     default_voice: ClassVar[str] = "zm_yunjian"
     sample_rate: ClassVar[int] = SAMPLE_RATE
 
@@ -42,6 +44,11 @@ class KokoroEngine:
         self._vocab: dict[str, int] = json.loads(resources.files(__package__).joinpath("kokoro_vocab.json").read_text("utf-8"))
         self._styles: dict[str, object] = {}
         self._pause_ids = {self._vocab[c] for c in ';:,.!?—…"()“” ' if c in self._vocab}
+
+    @property
+    def identity(self) -> str:
+        # A user's own model or voices sound different from the bundled ones.
+        return "|".join([self.version, str(self._model_path or ""), str(self._voices_path or "")])
 
     def voices(self) -> list[VoiceInfo]:
         return list(_VOICES)
@@ -56,7 +63,7 @@ class KokoroEngine:
         if not any(i not in self._pause_ids for i in ids):
             raise EngineError(f"nothing speakable in {text!r}")
         pieces = [self._infer(part, voice, speed) for part in _split_tokens(ids, self._vocab)]
-        return Clip(_trim(np.concatenate(pieces)), SAMPLE_RATE)
+        return Clip(trim_silence(np.concatenate(pieces), SAMPLE_RATE, margin_s=0.025), SAMPLE_RATE)
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -128,12 +135,3 @@ def _split_tokens(ids: list[int], vocab: dict[str, int]) -> list[list[int]]:
         parts.append(ids)
     return parts
 
-
-def _trim(audio, threshold: float = 0.01, margin: int = SAMPLE_RATE // 40):
-    """Cut the model's leading/trailing near-silence so the planned pauses set the rhythm."""
-    import numpy as np
-
-    loud = np.flatnonzero(np.abs(audio) > threshold)
-    if loud.size == 0:
-        return audio
-    return audio[max(0, loud[0] - margin) : min(audio.size, loud[-1] + margin)]
