@@ -94,6 +94,7 @@ def peer_audio(kokoro):
 def edge_peer(peer_audio, monkeypatch: pytest.MonkeyPatch):
     """Start a loopback peer (call with faults=…, latency=…) and point edge_tts at it."""
     import edge_tts.communicate
+    import edge_tts.voices
 
     from .edge_peer import EdgePeer
 
@@ -102,6 +103,7 @@ def edge_peer(peer_audio, monkeypatch: pytest.MonkeyPatch):
     def start(port: int = 0, **options):
         peer = EdgePeer(peer_audio, **options)
         monkeypatch.setattr(edge_tts.communicate, "WSS_URL", peer.start(port))
+        monkeypatch.setattr(edge_tts.voices, "VOICE_LIST", peer.voices_url)
         peers.append(peer)
         return peer
 

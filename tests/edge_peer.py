@@ -49,6 +49,7 @@ class EdgePeer:
             self._loop = asyncio.new_event_loop()
             app = web.Application()
             app.router.add_get("/edge/v1", self._handle)
+            app.router.add_get("/voices/list", self._voices)
             self._runner = web.AppRunner(app, shutdown_timeout=0.5)
             self._loop.run_until_complete(self._runner.setup())
             site = web.TCPSite(self._runner, "127.0.0.1", port, reuse_address=True)
@@ -61,6 +62,17 @@ class EdgePeer:
         self._thread.start()
         ready.wait(10)
         return self.url
+
+    @property
+    def voices_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/voices/list?trustedclienttoken=loopback"
+
+    async def _voices(self, request: web.Request) -> web.Response:
+        voices = [
+            {"ShortName": name, "Gender": gender, "Locale": name.rsplit("-", 1)[0], "FriendlyName": name}
+            for name, gender in (("zh-CN-XiaoxiaoNeural", "Female"), ("zh-CN-YunyangNeural", "Male"), ("en-US-AriaNeural", "Female"))
+        ]
+        return web.json_response(voices)
 
     @property
     def url(self) -> str:

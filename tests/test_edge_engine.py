@@ -109,6 +109,17 @@ def test_auto_chooses_edge_when_the_service_answers_and_kokoro_otherwise(edge_pe
     assert name == "edge" and "answered" in reason
 
 
+def test_voices_are_checked_against_the_live_list(edge_peer):
+    from tts.errors import ConfigError
+
+    edge_peer()
+    engine = EdgeEngine(**FAST)
+    assert [v.id for v in engine.live_voices()] == ["zh-CN-XiaoxiaoNeural", "zh-CN-YunyangNeural"]
+    engine.check_voice("zh-CN-YunyangNeural")
+    with pytest.raises(ConfigError, match="not offered"):
+        engine.check_voice("zh-CN-XiaochenNeural")
+
+
 def test_invalid_edge_options_are_config_errors():
     from tts.errors import ConfigError
 

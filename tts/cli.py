@@ -195,8 +195,8 @@ def voices(
             if hasattr(cls, "live_voices"):
                 try:
                     found, source = cls.live_voices(), "live list"
-                except TtsError as exc:
-                    source = f"known list; {exc}"
+                except TtsError:
+                    source = "known list; the service could not be reached"
             listing[name] = {"default": cls.default_voice, "source": source, "voices": [v.__dict__ for v in found]}
         profiles = {}
         for p in profile_names():
@@ -212,7 +212,7 @@ def voices(
         typer.echo(f"{name} ({data['source']}):")
         for v in data["voices"]:
             mark = "*" if v["id"] == data["default"] else " "
-            typer.echo(f" {mark} {v['id']:<14} {v['gender']:<7} {v['locale']:<6} {v['description']}")
+            typer.echo(f" {mark} {v['id']:<29} {v['gender']:<7} {v['locale']:<15} {v['description']}")
     typer.echo("profiles (--profile):")
     for p, d in profiles.items():
         choices = ", ".join(f"{e}: {v['voice']} x{v['speed']}" for e, v in d["voices"].items())

@@ -171,6 +171,9 @@ def synthesize_plan(plan: SpeechPlan, engine: Engine, voice: str, speed: float, 
 
 
 def _check_voice(engine: Engine, voice: str) -> None:
+    if hasattr(engine, "check_voice"):
+        engine.check_voice(voice)
+        return
     known = [v.id for v in engine.voices()]
     if voice not in known:
         raise ConfigError(f"unknown {engine.name} voice {voice!r}; available: {', '.join(known)}")

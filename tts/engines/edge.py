@@ -99,6 +99,17 @@ class EdgeEngine:
     def voices(self) -> list[VoiceInfo]:
         return list(_VOICES)
 
+    def check_voice(self, voice: str) -> None:
+        """Validate against the live list when the service answers (voices vanish without notice)."""
+        try:
+            live = [v.id for v in self.live_voices(timeout=4)]
+        except EngineError:
+            live = []
+        if live and voice not in live:
+            raise ConfigError(f"edge voice {voice!r} is not offered by the service (any more); available: {', '.join(live)}")
+        if not live and not re.fullmatch(r"[a-z]{2,3}-[A-Z]{2}(?:-\w+)?-\w+Neural", voice):
+            raise ConfigError(f"unknown edge voice {voice!r}; known: {', '.join(v.id for v in _VOICES)}")
+
     # -- synthesis ------------------------------------------------------------------------------
 
     def synthesize(self, text: str, voice: str, speed: float = 1.0) -> Clip:

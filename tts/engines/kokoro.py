@@ -53,9 +53,6 @@ class KokoroEngine:
     def voices(self) -> list[VoiceInfo]:
         return list(_VOICES)
 
-    def check_voice(self, voice: str) -> None:
-        self._style(voice)
-
     def synthesize(self, text: str, voice: str, speed: float = 1.0) -> Clip:
         import numpy as np
 
