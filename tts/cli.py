@@ -59,6 +59,8 @@ def build(
     retries: Annotated[Optional[int], typer.Option("--retries", min=1, max=20, help="edge: attempts per chunk before giving up (default 5, exponential backoff with jitter).")] = None,
     pitch: Annotated[Optional[str], typer.Option("--pitch", help="edge: pitch shift such as +0Hz or -5Hz.")] = None,
     volume: Annotated[Optional[str], typer.Option("--volume", help="edge: volume change such as +0% or -10%.")] = None,
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="Pronunciation lexicon (TOML): pinyin for the offline voice, homophones for the online one. Default: ./lexicon.toml if present, plus the built-in list.")] = None,
+    normalize: Annotated[bool, typer.Option("--normalize/--no-normalize", help="Read numbers, dates, units and symbols as a newsreader would (turn off only to compare).")] = True,
     kokoro_model: Annotated[Optional[Path], typer.Option("--kokoro-model", help="Your own Kokoro v1.0 .onnx file instead of the bundled one (env TTS_KOKORO_MODEL).")] = None,
     kokoro_voices: Annotated[Optional[Path], typer.Option("--kokoro-voices", help="Your own voices: voices-v1.0.bin (npz) or a folder of NAME.bin files (env TTS_KOKORO_VOICES).")] = None,
     as_json: JsonOpt = False,
@@ -74,6 +76,7 @@ def build(
     options = library.BuildOptions(
         profile=profile, engine=engine, voice=voice, speed=speed, output=output, read_captions=captions is Captions.read,
         bitrate=bitrate, sample_rate=sample_rate, vtt=vtt, use_cache=cache, album=album, engine_options=engine_options,
+        lexicon=lexicon, normalize=normalize,
     )
     try:
         if dry_run:
@@ -142,7 +145,7 @@ def _print_plan(prepared, as_json: bool) -> None:
     _print_article(prepared.article)
     chunks = len(prepared.plan.chunks)
     typer.echo(f"\n{len(prepared.plan.sections)} chapters, {len(prepared.plan.sentences)} sentences, {chunks} engine calls "
-               f"({prepared.profile.engine}, profile {prepared.profile.name})")
+               f"({prepared.engine}: {prepared.engine_reason}; profile {prepared.profile.name})")
 
 
 def _print_article(article) -> None:
@@ -175,6 +178,32 @@ def clean(
         typer.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     else:
         _print_article(result)
+
+
+@app.command()
+def say(
+    text: Annotated[str, typer.Argument(help="Text to show in spoken form, e.g. '21-09-15 15:09 拨打12345'.", show_default=False)],
+    engine: Annotated[str, typer.Option("--engine", "-e", help="Whose input to show: kokoro (lexicon as pinyin markup) or edge (lexicon homophones).")] = "kokoro",
+    lexicon: Annotated[Optional[Path], typer.Option("--lexicon", help="Pronunciation lexicon (TOML); default ./lexicon.toml if present, plus the built-in list.")] = None,
+    phonemes: Annotated[bool, typer.Option("--phonemes", help="kokoro: also print the phonemes the model receives.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show what TEXT becomes before synthesis, to check and fix pronunciations before a build."""
+    from .engines import engine_class
+    from .normalize import Lexicon, Speaker
+
+    try:
+        speaker = Speaker(Lexicon.load(lexicon), getattr(engine_class(engine), "lexicon_style", "say"))
+        spoken = speaker(text)
+        ipa = engine_class(engine)().phonemize(spoken) if phonemes and engine == "kokoro" else None
+    except TtsError as exc:
+        _fail(exc)
+    if as_json:
+        typer.echo(json.dumps({"text": text, "spoken": spoken, "phonemes": ipa}, ensure_ascii=False))
+        return
+    typer.echo(spoken)
+    if ipa:
+        typer.echo(ipa)
 
 
 @app.command()

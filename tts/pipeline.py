@@ -39,6 +39,8 @@ class BuildOptions:
     vtt: bool = True
     use_cache: bool = True
     album: str | None = None
+    lexicon: Path | None = None  # user pronunciation lexicon (TOML); ./lexicon.toml is used when present
+    normalize: bool = True  # numbers, dates, units… in words (off only to compare)
     # Per-engine constructor options, e.g. {"kokoro": {"model": …}, "edge": {"concurrency": 2}}; they
     # override the profile's [engine] table.
     engine_options: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -50,6 +52,8 @@ class Prepared:
     plan: SpeechPlan
     profile: VoiceProfile
     input_name: str
+    engine: str  # the concrete engine ('auto' resolved)
+    engine_reason: str
 
 
 @dataclass
@@ -68,12 +72,19 @@ class BuildResult:
 
 
 def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared:
-    """Read, clean and plan without synthesising (what --dry-run shows)."""
+    """Read, clean, choose the engine and plan the spoken text for it, without synthesising (--dry-run)."""
+    from .engines import engine_class
+    from .normalize import Lexicon, Speaker
+
     options = options or BuildOptions()
     profile = with_overrides(load_profile(options.profile), options.engine, options.voice, options.speed)
+    lexicon = Lexicon.load(options.lexicon)
     page = read_page(source)
     article = clean_text(page.text, CleanOptions(read_captions=options.read_captions, title_hint=page.html_title))
-    return Prepared(article, make_plan(article, PlanOptions()), profile, page.name)
+    engine, reason = choose_engine(profile.engine)
+    style = getattr(engine_class(engine), "lexicon_style", "say")
+    plan = make_plan(article, PlanOptions(), Speaker(lexicon, style, options.normalize))
+    return Prepared(article, plan, profile, page.name, engine, reason)
 
 
 def output_path(source: str | Path, options: BuildOptions) -> Path:
@@ -92,7 +103,8 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     prepared = prepare(source, options)
     mp3 = output_path(source, options)
     _check_output_dir(mp3)
-    engine, voice, speed, reason = open_engine(prepared.profile, options.engine_options)
+    engine, voice, speed = open_engine(prepared.engine, prepared.profile, options.engine_options)
+    reason = prepared.engine_reason
     if notify:
         notify(f"engine: {engine.name} ({reason}), voice {voice}")
     clips, synthesized = synthesize_plan(prepared.plan, engine, voice, speed, options.use_cache, progress)
@@ -105,14 +117,13 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     )
 
 
-def open_engine(profile: VoiceProfile, engine_options: dict[str, dict[str, object]] | None = None) -> tuple[Engine, str, float, str]:
-    """(engine, voice, speed, why this engine) for a profile; 'auto' probes, and one engine serves the whole episode."""
-    name, reason = choose_engine(profile.engine)
+def open_engine(name: str, profile: VoiceProfile, engine_options: dict[str, dict[str, object]] | None = None) -> tuple[Engine, str, float]:
+    """(engine, voice, speed) for the chosen engine; one engine serves the whole episode."""
     wanted = profile.for_engine(name)
     engine = get_engine(name, **{**wanted.options, **(engine_options or {}).get(name, {})})
     voice = wanted.voice or engine.default_voice
     _check_voice(engine, voice)
-    return engine, voice, wanted.speed, reason
+    return engine, voice, wanted.speed
 
 
 def synthesize_plan(plan: SpeechPlan, engine: Engine, voice: str, speed: float, use_cache: bool = True,

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Article, Boundary, Chunk, PlannedSection, Sentence, SpeechPlan
-from .normalize import spoken_form
+from collections.abc import Callable
 
 # A sentence ends at 。！？ (or …… / ；), with any closing quotes or brackets kept on it.
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]+|…+|$)[”’」』）)\"']*", re.S)
@@ -43,8 +43,13 @@ def is_speakable(text: str) -> bool:
     return bool(_SPEAKABLE.search(text))
 
 
-def make_plan(article: Article, options: PlanOptions | None = None) -> SpeechPlan:
+def make_plan(article: Article, options: PlanOptions | None = None, speaker: Callable[[str], str] | None = None) -> SpeechPlan:
+    """Chapters of chunks; `speaker` turns each chunk's written text into the engine's input (normalisation)."""
     options = options or PlanOptions()
+    if speaker is None:
+        from .normalize import Speaker
+
+        speaker = Speaker()
     sentences: list[Sentence] = []
     sections: list[PlannedSection] = []
 
@@ -56,7 +61,7 @@ def make_plan(article: Article, options: PlanOptions | None = None) -> SpeechPla
         sentences.append(Sentence(text, role))  # type: ignore[arg-type]
         for i, piece in enumerate(pieces):
             last = i == len(pieces) - 1
-            section.chunks.append(Chunk(piece, spoken_form(piece), index, after if last else "clause"))
+            section.chunks.append(Chunk(piece, speaker(piece), index, after if last else "clause"))
 
     for n, part in enumerate(article.sections):
         title = part.heading or (options.intro_chapter_title or article.title if n == 0 else f"第{n + 1}部分")

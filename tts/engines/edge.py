@@ -59,6 +59,7 @@ class EdgeEngine:
     name: ClassVar[str] = "edge"
     default_voice: ClassVar[str] = "zh-CN-YunyangNeural"
     sample_rate: ClassVar[int] = SAMPLE_RATE
+    lexicon_style: ClassVar[str] = "say"  # the service takes no SSML: homophones replace misread words
 
     def __init__(
         self,

@@ -11,7 +11,7 @@ from typing import ClassVar
 from ..audio import trim_silence
 from ..errors import AssetError, EngineError
 from ..model import Clip
-from . import kokoro_assets
+from . import kokoro_assets, kokoro_text
 from .base import VoiceInfo
 
 SAMPLE_RATE = 24_000
@@ -30,8 +30,9 @@ _VOICES = [
 
 class KokoroEngine:
     name: ClassVar[str] = "kokoro"
-    version: ClassVar[str] = f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/misaki-zh-legacy"
+    version: ClassVar[str] = f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/misaki-zh-legacy+en-lexicon"
     concurrency: ClassVar[int] = 1  # CPU-bound: onnxruntime already uses every core for one chunk
+    lexicon_style: ClassVar[str] = "pinyin"  # reads {word|pin1 yin1} markup exactly
     default_voice: ClassVar[str] = "zm_yunjian"
     sample_rate: ClassVar[int] = SAMPLE_RATE
 
@@ -78,10 +79,10 @@ class KokoroEngine:
             jieba.setLogLevel(logging.WARNING)
             self._g2p = zh.ZHG2P()
         try:
-            phonemes, _ = self._g2p(text)
+            phonemes = kokoro_text.phonemize(text, self._g2p)
         except Exception as exc:  # misaki has known crashes on some pinyin; fail this chunk clearly
             raise EngineError(f"G2P failed on {text[:30]!r}: {exc}") from None
-        return re.sub(r"\s+", " ", phonemes or "").strip()
+        return re.sub(r"\s+", " ", phonemes).strip()
 
     def _infer(self, ids: list[int], voice: str, speed: float):
         import numpy as np

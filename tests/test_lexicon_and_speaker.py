@@ -1,0 +1,67 @@
+"""The pronunciation lexicon reaches each engine in the form it takes; transcripts keep the written text."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from tts.cli import app
+from tts.errors import ConfigError
+from tts.model import Article, Section
+from tts.normalize import Lexicon, Speaker
+from tts.plan import make_plan
+
+USER = """
+[words]
+"行长" = { pinyin = "hang2 zhang3", say = "航长" }
+"重庆" = "chong2 qing4"
+"""
+
+
+def test_user_words_become_pinyin_markup_for_the_offline_voice_and_homophones_for_the_online_one():
+    lexicon = Lexicon.from_toml(USER, "test")
+    assert Speaker(lexicon, "pinyin")("银行行长2日到重庆") == "银行{行长|hang2 zhang3}二日到{重庆|chong2 qing4}"
+    assert Speaker(lexicon, "say")("行长到重庆") == "航长到重庆"
+
+
+def test_numbers_inside_markup_are_left_alone_and_outside_are_read():
+    lexicon = Lexicon.from_toml('[words]\n"曾某" = { pinyin = "zeng1 mou3" }\n', "test")
+    assert Speaker(lexicon, "pinyin")("曾某于2021年被查") == "{曾某|zeng1 mou3}于二零二一年被查"
+
+
+def test_bad_pinyin_is_a_clear_config_error():
+    with pytest.raises(ConfigError, match="one tone-numbered syllable per character"):
+        Lexicon.from_toml('[words]\n"重庆" = "chongqing"\n', "mine.toml")
+
+
+def test_built_in_lexicon_fixes_measured_misreadings():
+    marked = Speaker(Lexicon.builtin(), "pinyin")("按时还款")
+    assert "{还款|huan2 kuan3}" in marked
+
+
+def test_transcript_keeps_written_text_while_the_engine_gets_the_spoken_form():
+    plan = make_plan(Article(title="标题", sections=[Section(None, ["增长15%。"])]))
+    chunk = plan.chunks[1]
+    assert chunk.text == "增长15%。" and chunk.spoken == "增长百分之十五。"
+    assert plan.sentences[chunk.sentence].text == "增长15%。"
+
+
+def test_kokoro_speaks_markup_with_exactly_the_given_pinyin(kokoro):
+    assert kokoro.phonemize("{行|hang2}") == "xa↗ŋ"
+    assert kokoro.phonemize("{行|xing2}") == "ɕi↗ŋ"
+
+
+def test_latin_words_reach_kokoro_as_english_phonemes(kokoro):
+    phonemes = kokoro.phonemize("iPhone 十一")
+    assert phonemes.startswith("ˈI fˈOn")
+
+
+def test_say_command_shows_the_spoken_form(tmp_path):
+    lexicon = tmp_path / "lexicon.toml"
+    lexicon.write_text(USER, encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(app, ["say", "21-09-15 15:09 拨打12345", "--json"])
+    assert result.exit_code == 0
+    assert '"spoken": "二零二一年九月十五日 十五点零九分 拨打幺二三四五"' in result.stdout
+    result = runner.invoke(app, ["say", "重庆行长", "--engine", "edge", "--lexicon", str(lexicon)])
+    assert result.stdout.strip() == "重庆航长"
