@@ -28,7 +28,7 @@ def test_build_writes_a_chaptered_mp3_and_a_transcript(short_article, fresh_cach
     result = run("build", str(short_article), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    mp3, vtt = Path(report["mp3"]), Path(report["vtt"])
+    mp3, vtt = Path(report["outputs"]["audio"]), Path(report["outputs"]["vtt"])
     assert mp3 == short_article.with_suffix(".mp3") and vtt.exists()
 
     chapters = id3raw.chapters(mp3)

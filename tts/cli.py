@@ -40,19 +40,36 @@ def _fail(exc: TtsError) -> None:
     raise typer.Exit(exc.exit_code)
 
 
+class Format(str, Enum):
+    mp3 = "mp3"
+    m4b = "m4b"
+
+
 @app.command()
 def build(
     article: ArticleArg,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="MP3 to write. Default: the input's name with .mp3 (article.mp3 for stdin). The transcript goes beside it as .vtt.")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Audio file to write. Default: the input's name with .mp3/.m4b (article.mp3 for stdin). Sidecars go beside it.")] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help="Voice profile: a name from `tts voices` (./voices/*.toml or bundled) or a path to a .toml file.")] = "news",
     engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="auto (default: edge when its service answers a quick probe, else kokoro), edge (Microsoft online voices) or kokoro (embedded, offline). One engine serves the whole episode.")] = None,
     voice: Annotated[Optional[str], typer.Option("--voice", "-v", help="Engine voice id, overriding the profile's, e.g. zf_xiaoxiao; `tts voices` lists them.")] = None,
     speed: Annotated[Optional[float], typer.Option("--speed", min=0.5, max=2.0, help="Speaking speed factor (0.5-2.0), overriding the profile's.")] = None,
     captions: CaptionsOpt = Captions.skip,
-    bitrate: Annotated[str, typer.Option("--bitrate", help="MP3 bitrate (64k-96k suits speech).")] = "64k",
-    sample_rate: Annotated[int, typer.Option("--sample-rate", help="MP3 sample rate in Hz: 44100 or 48000.")] = 44_100,
+    audio_format: Annotated[Format, typer.Option("--format", help="mp3 (ID3v2.3 chapters) or m4b (AAC audiobook with chapters).")] = Format.mp3,
+    bitrate: Annotated[str, typer.Option("--bitrate", help="Audio bitrate (64k-96k suits speech).")] = "64k",
+    sample_rate: Annotated[int, typer.Option("--sample-rate", help="Output sample rate in Hz: 44100 (default), 48000, 24000 or 22050.")] = 44_100,
+    stereo: Annotated[bool, typer.Option("--stereo/--mono", help="Channels of the output (speech is mono; some hosts want stereo).")] = False,
+    loudness: Annotated[str, typer.Option("--loudness", help="Integrated loudness target in LUFS for the whole episode (e.g. -16, or -19 for mono-targeted hosts), or 'off'.")] = "-16",
+    true_peak: Annotated[float, typer.Option("--true-peak", help="True-peak ceiling in dBTP.")] = -1.0,
     album: Annotated[Optional[str], typer.Option("--album", help="Programme name for the album tag. Default: the article's source.")] = None,
-    vtt: Annotated[bool, typer.Option("--vtt/--no-vtt", help="Write a WebVTT transcript beside the MP3.")] = True,
+    genre: Annotated[str, typer.Option("--genre", help="Genre tag (Podcast or Speech are what podcast apps expect).")] = "Podcast",
+    url: Annotated[Optional[str], typer.Option("--url", help="The original article's address: written to the comment tag and the report.")] = None,
+    cover: Annotated[Optional[Path], typer.Option("--cover", help="Cover image (JPEG or PNG; square 1400-3000 px suits podcast apps).")] = None,
+    announce: Annotated[bool, typer.Option("--announce/--no-announce", help="After the title, say the source, date and length (本文约5分钟) for listeners.")] = True,
+    vtt: Annotated[bool, typer.Option("--vtt/--no-vtt", help="Write a WebVTT transcript beside the audio.")] = True,
+    srt: Annotated[bool, typer.Option("--srt", help="Also write SRT captions.")] = False,
+    chapters_json: Annotated[bool, typer.Option("--chapters-json", help="Also write Podcasting 2.0 chapters (.chapters.json).")] = False,
+    sidecars: Annotated[Optional[str], typer.Option("--sidecars", help="'all' writes vtt, srt and chapters.json; 'none' writes none.")] = None,
+    report: Annotated[Optional[Path], typer.Option("--report", help="Write a JSON run report: input, engine, durations per section, chapters, removals by reason, retries, warnings, wall time (also on failure).")] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse and keep synthesised sentences in the per-user cache, so reruns and resumed builds skip finished work.")] = True,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Clean and plan only: show what would be read, synthesise nothing.")] = False,
     concurrency: Annotated[Optional[int], typer.Option("--concurrency", min=1, max=16, help="edge: requests in flight at once (default 4; lower it if the service rate-limits).")] = None,
@@ -65,18 +82,30 @@ def build(
     kokoro_voices: Annotated[Optional[Path], typer.Option("--kokoro-voices", help="Your own voices: voices-v1.0.bin (npz) or a folder of NAME.bin files (env TTS_KOKORO_VOICES).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Build ARTICLE into an MP3 with ID3 chapters (one per section) and a WebVTT transcript."""
+    """Build ARTICLE into an episode: audio with a chapter per section, at podcast loudness, with tags and a transcript."""
     from . import pipeline as library
+    from .episode import AudioSettings
+    from .errors import ConfigError
 
-    if sample_rate not in (44_100, 48_000):
-        _fail(_config_error(f"--sample-rate must be 44100 or 48000, got {sample_rate}"))
+    try:
+        level = None if loudness.lower() == "off" else float(loudness)
+    except ValueError:
+        _fail(ConfigError(f"--loudness takes LUFS such as -16, or 'off'; got {loudness!r}"))
+    kinds = {"vtt"} if vtt else set()
+    kinds |= {"srt"} if srt else set()
+    kinds |= {"chapters.json"} if chapters_json else set()
+    if sidecars is not None:
+        if sidecars not in ("all", "none"):
+            _fail(ConfigError(f"--sidecars takes all or none, got {sidecars!r}"))
+        kinds = set(library.SIDECARS) if sidecars == "all" else set()
     kokoro = {k: str(v) for k, v in (("model", kokoro_model), ("voices", kokoro_voices)) if v}
     edge = {k: v for k, v in (("concurrency", concurrency), ("retries", retries), ("pitch", pitch), ("volume", volume)) if v is not None}
-    engine_options = {"kokoro": kokoro, "edge": edge}
     options = library.BuildOptions(
         profile=profile, engine=engine, voice=voice, speed=speed, output=output, read_captions=captions is Captions.read,
-        bitrate=bitrate, sample_rate=sample_rate, vtt=vtt, use_cache=cache, album=album, engine_options=engine_options,
-        lexicon=lexicon, normalize=normalize,
+        audio=AudioSettings(format=audio_format.value, bitrate=bitrate, sample_rate=sample_rate, channels=2 if stereo else 1,
+                            loudness=level, true_peak=true_peak),
+        sidecars=frozenset(kinds), use_cache=cache, album=album, genre=genre, url=url, cover=cover, announce=announce,
+        lexicon=lexicon, normalize=normalize, engine_options={"kokoro": kokoro, "edge": edge},
     )
     try:
         if dry_run:
@@ -85,24 +114,39 @@ def build(
             return
         result = _build_with_progress(library, article, options, quiet=as_json)
     except TtsError as exc:
+        _write_failure_report(report, article, exc)
         _fail(exc)
     except KeyboardInterrupt:
         typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
         raise typer.Exit(130) from None
+    data = None
+    if report or as_json:
+        from .report import report_dict, write_report
+
+        data = report_dict(result, article, options)
+        if report:
+            write_report(report, data)
     if as_json:
-        typer.echo(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
-    else:
-        minutes, seconds = divmod(round(result.timeline.duration), 60)
-        typer.echo(f"wrote {result.mp3} ({minutes}:{seconds:02d}, {len(result.timeline.chapters)} chapters, "
-                   f"{result.engine}/{result.voice}; {result.synthesized} synthesised, {result.from_cache} from cache, {result.seconds:.1f}s)")
-        if result.vtt:
-            typer.echo(f"wrote {result.vtt}")
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    minutes, seconds = divmod(round(result.timeline.duration), 60)
+    typer.echo(f"wrote {result.audio} ({minutes}:{seconds:02d}, {len(result.timeline.chapters)} chapters, "
+               f"{result.engine}/{result.voice}; {result.synthesized} synthesised, {result.from_cache} from cache, {result.seconds:.1f}s)")
+    for path in result.sidecars.values():
+        typer.echo(f"wrote {path}")
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
 
 
-def _config_error(message: str) -> TtsError:
-    from .errors import ConfigError
+def _write_failure_report(path: Optional[Path], article: str, exc: TtsError) -> None:
+    if path is None:
+        return
+    from .report import REPORT_VERSION, write_report
 
-    return ConfigError(message)
+    try:
+        write_report(path, {"report_version": REPORT_VERSION, "input": article, "error": str(exc), "exit_code": exc.exit_code})
+    except OSError:
+        pass
 
 
 def _build_with_progress(library, article: str, options, quiet: bool):
@@ -118,22 +162,6 @@ def _build_with_progress(library, article: str, options, quiet: bool):
         task = bar.add_task("chunks", total=None)
         return library.build(article, options, progress=lambda done, total: bar.update(task, completed=done, total=total),
                              notify=bar.console.print)
-
-
-def _result_json(result) -> dict:
-    timeline = result.timeline
-    return {
-        "mp3": str(result.mp3),
-        "vtt": str(result.vtt) if result.vtt else None,
-        "engine": result.engine,
-        "engine_reason": result.engine_reason,
-        "voice": result.voice,
-        "duration": round(timeline.duration, 3),
-        "chapters": [{"start": round(c.start, 3), "end": round(c.end, 3), "title": c.title} for c in timeline.chapters],
-        "chunks": {"synthesized": result.synthesized, "from_cache": result.from_cache},
-        "seconds": round(result.seconds, 2),
-        "article": {k: v for k, v in result.article.to_dict().items() if k in ("title", "date", "source", "author")},
-    }
 
 
 def _print_plan(prepared, as_json: bool) -> None:

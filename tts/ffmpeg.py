@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 from functools import lru_cache
@@ -29,14 +30,73 @@ def _run(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedPro
     return proc
 
 
-def encode_mp3(pcm: bytes, sample_rate: int, out: Path, *, bitrate: str = "64k", out_rate: int = 44_100) -> None:
+def _pcm_input(sample_rate: int) -> list[str]:
+    return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
+
+
+def encode_mp3(pcm: bytes, sample_rate: int, out: Path, *, bitrate: str = "64k", out_rate: int = 44_100,
+               channels: int = 1, audio_filter: str | None = None) -> None:
     """Encode mono s16le PCM to an MP3 without tags (tags are written separately, in order)."""
+    filters = ["-af", audio_filter] if audio_filter else []
     _run(
-        ["-y", "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
-         "-ar", str(out_rate), "-ac", "1", "-c:a", "libmp3lame", "-b:a", bitrate,
+        ["-y", *_pcm_input(sample_rate), *filters,
+         "-ar", str(out_rate), "-ac", str(channels), "-c:a", "libmp3lame", "-b:a", bitrate,
          "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", str(out)],
         stdin=pcm,
     )
+
+
+def encode_m4b(pcm: bytes, sample_rate: int, out: Path, metadata_file: Path, *, bitrate: str = "64k",
+               out_rate: int = 44_100, channels: int = 1, audio_filter: str | None = None, cover: Path | None = None) -> None:
+    """Encode to AAC in an MP4 container (.m4b) with chapters and tags from an FFMETADATA file."""
+    inputs = [*_pcm_input(sample_rate), "-i", str(metadata_file)]
+    maps = ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
+    if cover:
+        inputs += ["-i", str(cover)]
+        maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
+    filters = ["-af", audio_filter] if audio_filter else []
+    _run(["-y", *inputs, *maps, *filters, "-ar", str(out_rate), "-ac", str(channels), "-c:a", "aac", "-b:a", bitrate,
+          "-movflags", "+faststart", "-f", "mp4", str(out)], stdin=pcm)
+
+
+def loudness_of_pcm(pcm: bytes, sample_rate: int, target_lufs: float, true_peak: float) -> dict[str, float]:
+    """First loudnorm pass: the measurements the second, linear pass needs."""
+    err = _run([*_pcm_input(sample_rate), "-af", f"loudnorm=I={target_lufs}:TP={true_peak}:LRA=11:print_format=json",
+                "-f", "null", "-"], stdin=pcm).stderr.decode("utf-8", "replace")
+    block = err[err.rindex("{") : err.rindex("}") + 1]
+    return {k: float(v) for k, v in json.loads(block).items() if k != "normalization_type"}
+
+
+def loudnorm_filter(measured: dict[str, float], target_lufs: float, true_peak: float) -> str:
+    """Second loudnorm pass: one linear gain for the whole programme (no per-sentence pumping)."""
+    return (f"loudnorm=I={target_lufs}:TP={true_peak}:LRA=11:measured_I={measured['input_i']}:"
+            f"measured_TP={measured['input_tp']}:measured_LRA={measured['input_lra']}:"
+            f"measured_thresh={measured['input_thresh']}:offset={measured['target_offset']}:linear=true")
+
+
+def ebur128(path: Path, start: float | None = None, end: float | None = None) -> dict[str, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a file, or of [start, end) seconds of it."""
+    span = (["-ss", f"{start:.3f}"] if start is not None else []) + (["-to", f"{end:.3f}"] if end is not None else [])
+    err = _run([*span, "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"]).stderr.decode("utf-8", "replace")
+    summary = err[err.rindex("Summary:") :]
+    integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
+    peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
+    return {"integrated_lufs": integrated, "true_peak_dbtp": float(peak.group(1)) if peak else float("nan")}
+
+
+def chapters_of(path: Path) -> list[dict[str, object]]:
+    """Chapters as ffmpeg reads them back (start/end in seconds, title)."""
+    err = _run(["-i", str(path), "-f", "ffmetadata", "-"]).stdout.decode("utf-8", "replace")
+    chapters = []
+    for block in err.split("[CHAPTER]")[1:]:
+        base = re.search(r"TIMEBASE=(\d+)/(\d+)", block)
+        scale = int(base.group(1)) / int(base.group(2))
+        chapters.append({
+            "start": int(re.search(r"START=(\d+)", block).group(1)) * scale,
+            "end": int(re.search(r"END=(\d+)", block).group(1)) * scale,
+            "title": (re.search(r"title=(.*)", block) or [None, ""])[1],
+        })
+    return chapters
 
 
 def decode_pcm(path: Path, sample_rate: int = 24_000) -> bytes:

@@ -49,7 +49,7 @@ class Article:
         }
 
 
-ChunkRole = Literal["title", "heading", "body"]
+ChunkRole = Literal["title", "announcement", "heading", "body"]
 # What follows a chunk decides the pause after it.
 Boundary = Literal["clause", "sentence", "paragraph", "heading", "title", "section", "end"]
 

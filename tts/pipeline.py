@@ -1,29 +1,31 @@
-"""The library entry point: one article in, one chaptered MP3 (and a WebVTT transcript) out."""
+"""The library entry point: one article in, one chaptered episode (audio, sidecars, report) out.
+
+Stages: read -> clean (Article) -> choose engine -> plan with the engine's spoken form (SpeechPlan)
+-> synthesise chunks through the cache (Clips) -> assemble (Track + Timeline) -> episode outputs.
+"""
 
 from __future__ import annotations
 
-import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import Track, assemble
+from .assemble import assemble
 from .cache import ClipCache, chunk_key
 from .clean import CleanOptions, clean_text
 from .engines import Engine, get_engine
 from .engines.base import choose_engine
+from .episode import AudioSettings, Metadata, write_audio, write_sidecars
 from .errors import ConfigError, EngineError, OutputError
-from .model import Article, Clip, SpeechPlan, Timeline
-from .paths import temp_sibling
-from .plan import PlanOptions, make_plan
+from .model import Article, Chunk, Clip, SpeechPlan, Timeline
+from .plan import ANNOUNCEMENT, PlanOptions, announcement_text, fill_announcement, make_plan
 from .profiles import DEFAULT_PROFILE, VoiceProfile, load_profile, with_overrides
 from .reading import read_page
-from .tags import EpisodeTags, id3_tag
-from .transcript import to_webvtt
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
 Notify = Callable[[str], None]  # one-line status messages (which engine was chosen, …)
+SIDECARS = ("vtt", "srt", "chapters.json")
 
 
 @dataclass(frozen=True)
@@ -32,13 +34,16 @@ class BuildOptions:
     engine: str | None = None  # overrides the profile's engine: auto | kokoro | edge | a plugin
     voice: str | None = None  # overrides the profile's voice
     speed: float | None = None
-    output: Path | None = None  # default: beside the input, .mp3
+    output: Path | None = None  # default: beside the input, with the format's suffix
     read_captions: bool = False
-    bitrate: str = "64k"
-    sample_rate: int = 44_100
-    vtt: bool = True
+    audio: AudioSettings = field(default_factory=AudioSettings)
+    sidecars: frozenset[str] = frozenset({"vtt"})
     use_cache: bool = True
     album: str | None = None
+    genre: str = "Podcast"
+    url: str | None = None  # the original article's address, for the comment tag and the report
+    cover: Path | None = None
+    announce: bool = True  # after the title: source, date and length, for listeners who cannot glance at the page
     lexicon: Path | None = None  # user pronunciation lexicon (TOML); ./lexicon.toml is used when present
     normalize: bool = True  # numbers, dates, units… in words (off only to compare)
     # Per-engine constructor options, e.g. {"kokoro": {"model": …}, "edge": {"concurrency": 2}}; they
@@ -54,6 +59,7 @@ class Prepared:
     input_name: str
     engine: str  # the concrete engine ('auto' resolved)
     engine_reason: str
+    speaker: Callable[[str], str]
 
 
 @dataclass
@@ -61,14 +67,26 @@ class BuildResult:
     article: Article
     plan: SpeechPlan
     timeline: Timeline
-    mp3: Path
-    vtt: Path | None
+    audio: Path
+    sidecars: dict[str, Path]
     engine: str
     voice: str
     synthesized: int
     from_cache: int
     seconds: float
     engine_reason: str = ""
+    loudness: dict[str, float] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    faults: dict[str, int] = field(default_factory=dict)
+    retries: int = 0
+
+    @property
+    def mp3(self) -> Path:  # the audio file, whatever its format
+        return self.audio
+
+    @property
+    def vtt(self) -> Path | None:
+        return self.sidecars.get("vtt")
 
 
 def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared:
@@ -82,39 +100,76 @@ def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared
     page = read_page(source)
     article = clean_text(page.text, CleanOptions(read_captions=options.read_captions, title_hint=page.html_title))
     engine, reason = choose_engine(profile.engine)
-    style = getattr(engine_class(engine), "lexicon_style", "say")
-    plan = make_plan(article, PlanOptions(), Speaker(lexicon, style, options.normalize))
-    return Prepared(article, plan, profile, page.name, engine, reason)
+    speaker = Speaker(lexicon, getattr(engine_class(engine), "lexicon_style", "say"), options.normalize)
+    plan = make_plan(article, PlanOptions(announce=options.announce), speaker)
+    return Prepared(article, plan, profile, page.name, engine, reason, speaker)
 
 
 def output_path(source: str | Path, options: BuildOptions) -> Path:
     if options.output:
         return Path(options.output)
+    suffix = "." + options.audio.format
     if str(source) == "-":
-        return Path("article.mp3")
-    return Path(source).with_suffix(".mp3")
+        return Path("article" + suffix)
+    return Path(source).with_suffix(suffix)
 
 
 def build(source: str | Path, options: BuildOptions | None = None, progress: Progress | None = None,
           notify: Notify | None = None) -> BuildResult:
     """Build the episode; outputs appear only when complete (temporary file, then rename)."""
+    from .cover import load_cover
+
     started = time.perf_counter()
     options = options or BuildOptions()
+    _check_options(options)
+    cover = load_cover(options.cover) if options.cover else None
     prepared = prepare(source, options)
-    mp3 = output_path(source, options)
-    _check_output_dir(mp3)
+    audio_path = output_path(source, options)
+    _check_output_dir(audio_path)
     engine, voice, speed = open_engine(prepared.engine, prepared.profile, options.engine_options)
-    reason = prepared.engine_reason
     if notify:
-        notify(f"engine: {engine.name} ({reason}), voice {voice}")
-    clips, synthesized = synthesize_plan(prepared.plan, engine, voice, speed, options.use_cache, progress)
-    track = assemble(prepared.plan, clips, prepared.profile.pauses)
-    timeline = _write_mp3(mp3, track, prepared.article, options)
-    vtt = _write_vtt(mp3, timeline) if options.vtt else None
+        notify(f"engine: {engine.name} ({prepared.engine_reason}), voice {voice}")
+
+    plan, chunks = prepared.plan, prepared.plan.chunks
+    announcement = next((n for n, c in enumerate(chunks) if c.text == ANNOUNCEMENT), -1)
+    body = [n for n in range(len(chunks)) if n != announcement]
+    clips: dict[int, Clip] = {}
+    total = len(chunks)
+    body_clips, synthesized = synthesize_chunks([chunks[n] for n in body], engine, voice, speed, options.use_cache,
+                                                progress and (lambda done, _t: progress(done, total)))
+    clips.update(zip(body, body_clips))
+    if announcement >= 0:
+        seconds = _estimated_length(plan, clips, prepared.profile, announcement)
+        text = announcement_text(prepared.article, seconds)
+        fill_announcement(plan, text, prepared.speaker(text))
+        (clip,), extra = synthesize_chunks([plan.chunks[announcement]], engine, voice, speed, options.use_cache)
+        clips[announcement], synthesized = clip, synthesized + extra
+        if progress:
+            progress(total, total)
+
+    track = assemble(plan, [clips[n] for n in range(total)], prepared.profile.pauses)
+    meta = Metadata(album=options.album, genre=options.genre, url=options.url, cover=cover)
+    loudness = write_audio(audio_path, track, prepared.article, options.audio, meta)
+    sidecars = write_sidecars(audio_path, track.timeline, set(options.sidecars))
+    log = getattr(engine, "log", [])
+    faults: dict[str, int] = {}
+    for record in log:
+        for kind in record.faults or []:
+            faults[kind] = faults.get(kind, 0) + 1
+    warnings = [f"chunk audio looked short after {r.tries} tries and was kept" for r in log if r.short_audio]
+    warnings += cover.warnings() if cover else []
     return BuildResult(
-        prepared.article, prepared.plan, timeline, mp3, vtt, engine.name, voice,
-        synthesized, len(clips) - synthesized, time.perf_counter() - started, reason,
+        prepared.article, plan, track.timeline, audio_path, sidecars, engine.name, voice,
+        synthesized, total - synthesized, time.perf_counter() - started, prepared.engine_reason,
+        loudness, warnings, faults, sum(max(0, r.tries - 1) for r in log),
     )
+
+
+def _estimated_length(plan: SpeechPlan, clips: dict[int, Clip], profile: VoiceProfile, skip: int) -> float:
+    """The episode's length without the announcement, plus a typical announcement (about 5 s)."""
+    seconds = sum(len(c.samples) / c.sample_rate for c in clips.values())
+    seconds += sum(profile.pauses.after(c.after) for n, c in enumerate(plan.chunks) if n != skip) / 1000
+    return seconds + 5.0
 
 
 def open_engine(name: str, profile: VoiceProfile, engine_options: dict[str, dict[str, object]] | None = None) -> tuple[Engine, str, float]:
@@ -126,8 +181,8 @@ def open_engine(name: str, profile: VoiceProfile, engine_options: dict[str, dict
     return engine, voice, wanted.speed
 
 
-def synthesize_plan(plan: SpeechPlan, engine: Engine, voice: str, speed: float, use_cache: bool = True,
-                    progress: Progress | None = None) -> tuple[list[Clip], int]:
+def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: float, use_cache: bool = True,
+                      progress: Progress | None = None) -> tuple[list[Clip], int]:
     """One clip per chunk, from the cache where possible; new clips are cached as soon as each exists.
 
     Up to engine.concurrency chunks are synthesised at once. When a chunk fails for good, chunks already
@@ -136,7 +191,6 @@ def synthesize_plan(plan: SpeechPlan, engine: Engine, voice: str, speed: float, 
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     cache = ClipCache() if use_cache else None
-    chunks = plan.chunks
     keys = [chunk_key(engine.name, engine.identity, voice, speed, c.spoken) for c in chunks]
     clips: list[Clip | None] = [cache.get(k) if cache else None for k in keys]
     todo = [n for n, clip in enumerate(clips) if clip is None]
@@ -181,6 +235,23 @@ def synthesize_plan(plan: SpeechPlan, engine: Engine, voice: str, speed: float, 
     return [c for c in clips if c is not None], len(todo)
 
 
+def _check_options(options: BuildOptions) -> None:
+    audio = options.audio
+    if audio.format not in ("mp3", "m4b"):
+        raise ConfigError(f"format must be mp3 or m4b, got {audio.format!r}")
+    if audio.sample_rate not in (22_050, 24_000, 44_100, 48_000):
+        raise ConfigError(f"sample rate must be 22050, 24000, 44100 or 48000, got {audio.sample_rate}")
+    if audio.channels not in (1, 2):
+        raise ConfigError(f"channels must be 1 (mono) or 2 (stereo), got {audio.channels}")
+    if audio.loudness is not None and not -30 <= audio.loudness <= -10:
+        raise ConfigError(f"loudness target must be between -30 and -10 LUFS, got {audio.loudness}")
+    if not -9 <= audio.true_peak <= 0:
+        raise ConfigError(f"true peak ceiling must be between -9 and 0 dBTP, got {audio.true_peak}")
+    unknown = set(options.sidecars) - set(SIDECARS)
+    if unknown:
+        raise ConfigError(f"unknown sidecar {', '.join(sorted(unknown))}; choose from {', '.join(SIDECARS)}")
+
+
 def _check_voice(engine: Engine, voice: str) -> None:
     if hasattr(engine, "check_voice"):
         engine.check_voice(voice)
@@ -195,37 +266,3 @@ def _check_output_dir(path: Path) -> None:
         raise OutputError(f"output folder does not exist: {path.parent}")
     if path.is_dir():
         raise OutputError(f"output path is a folder: {path}")
-
-
-def _write_mp3(path: Path, track: Track, article: Article, options: BuildOptions) -> Timeline:
-    from .ffmpeg import encode_mp3
-
-    audio_tmp = temp_sibling(path)
-    final_tmp = audio_tmp.with_name(audio_tmp.name + ".tagged")
-    try:
-        encode_mp3(track.pcm, track.sample_rate, audio_tmp, bitrate=options.bitrate, out_rate=options.sample_rate)
-        # The PCM length is the true duration: ffmpeg writes gapless info, so decoders trim the encoder's padding.
-        timeline = track.timeline
-        duration = timeline.duration
-        tags = EpisodeTags(title=article.title, artist=article.source, album=options.album or article.source,
-                           date=article.date, author=article.author)
-        final_tmp.write_bytes(id3_tag(tags, timeline.chapters, duration) + audio_tmp.read_bytes())
-        os.replace(final_tmp, path)
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        for tmp in (audio_tmp, final_tmp):
-            tmp.unlink(missing_ok=True)
-    return timeline
-
-
-def _write_vtt(mp3: Path, timeline: Timeline) -> Path:
-    vtt = mp3.with_suffix(".vtt")
-    tmp = temp_sibling(vtt)
-    try:
-        tmp.write_text(to_webvtt(timeline), encoding="utf-8")
-        os.replace(tmp, vtt)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {vtt}: {exc.strerror or exc}") from None
-    return vtt

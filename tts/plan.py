@@ -14,12 +14,16 @@ _CLAUSE_BREAK = re.compile(r"(?<=[，,、：:—])")
 _SPEAKABLE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ]")
 
 
+ANNOUNCEMENT = "\0announcement\0"  # placeholder text until the episode's length is known
+
+
 @dataclass(frozen=True)
 class PlanOptions:
     # Chunks longer than this (characters) are split at clause punctuation. Kokoro reads ~3.4 phoneme
     # tokens per Chinese character and takes at most ~509, so 120 keeps a clear margin.
     max_chunk_chars: int = 120
     intro_chapter_title: str | None = None  # default: the article title
+    announce: bool = False  # after the title: source, date and length (filled in by announcement_text)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -68,6 +72,11 @@ def make_plan(article: Article, options: PlanOptions | None = None, speaker: Cal
         section = PlannedSection(title)
         if n == 0:
             add(article.title, "title", section, "title")
+            if options.announce:
+                sentences.append(Sentence(ANNOUNCEMENT, "announcement"))
+                section.chunks.append(Chunk(ANNOUNCEMENT, ANNOUNCEMENT, len(sentences) - 1, "title"))
+                last_title = section.chunks[-2]
+                section.chunks[-2] = Chunk(last_title.text, last_title.spoken, last_title.sentence, "sentence")
         if part.heading:
             add(part.heading, "heading", section, "heading")
         for p_index, paragraph in enumerate(part.paragraphs):
@@ -82,6 +91,30 @@ def make_plan(article: Article, options: PlanOptions | None = None, speaker: Cal
         last = sections[-1].chunks[-1]
         sections[-1].chunks[-1] = Chunk(last.text, last.spoken, last.sentence, "end")
     return SpeechPlan(article.title, sentences, sections)
+
+
+def announcement_text(article: Article, seconds: float) -> str:
+    """What opens the episode after the title: '中国甘肃网，2021年9月15日。本文约5分钟。' (written form)."""
+    parts = []
+    if article.source:
+        parts.append(article.source)
+    if article.date:
+        y, m, d = article.date[:10].split("-")
+        parts.append(f"{int(y)}年{int(m)}月{int(d)}日")
+    minutes = round(seconds / 60)
+    length = "本文不到一分钟。" if minutes < 1 else f"本文约{minutes}分钟。"
+    return ("，".join(parts) + "。" if parts else "") + length
+
+
+def fill_announcement(plan: SpeechPlan, text: str, spoken: str) -> int:
+    """Put the final announcement into the plan; returns its chunk index (or -1 when there is none)."""
+    for n, chunk in enumerate(plan.chunks):
+        if chunk.text == ANNOUNCEMENT:
+            section = plan.sections[0]
+            section.chunks[n] = Chunk(text, spoken, chunk.sentence, chunk.after)
+            plan.sentences[chunk.sentence] = Sentence(text, "announcement")
+            return n
+    return -1
 
 
 def _end_section(section: PlannedSection) -> None:

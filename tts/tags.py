@@ -22,13 +22,16 @@ class EpisodeTags:
     date: str | None = None  # ISO 'YYYY-MM-DD[ HH:MM]'
     author: str | None = None
     language: str = "chi"  # ISO 639-2 as ID3 expects
-    genre: str = "Speech"
-    comment: str | None = None
+    genre: str = "Podcast"
+    comment: str | None = None  # e.g. the original article's URL
+    lyrics: str | None = None  # the full text, in a USLT frame
+    cover: object | None = None  # tts.cover.Cover
 
 
 def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> bytes:
     """A complete ID3v2.3 tag (header, frames in order, padding) to put before the MP3 frames."""
-    from mutagen.id3 import CHAP, COMM, CTOC, TALB, TCON, TDAT, TIME, TIT2, TLAN, TLEN, TPE1, TSSE, TYER, CTOCFlags, Encoding
+    from mutagen.id3 import (APIC, CHAP, COMM, CTOC, TALB, TCON, TEXT, TDAT, TIME, TIT2, TLAN, TLEN, TPE1, TSSE, TYER, USLT,
+                             CTOCFlags, Encoding, PictureType)
     from mutagen.id3._tags import save_frame
     from mutagen.id3._util import ID3SaveConfig
 
@@ -49,8 +52,14 @@ def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> byte
         TLEN(encoding=enc, text=[str(round(duration * 1000))]),
         TSSE(encoding=enc, text=["tts (Kokoro/edge-tts)"]),
     ]
+    if tags.author:
+        frames.append(TEXT(encoding=enc, text=[tags.author]))  # text writer: the reporter(s)
     if tags.comment:
         frames.append(COMM(encoding=enc, lang="chi", desc="", text=[tags.comment]))
+    if tags.lyrics:
+        frames.append(USLT(encoding=enc, lang="chi", desc="", text=tags.lyrics))
+    if tags.cover is not None:
+        frames.append(APIC(encoding=enc, mime=tags.cover.mime, type=PictureType.COVER_FRONT, desc="cover", data=tags.cover.data))
     ids = [f"ch{i}" for i in range(len(chapters))]
     frames.append(
         CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
