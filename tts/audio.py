@@ -22,3 +22,12 @@ def decode_mp3(data: bytes, rate: int):
 
     pcm = decode_pcm_bytes(data, rate)
     return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32767
+
+
+def to_int16(samples):
+    """Samples as little-endian int16: float [-1, 1] is scaled, int16 passes through untouched."""
+    import numpy as np
+
+    if samples.dtype == np.int16:
+        return samples
+    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")

@@ -1,7 +1,8 @@
 """The `tts` command: a thin layer that parses options, calls the library and maps its errors to exit codes.
 
 Exit codes: 0 success; 1 unexpected failure; 2 bad input or option; 3 voice/model assets missing;
-4 speech engine failed; 5 output could not be written; 130 interrupted (finished chunks stay cached).
+4 speech engine failed; 5 output could not be written; 6 some articles of a batch failed (the others were
+built); 130 interrupted (finished chunks stay cached).
 """
 
 from __future__ import annotations
@@ -45,10 +46,14 @@ class Format(str, Enum):
     m4b = "m4b"
 
 
+ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .html, any common Chinese encoding) or folders of them, or - for standard input.", show_default=False)]
+
+
 @app.command()
 def build(
-    article: ArticleArg,
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Audio file to write. Default: the input's name with .mp3/.m4b (article.mp3 for stdin). Sidecars go beside it.")] = None,
+    articles: ArticlesArg,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Audio file to write (a folder when building several articles). Default: the input's name with .mp3/.m4b (article.mp3 for stdin). Sidecars go beside it.")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=16, help="Articles built at once (default: 1 for kokoro, which uses every core; 2 for edge).")] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help="Voice profile: a name from `tts voices` (./voices/*.toml or bundled) or a path to a .toml file.")] = "news",
     engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="auto (default: edge when its service answers a quick probe, else kokoro), edge (Microsoft online voices) or kokoro (embedded, offline). One engine serves the whole episode.")] = None,
     voice: Annotated[Optional[str], typer.Option("--voice", "-v", help="Engine voice id, overriding the profile's, e.g. zf_xiaoxiao; `tts voices` lists them.")] = None,
@@ -82,7 +87,10 @@ def build(
     kokoro_voices: Annotated[Optional[Path], typer.Option("--kokoro-voices", help="Your own voices: voices-v1.0.bin (npz) or a folder of NAME.bin files (env TTS_KOKORO_VOICES).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Build ARTICLE into an episode: audio with a chapter per section, at podcast loudness, with tags and a transcript."""
+    """Build each article into an episode: audio with a chapter per section, at podcast loudness, with tags and a transcript.
+
+    Several files or folders build with a progress bar each and a summary; one failure does not stop the others.
+    """
     from . import pipeline as library
     from .episode import AudioSettings
     from .errors import ConfigError
@@ -108,13 +116,23 @@ def build(
         lexicon=lexicon, normalize=normalize, engine_options={"kokoro": kokoro, "edge": edge},
     )
     try:
+        sources = _expand(articles)
+        if len(sources) > 1 or len(articles) > 1 or Path(articles[0]).is_dir():
+            if dry_run:
+                for source in sources:
+                    typer.echo(f"\n##### {source}")
+                    _print_plan(library.prepare(source, options), as_json)
+                return
+            _build_batch(sources, options, jobs, report, as_json)
+            return
+        article = sources[0]
         if dry_run:
             prepared = library.prepare(article, options)
             _print_plan(prepared, as_json)
             return
         result = _build_with_progress(library, article, options, quiet=as_json)
     except TtsError as exc:
-        _write_failure_report(report, article, exc)
+        _write_failure_report(report, " ".join(articles), exc)
         _fail(exc)
     except KeyboardInterrupt:
         typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
@@ -136,6 +154,67 @@ def build(
         typer.echo(f"wrote {path}")
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+
+
+def _expand(articles: list[str]) -> list[str]:
+    from .batch import expand
+
+    return expand(articles)
+
+
+BATCH_FAILED = 6
+
+
+def _build_batch(sources: list[str], options, jobs: Optional[int], report: Optional[Path], as_json: bool) -> None:
+    """Several articles: a bar per article and one overall, then a summary table; exit 6 if any failed."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from .batch import build_many
+    from .report import report_dict, write_report
+
+    console = Console(stderr=True)
+    columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=console, transient=True, disable=as_json or not console.is_terminal) as bar:
+        overall = bar.add_task("all articles", total=len(sources))
+        tasks = {s: bar.add_task(Path(s).name[:30], total=None, visible=False) for s in sources}
+        finished: set[str] = set()
+
+        def progress(source: str, done: int, total: int) -> None:
+            bar.update(tasks[source], completed=done, total=total, visible=True)
+            if done == total and source not in finished:
+                finished.add(source)
+                bar.advance(overall)
+
+        items = build_many(sources, options, jobs, progress=progress)
+    rows = []
+    for item in items:
+        if item.result is not None:
+            rows.append(report_dict(item.result, item.source, options))
+        else:
+            rows.append({"input": item.source, "error": str(item.error), "exit_code": item.error.exit_code})
+    failed = [r for r in rows if "error" in r]
+    data = {"articles": rows, "built": len(rows) - len(failed), "failed": len(failed)}
+    if report:
+        write_report(report, data)
+    if as_json:
+        typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        table = Table(title=f"{data['built']} built, {data['failed']} failed")
+        for column in ("article", "result", "length", "chunks (new/cached)", "seconds"):
+            table.add_column(column)
+        for row in rows:
+            if "error" in row:
+                table.add_row(row["input"], f"[red]error[/red]: {row['error']}", "", "", "")
+            else:
+                minutes, secs = divmod(round(row["audio"]["duration"]), 60)
+                synth = row["synthesis"]
+                table.add_row(row["input"], row["outputs"]["audio"], f"{minutes}:{secs:02d}",
+                              f"{synth['synthesized']}/{synth['from_cache']}", f"{row['wall_seconds']:.1f}")
+        Console().print(table)
+    if failed:
+        raise typer.Exit(BATCH_FAILED)
 
 
 def _write_failure_report(path: Optional[Path], article: str, exc: TtsError) -> None:
@@ -232,6 +311,33 @@ def say(
     typer.echo(spoken)
     if ipa:
         typer.echo(ipa)
+
+
+cache_app = typer.Typer(help="The per-user cache of synthesised sentences (what makes rebuilds and resumes fast).", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(as_json: JsonOpt = False) -> None:
+    """Where the cache is, how many sentences it holds, its size and its limit (TTS_CACHE_LIMIT_MB)."""
+    from .cache import ClipCache
+
+    info = ClipCache().info()
+    data = {"path": str(info.path), "entries": info.entries, "bytes": info.bytes, "limit_bytes": info.limit,
+            "audio_seconds": round(info.seconds_of_audio, 1)}
+    if as_json:
+        typer.echo(json.dumps(data))
+        return
+    typer.echo(f"{info.path}\n{info.entries} sentences, {info.bytes / 1e6:.1f} MB of {info.limit / 1e6:.0f} MB "
+               f"({info.seconds_of_audio / 60:.1f} minutes of speech)")
+
+
+@cache_app.command("clear")
+def cache_clear() -> None:
+    """Delete every cached sentence (the voice model and voices stay)."""
+    from .cache import ClipCache
+
+    typer.echo(f"removed {ClipCache().clear()} cached sentences")
 
 
 @app.command()

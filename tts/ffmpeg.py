@@ -21,7 +21,10 @@ def ffmpeg_exe() -> str:
         raise OutputError(f"ffmpeg not available from imageio-ffmpeg ({exc}); set IMAGEIO_FFMPEG_EXE to an ffmpeg binary") from None
 
 
-def _run(args: list[str], stdin: bytes | None = None) -> subprocess.CompletedProcess[bytes]:
+def _run(args: list[str], stdin=None) -> subprocess.CompletedProcess[bytes]:
+    """Run ffmpeg; stdin may be bytes or a numpy array (sent without copying)."""
+    if stdin is not None and not isinstance(stdin, (bytes, bytearray)):
+        stdin = memoryview(stdin).cast("B")
     quiet = ["-hide_banner", "-loglevel", "info"] + (["-nostdin"] if stdin is None else [])
     proc = subprocess.run([ffmpeg_exe(), *quiet, *args], input=stdin, capture_output=True)
     if proc.returncode != 0:

@@ -29,11 +29,17 @@ def profile_dirs() -> list[Path]:
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside path, then rename: readers never see a torn file."""
+    """Write to a uniquely named temporary file beside path, then rename: readers never see a torn file,
+    and concurrent writers (threads or processes) never share a temporary file."""
+    import uuid
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def temp_sibling(path: Path) -> Path:

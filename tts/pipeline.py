@@ -151,6 +151,8 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     meta = Metadata(album=options.album, genre=options.genre, url=options.url, cover=cover)
     loudness = write_audio(audio_path, track, prepared.article, options.audio, meta)
     sidecars = write_sidecars(audio_path, track.timeline, set(options.sidecars))
+    if options.use_cache:
+        ClipCache().trim()
     log = getattr(engine, "log", [])
     faults: dict[str, int] = {}
     for record in log:

@@ -1,0 +1,69 @@
+"""Many articles at once: folders expanded, bounded parallelism suited to the engine, failures isolated."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .errors import InputError, OutputError, TtsError
+
+ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
+# Articles built at once: the offline engine already uses every core for one article; the online
+# engine waits on the network, so two articles (each with its own requests in flight) overlap well.
+JOBS = {"kokoro": 1, "edge": 2}
+
+
+@dataclass
+class BatchItem:
+    source: str
+    result: object | None = None  # pipeline.BuildResult
+    error: TtsError | None = None
+
+
+def expand(inputs: list[str]) -> list[str]:
+    """Files as given; folders become their article files (sorted, not recursive)."""
+    out: list[str] = []
+    for item in inputs:
+        path = Path(item)
+        if item != "-" and path.is_dir():
+            found = sorted(str(p) for p in path.iterdir() if p.suffix.lower() in ARTICLE_SUFFIXES and p.is_file())
+            if not found:
+                raise InputError(f"no .txt or .html articles in folder {path}")
+            out += found
+        else:
+            out.append(item)
+    return out
+
+
+def build_many(sources: list[str], options, jobs: int | None = None,
+               progress: Callable[[str, int, int], None] | None = None,
+               started: Callable[[str], None] | None = None) -> list[BatchItem]:
+    """Build every source; one failure does not stop the others. `options.output`, if set, is a folder."""
+    from .engines.base import choose_engine
+    from .pipeline import build
+    from .profiles import load_profile, with_overrides
+
+    profile = with_overrides(load_profile(options.profile), options.engine, options.voice, options.speed)
+    engine, _ = choose_engine(profile.engine)  # probe once for the whole batch
+    options = replace(options, engine=engine)
+    folder = Path(options.output) if options.output else None
+    if folder is not None and not folder.is_dir():
+        raise OutputError(f"with several articles, -o must be an existing folder: {folder}")
+    items = [BatchItem(s) for s in sources]
+
+    def run(item: BatchItem) -> None:
+        own = options
+        if folder is not None:
+            own = replace(options, output=folder / (Path(item.source).stem + "." + options.audio.format))
+        if started:
+            started(item.source)
+        try:
+            item.result = build(item.source, own, progress=(lambda d, t: progress(item.source, d, t)) if progress else None)
+        except TtsError as exc:
+            item.error = exc
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs or JOBS.get(engine, 1))) as pool:
+        list(pool.map(run, items))
+    return items
