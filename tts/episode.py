@@ -25,8 +25,6 @@ class AudioSettings:
     loudness: float | None = -16.0  # integrated LUFS target; None leaves the level alone
     true_peak: float = -1.0  # dBTP ceiling
 
-    # Lossy encoding adds a little to the true peak; aim below the ceiling so the file stays under it.
-    ENCODER_HEADROOM = 0.5
 
 
 @dataclass(frozen=True)
@@ -45,21 +43,17 @@ class Written:
 
 
 def write_audio(path: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> dict[str, float]:
-    """Encode (normalising the whole programme once) and tag; returns the loudness measured before encoding."""
-    from . import ffmpeg
-
-    audio_filter, measured = None, {}
+    """Normalise the whole programme once, encode and tag; returns what the loudness stage measured."""
+    measured: dict[str, float] = {}
     if settings.loudness is not None:
-        ceiling = settings.true_peak - settings.ENCODER_HEADROOM
-        measured = ffmpeg.loudness_of_pcm(track.pcm, track.sample_rate, settings.loudness, ceiling)
-        audio_filter = ffmpeg.loudnorm_filter(measured, settings.loudness, ceiling)
+        measured = normalise_track(track, settings)
     timeline = track.timeline
     tmp = temp_sibling(path)
     try:
         if settings.format == "m4b":
-            _write_m4b(tmp, track, timeline, article, settings, meta, audio_filter)
+            _write_m4b(tmp, track, timeline, article, settings, meta)
         else:
-            _write_mp3(tmp, track, timeline, article, settings, meta, audio_filter)
+            _write_mp3(tmp, track, timeline, article, settings, meta)
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
@@ -68,20 +62,99 @@ def write_audio(path: Path, track: Track, article: Article, settings: AudioSetti
     return measured
 
 
+TRIAL_HEADROOM_DB = 0.8  # the trial excerpt must stay this far under the ceiling: the whole file peaks a little higher
+
+
+def normalise_track(track: Track, settings: AudioSettings) -> dict[str, float]:
+    """Bring the track (in place) to the loudness target with peaks under the ceiling *after* encoding.
+
+    The codec changes both (its low-pass lowers loudness; its overshoot raises peaks, most where the limiter
+    works hardest), so each plan is tried on a short excerpt through the real encoder and corrected by what
+    ffmpeg measures there, at most three times.
+    """
+    import numpy as np
+
+    from . import ffmpeg, loudness
+
+    rate, samples = track.sample_rate, track.pcm
+    energy = loudness.segment_energy(samples, rate)
+    target, margin = settings.loudness, loudness.SAMPLE_MARGIN_DB
+    plan = loudness.plan_gain(samples, rate, target, settings.true_peak, margin, energy=energy)
+    codec_loss, heard = 0.0, {}
+    for _ in range(3):
+        spans = loudness.excerpt_spans(samples, rate, plan)
+        excerpt = np.concatenate([plan.apply(samples, a, b) for a, b in spans])
+        ours = loudness.integrated_lufs(loudness.segment_energy(excerpt, rate))
+        with tempfile.TemporaryDirectory() as work:
+            probe = Path(work) / ("probe." + settings.format)
+            _encode(probe, excerpt, rate, settings)
+            heard = ffmpeg.ebur128(probe)
+        loss = ours - heard["integrated_lufs"]
+        overshoot = heard["true_peak_dbtp"] - (settings.true_peak - TRIAL_HEADROOM_DB)
+        if abs(loss - codec_loss) <= 0.1 and overshoot <= 0:
+            break
+        codec_loss, margin = loss, margin + max(0.0, overshoot)
+        plan = loudness.plan_gain(samples, rate, target + codec_loss, settings.true_peak, margin, energy=energy)
+    for start in range(0, len(samples), 1 << 20):
+        samples[start : start + (1 << 20)] = plan.apply(samples, start, min(len(samples), start + (1 << 20)))
+    return {"input_lufs": round(plan.input_lufs, 2), "gain_db": round(float(20 * np.log10(plan.gain)), 2),
+            "codec_loss_lu": round(codec_loss, 2), "limiter_margin_db": round(margin, 2),
+            "trial_true_peak_dbtp": heard.get("true_peak_dbtp"), "limited_blocks": int((plan.blocks < 0.999).sum())}
+
+
+def _encode(path: Path, pcm, rate: int, settings: AudioSettings) -> None:
+    from .ffmpeg import encode_m4b, encode_mp3
+
+    if settings.format == "m4b":
+        with tempfile.TemporaryDirectory() as work:
+            meta = Path(work) / "m.txt"
+            meta.write_text(";FFMETADATA1\n", encoding="utf-8")
+            encode_m4b(pcm, rate, path, meta, bitrate=settings.bitrate, out_rate=settings.sample_rate, channels=settings.channels)
+    else:
+        encode_mp3(pcm, rate, path, bitrate=settings.bitrate, out_rate=settings.sample_rate, channels=settings.channels)
+
+
 def _tags(article: Article, timeline: Timeline, meta: Metadata) -> EpisodeTags:
     text = "\n".join([article.title] + [p for s in article.sections for p in ([s.heading] if s.heading else []) + s.paragraphs])
     return EpisodeTags(title=article.title, artist=article.source, album=meta.album or article.source, date=article.date,
                        author=article.author, genre=meta.genre, comment=meta.url, lyrics=text, cover=meta.cover)
 
 
-def _write_mp3(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata,
-               audio_filter: str | None) -> None:
-    from .ffmpeg import encode_mp3
+def encode_within_ceiling(path: Path, track: Track, settings: AudioSettings) -> int:
+    """Encode; then decode the result and, where the codec overshot the true-peak ceiling (dense sibilants at
+    low bitrates do), lower those few milliseconds and encode again. Returns how many re-encodes it took."""
+    import numpy as np
 
+    from . import loudness
+    from .ffmpeg import stream_pcm
+
+    _encode(path, track.pcm, track.sample_rate, settings)
+    if settings.loudness is None:
+        return 0
+    ceiling = settings.true_peak - 0.3  # sample peaks of the decoded file, with room for the inter-sample part
+    for attempt in range(3):
+        over, loudest, offset = [], 0, 0
+        for data in stream_pcm(path, settings.sample_rate):
+            chunk = np.frombuffer(data, dtype="<i2")
+            found = loudness.peaks_over(chunk, ceiling)
+            if len(found):
+                over.append(found + offset)
+                loudest = max(loudest, int(np.abs(chunk[found].astype(np.int32)).max()))
+            offset += len(chunk)
+        if not over:
+            return attempt
+        over = np.concatenate(over)
+        excess = 20 * np.log10(loudest / 32768) - ceiling
+        centres = over * track.sample_rate // settings.sample_rate
+        loudness.duck(track.pcm, track.sample_rate, centres, excess + 0.5)
+        _encode(path, track.pcm, track.sample_rate, settings)
+    return 3
+
+
+def _write_mp3(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> None:
     audio = tmp.with_name(tmp.name + ".audio.mp3")
     try:
-        encode_mp3(track.pcm, track.sample_rate, audio, bitrate=settings.bitrate, out_rate=settings.sample_rate,
-                   channels=settings.channels, audio_filter=audio_filter)
+        encode_within_ceiling(audio, track, settings)
         tag = id3_tag(_tags(article, timeline, meta), timeline.chapters, timeline.duration)
         with open(tmp, "wb") as out:
             out.write(tag)
@@ -90,12 +163,12 @@ def _write_mp3(tmp: Path, track: Track, timeline: Timeline, article: Article, se
         audio.unlink(missing_ok=True)
 
 
-def _write_m4b(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata,
-               audio_filter: str | None) -> None:
+def _write_m4b(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> None:
     from .ffmpeg import encode_m4b
 
     tags = _tags(article, timeline, meta)
     with tempfile.TemporaryDirectory() as work:
+        encode_within_ceiling(Path(work) / "check.m4b", track, settings)  # settles the samples; chapters come next
         metadata = Path(work) / "metadata.txt"
         metadata.write_text(_ffmetadata(tags, timeline), encoding="utf-8")
         cover = None
@@ -103,7 +176,7 @@ def _write_m4b(tmp: Path, track: Track, timeline: Timeline, article: Article, se
             cover = Path(work) / ("cover.png" if meta.cover.mime == "image/png" else "cover.jpg")
             cover.write_bytes(meta.cover.data)
         encode_m4b(track.pcm, track.sample_rate, tmp, metadata, bitrate=settings.bitrate, out_rate=settings.sample_rate,
-                   channels=settings.channels, audio_filter=audio_filter, cover=cover)
+                   channels=settings.channels, cover=cover)
 
 
 def _ffmetadata(tags: EpisodeTags, timeline: Timeline) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import subprocess
 from functools import lru_cache
@@ -37,44 +36,26 @@ def _pcm_input(sample_rate: int) -> list[str]:
     return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
 
 
-def encode_mp3(pcm: bytes, sample_rate: int, out: Path, *, bitrate: str = "64k", out_rate: int = 44_100,
-               channels: int = 1, audio_filter: str | None = None) -> None:
+def encode_mp3(pcm, sample_rate: int, out: Path, *, bitrate: str = "64k", out_rate: int = 44_100, channels: int = 1) -> None:
     """Encode mono s16le PCM to an MP3 without tags (tags are written separately, in order)."""
-    filters = ["-af", audio_filter] if audio_filter else []
     _run(
-        ["-y", *_pcm_input(sample_rate), *filters,
+        ["-y", *_pcm_input(sample_rate),
          "-ar", str(out_rate), "-ac", str(channels), "-c:a", "libmp3lame", "-b:a", bitrate,
          "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", str(out)],
         stdin=pcm,
     )
 
 
-def encode_m4b(pcm: bytes, sample_rate: int, out: Path, metadata_file: Path, *, bitrate: str = "64k",
-               out_rate: int = 44_100, channels: int = 1, audio_filter: str | None = None, cover: Path | None = None) -> None:
+def encode_m4b(pcm, sample_rate: int, out: Path, metadata_file: Path, *, bitrate: str = "64k",
+               out_rate: int = 44_100, channels: int = 1, cover: Path | None = None) -> None:
     """Encode to AAC in an MP4 container (.m4b) with chapters and tags from an FFMETADATA file."""
     inputs = [*_pcm_input(sample_rate), "-i", str(metadata_file)]
     maps = ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
     if cover:
         inputs += ["-i", str(cover)]
         maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
-    filters = ["-af", audio_filter] if audio_filter else []
-    _run(["-y", *inputs, *maps, *filters, "-ar", str(out_rate), "-ac", str(channels), "-c:a", "aac", "-b:a", bitrate,
+    _run(["-y", *inputs, *maps, "-ar", str(out_rate), "-ac", str(channels), "-c:a", "aac", "-b:a", bitrate,
           "-movflags", "+faststart", "-f", "mp4", str(out)], stdin=pcm)
-
-
-def loudness_of_pcm(pcm: bytes, sample_rate: int, target_lufs: float, true_peak: float) -> dict[str, float]:
-    """First loudnorm pass: the measurements the second, linear pass needs."""
-    err = _run([*_pcm_input(sample_rate), "-af", f"loudnorm=I={target_lufs}:TP={true_peak}:LRA=11:print_format=json",
-                "-f", "null", "-"], stdin=pcm).stderr.decode("utf-8", "replace")
-    block = err[err.rindex("{") : err.rindex("}") + 1]
-    return {k: float(v) for k, v in json.loads(block).items() if k != "normalization_type"}
-
-
-def loudnorm_filter(measured: dict[str, float], target_lufs: float, true_peak: float) -> str:
-    """Second loudnorm pass: one linear gain for the whole programme (no per-sentence pumping)."""
-    return (f"loudnorm=I={target_lufs}:TP={true_peak}:LRA=11:measured_I={measured['input_i']}:"
-            f"measured_TP={measured['input_tp']}:measured_LRA={measured['input_lra']}:"
-            f"measured_thresh={measured['input_thresh']}:offset={measured['target_offset']}:linear=true")
 
 
 def ebur128(path: Path, start: float | None = None, end: float | None = None) -> dict[str, float]:
@@ -110,6 +91,24 @@ def decode_pcm(path: Path, sample_rate: int = 24_000) -> bytes:
 def decode_pcm_bytes(data: bytes, sample_rate: int = 24_000) -> bytes:
     """Encoded audio in memory -> mono s16le PCM at sample_rate."""
     return _run(["-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"], stdin=data).stdout
+
+
+def stream_pcm(path: Path, sample_rate: int, chunk_samples: int = 1 << 20):
+    """Decode a file to mono s16le PCM, yielding bytes chunk by chunk (an hour never sits in memory at once)."""
+    proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
+                             "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        while True:
+            data = proc.stdout.read(chunk_samples * 2)
+            if not data:
+                break
+            yield data
+    finally:
+        proc.stdout.close()
+        err = proc.stderr.read()
+        if proc.wait() != 0:
+            raise OutputError(f"ffmpeg could not decode {path}: {err.decode('utf-8', 'replace').strip()[-200:]}")
 
 
 def decoded_duration(path: Path) -> float:

@@ -1,0 +1,199 @@
+"""The pipeline's cost, side by side in one run (this machine is shared and noisy: compare ratios, not seconds).
+
+  (a) cold build of the seed sample with the embedded voice: wall time, audio length, real-time factor, chars/s
+  (b) the same engine called chunk by chunk in a plain loop, no pipeline around it: the floor for (a)
+  (c) rebuild with nothing changed
+  (d) rebuild with one paragraph changed, and how many engine calls it made
+  (e) assembly + loudness + encoding + tagging of a 60-minute programme from cached audio,
+      against ffmpeg alone encoding the same PCM to MP3 at the same settings
+  (f) peak memory (RSS) of each, every case in its own process
+  and `tts --help` start-up time.
+
+Run:  uv run python -m benchmarks.pipeline_bench        (about 10 minutes on 2 cores)
+Results are printed and written to benchmarks/results/pipeline.json.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "articles" / "gansu-tianjin-wuqing-jingning.txt"
+RESULTS = ROOT / "benchmarks" / "results" / "pipeline.json"
+OPTIONS = dict(engine="kokoro", announce=False)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# -- cases, each run in a child process ------------------------------------------------------------
+
+def case_build(article: str, out: str) -> dict:
+    from tts import pipeline
+
+    start = time.perf_counter()
+    result = pipeline.build(article, pipeline.BuildOptions(output=Path(out), **OPTIONS))
+    wall = time.perf_counter() - start
+    chars = sum(len(c.text) for c in result.plan.chunks)
+    return {"wall_s": wall, "audio_s": result.timeline.duration, "rtf": wall / result.timeline.duration,
+            "chars_per_s": chars / wall, "engine_calls": result.synthesized, "chunks": len(result.plan.chunks)}
+
+
+def case_raw_loop(article: str) -> dict:
+    from tts import pipeline
+    from tts.engines import get_engine
+
+    chunks = pipeline.prepare(article, pipeline.BuildOptions(**OPTIONS)).plan.chunks
+    engine = get_engine("kokoro")
+    start = time.perf_counter()
+    audio = 0.0
+    for chunk in chunks:
+        clip = engine.synthesize(chunk.spoken, engine.default_voice, 1.0)
+        audio += len(clip.samples) / clip.sample_rate
+    return {"wall_s": time.perf_counter() - start, "speech_s": audio, "engine_calls": len(chunks)}
+
+
+def case_hour(article: str, out: str) -> dict:
+    """A 60-minute programme from cached sentences: the sample's sections repeated."""
+    from tts import pipeline
+    from tts.assemble import assemble
+    from tts.cache import ClipCache, chunk_key
+    from tts.engines import get_engine
+    from tts.episode import AudioSettings, Metadata, write_audio
+    from tts.model import Section
+    from tts.plan import make_plan
+    from tts.profiles import load_profile
+
+    prepared = pipeline.prepare(article, pipeline.BuildOptions(**OPTIONS))
+    article_obj = prepared.article
+    engine = get_engine("kokoro")
+    seconds_once = None
+    repeat = 12
+    long = type(article_obj)(title=article_obj.title, date=article_obj.date, source=article_obj.source,
+                             sections=[Section(s.heading, list(s.paragraphs))
+                                       for n in range(repeat) for s in article_obj.sections])
+    plan = make_plan(long, speaker=prepared.speaker)
+    cache = ClipCache()
+    start = time.perf_counter()
+    clips = [cache.get(chunk_key("kokoro", engine.identity, engine.default_voice, 1.0, c.spoken)) for c in plan.chunks]
+    missing = sum(c is None for c in clips)
+    if missing:
+        raise SystemExit(f"{missing} chunks are not cached; run case a first")
+    track = assemble(plan, clips, load_profile("news").pauses)
+    write_audio(Path(out), track, long, AudioSettings(), Metadata())
+    pipeline_s = time.perf_counter() - start
+    seconds_once = track.timeline.duration
+    return {"wall_s": pipeline_s, "audio_s": seconds_once, "sections": len(plan.sections)}
+
+
+def case_ffmpeg_alone(article: str, out: str) -> dict:
+    """ffmpeg encoding the same hour of PCM to MP3 at the same settings (no loudness, no tags)."""
+    from tts import pipeline
+    from tts.assemble import assemble
+    from tts.cache import ClipCache, chunk_key
+    from tts.engines import get_engine
+    from tts.ffmpeg import encode_mp3
+    from tts.model import Section
+    from tts.plan import make_plan
+    from tts.profiles import load_profile
+
+    prepared = pipeline.prepare(article, pipeline.BuildOptions(**OPTIONS))
+    a = prepared.article
+    long = type(a)(title=a.title, sections=[Section(s.heading, list(s.paragraphs)) for n in range(12) for s in a.sections])
+    plan = make_plan(long, speaker=prepared.speaker)
+    engine = get_engine("kokoro")
+    clips = [ClipCache().get(chunk_key("kokoro", engine.identity, engine.default_voice, 1.0, c.spoken)) for c in plan.chunks]
+    pcm = assemble(plan, clips, load_profile("news").pauses).pcm.tobytes()
+    start = time.perf_counter()
+    encode_mp3(pcm, 24_000, Path(out))
+    return {"wall_s": time.perf_counter() - start}
+
+
+CASES = {"build": case_build, "raw_loop": case_raw_loop, "hour": case_hour, "ffmpeg_alone": case_ffmpeg_alone}
+
+
+def child(case: str, *args: str) -> None:
+    result = CASES[case](*args)
+    result["peak_mb"] = _peak_mb()
+    print(json.dumps(result))
+
+
+# -- the driver --------------------------------------------------------------------------------------
+
+def run_case(case: str, env: dict, *args: str) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.pipeline_bench", "--child", case, *args],
+                          env=env, capture_output=True, text=True, cwd=ROOT)
+    if proc.returncode:
+        raise SystemExit(f"case {case} failed: {proc.stderr.strip().splitlines()[-1:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def help_time() -> float:
+    exe = Path(sys.executable).with_name("tts")
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([str(exe), "--help"], capture_output=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    from tts.engines import kokoro_assets
+
+    kokoro_assets.model_path()
+    kokoro_assets.load_voice("zm_yunjian")
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        cache = work / "cache"
+        cache.mkdir()
+        os.symlink(kokoro_assets.kokoro_dir(), cache / "kokoro")
+        env = {**os.environ, "TTS_CACHE_DIR": str(cache)}
+        article = work / "sample.txt"
+        shutil.copy(SAMPLE, article)
+        out = str(work / "sample.mp3")
+
+        a = run_case("build", env, str(article), out)
+        b = run_case("raw_loop", env, str(article))
+        c = run_case("build", env, str(article), out)
+        edited = SAMPLE.read_text(encoding="utf-8").replace("完成消费扶贫1.4亿元", "完成消费扶贫1.5亿元")
+        article.write_text(edited, encoding="utf-8")
+        d = run_case("build", env, str(article), out)
+        article.write_text(SAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+        e = run_case("hour", env, str(article), str(work / "hour.mp3"))
+        e_ffmpeg = run_case("ffmpeg_alone", env, str(article), str(work / "hour-plain.mp3"))
+    results = {
+        "machine": f"{os.cpu_count()} cores",
+        "a_cold_build": a, "b_raw_engine_loop": b, "c_rebuild_unchanged": c, "d_rebuild_one_paragraph": d,
+        "e_hour_assembly": e, "e_ffmpeg_alone": e_ffmpeg,
+        "ratios": {
+            "a_over_b": round(a["wall_s"] / b["wall_s"], 3),
+            "c_over_a": round(c["wall_s"] / a["wall_s"], 4),
+            "d_engine_calls": d["engine_calls"],
+            "e_over_ffmpeg": round(e["wall_s"] / e_ffmpeg["wall_s"], 2),
+            "hour_peak_mb": round(e["peak_mb"]),
+        },
+        "targets": {"a_over_b": "<= 1.05", "c_over_a": "<= 0.05", "d_engine_calls": "only the changed sentences",
+                    "e_over_ffmpeg": "<= 1.5", "hour_peak_mb": "<= 800", "help_s": "<= 0.5"},
+        "help_s": round(help_time(), 3),
+    }
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--child":
+        child(sys.argv[2], *sys.argv[3:])
+    else:
+        main()
