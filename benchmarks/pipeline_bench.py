@@ -63,57 +63,46 @@ def case_raw_loop(article: str) -> dict:
     return {"wall_s": time.perf_counter() - start, "speech_s": audio, "engine_calls": len(chunks)}
 
 
-def case_hour(article: str, out: str) -> dict:
-    """A 60-minute programme from cached sentences: the sample's sections repeated."""
+def _hour(article: str):
+    """A 60-minute programme (the sample's sections twelve times) assembled from cached sentences."""
     from tts import pipeline
     from tts.assemble import assemble
     from tts.cache import ClipCache, chunk_key
     from tts.engines import get_engine
-    from tts.episode import AudioSettings, Metadata, write_audio
-    from tts.model import Section
-    from tts.plan import make_plan
-    from tts.profiles import load_profile
-
-    prepared = pipeline.prepare(article, pipeline.BuildOptions(**OPTIONS))
-    article_obj = prepared.article
-    engine = get_engine("kokoro")
-    seconds_once = None
-    repeat = 12
-    long = type(article_obj)(title=article_obj.title, date=article_obj.date, source=article_obj.source,
-                             sections=[Section(s.heading, list(s.paragraphs))
-                                       for n in range(repeat) for s in article_obj.sections])
-    plan = make_plan(long, speaker=prepared.speaker)
-    cache = ClipCache()
-    start = time.perf_counter()
-    clips = [cache.get(chunk_key("kokoro", engine.identity, engine.default_voice, 1.0, c.spoken)) for c in plan.chunks]
-    missing = sum(c is None for c in clips)
-    if missing:
-        raise SystemExit(f"{missing} chunks are not cached; run case a first")
-    track = assemble(plan, clips, load_profile("news").pauses)
-    write_audio(Path(out), track, long, AudioSettings(), Metadata())
-    pipeline_s = time.perf_counter() - start
-    seconds_once = track.timeline.duration
-    return {"wall_s": pipeline_s, "audio_s": seconds_once, "sections": len(plan.sections)}
-
-
-def case_ffmpeg_alone(article: str, out: str) -> dict:
-    """ffmpeg encoding the same hour of PCM to MP3 at the same settings (no loudness, no tags)."""
-    from tts import pipeline
-    from tts.assemble import assemble
-    from tts.cache import ClipCache, chunk_key
-    from tts.engines import get_engine
-    from tts.ffmpeg import encode_mp3
     from tts.model import Section
     from tts.plan import make_plan
     from tts.profiles import load_profile
 
     prepared = pipeline.prepare(article, pipeline.BuildOptions(**OPTIONS))
     a = prepared.article
-    long = type(a)(title=a.title, sections=[Section(s.heading, list(s.paragraphs)) for n in range(12) for s in a.sections])
+    long = type(a)(title=a.title, date=a.date, source=a.source,
+                   sections=[Section(s.heading, list(s.paragraphs)) for _ in range(12) for s in a.sections])
     plan = make_plan(long, speaker=prepared.speaker)
     engine = get_engine("kokoro")
     clips = [ClipCache().get(chunk_key("kokoro", engine.identity, engine.default_voice, 1.0, c.spoken)) for c in plan.chunks]
-    pcm = assemble(plan, clips, load_profile("news").pauses).pcm.tobytes()
+    if any(c is None for c in clips):
+        raise SystemExit("the sample's sentences are not cached; run case a first")
+    return long, plan, lambda: assemble(plan, clips, load_profile("news").pauses)
+
+
+def case_hour(article: str, out: str) -> dict:
+    """Assembly + loudness + encoding + tagging of the hour, timed from cached clips to the tagged MP3."""
+    from tts.episode import AudioSettings, Metadata, write_audio
+
+    long, plan, build_track = _hour(article)
+    start = time.perf_counter()
+    track = build_track()
+    loudness = write_audio(Path(out), track, long, AudioSettings(), Metadata())
+    return {"wall_s": time.perf_counter() - start, "audio_s": track.timeline.duration, "sections": len(plan.sections),
+            "loudness": loudness}
+
+
+def case_ffmpeg_alone(article: str, out: str) -> dict:
+    """ffmpeg encoding the same hour of PCM to MP3 at the same settings (no loudness, no tags)."""
+    from tts.ffmpeg import encode_mp3
+
+    _, _, build_track = _hour(article)
+    pcm = build_track().pcm
     start = time.perf_counter()
     encode_mp3(pcm, 24_000, Path(out))
     return {"wall_s": time.perf_counter() - start}

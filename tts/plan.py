@@ -30,12 +30,12 @@ def split_sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(text) if s.strip()]
 
 
-def split_chunk(sentence: str, limit: int) -> list[str]:
-    """Split an over-long sentence at clause punctuation, then by length; every character is kept."""
+def split_chunk(sentence: str, limit: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> list[str]:
+    """Split an over-long sentence at clause punctuation (`breaks`), then by length; every character is kept."""
     if len(sentence) <= limit:
         return [sentence]
     pieces: list[str] = []
-    for clause in _CLAUSE_BREAK.split(sentence):
+    for clause in breaks.split(sentence):
         if pieces and len(pieces[-1]) + len(clause) <= limit:
             pieces[-1] += clause
         else:

@@ -6,6 +6,7 @@ import json
 import re
 
 from .model import Cue, Timeline
+from .plan import split_chunk
 
 MAX_CUE_CHARS = 32  # about two caption lines of Chinese
 _CLAUSE = re.compile(r"(?<=[，,、；;：:。！？!?])")
@@ -15,7 +16,7 @@ def caption_cues(timeline: Timeline, max_chars: int = MAX_CUE_CHARS) -> list[Cue
     """Sentence cues, long ones split at clause punctuation with time shared out by characters."""
     cues: list[Cue] = []
     for cue in timeline.sentences:
-        pieces = _pieces(cue.text, max_chars)
+        pieces = split_chunk(cue.text, max_chars, _CLAUSE)
         total = sum(len(p) for p in pieces) or 1
         start = cue.start
         for piece in pieces:
@@ -23,18 +24,6 @@ def caption_cues(timeline: Timeline, max_chars: int = MAX_CUE_CHARS) -> list[Cue
             cues.append(Cue(start, end, piece))
             start = end
     return cues
-
-
-def _pieces(text: str, limit: int) -> list[str]:
-    if len(text) <= limit:
-        return [text]
-    pieces: list[str] = []
-    for clause in _CLAUSE.split(text):
-        if pieces and len(pieces[-1]) + len(clause) <= limit:
-            pieces[-1] += clause
-        else:
-            pieces.extend(clause[i : i + limit] for i in range(0, len(clause), limit))
-    return [p for p in pieces if p]
 
 
 def _stamp(seconds: float, sep: str) -> str:
