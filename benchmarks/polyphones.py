@@ -55,7 +55,7 @@ CASES = [
     ("莘县发布。", "莘县", "shen1 xian4"),
     ("涉及血液检测。", "血液", "xue4 ye4"),
     ("流血事件。", "流血", "liu2 xue4"),
-    ("一模一样。", "一模一样", "yi1 mu2 yi2 yang4"),
+    ("一模一样。", "一模一样", "yi4 mu2 yi2 yang4"),
     ("模样变化。", "模样", "mu2 yang4"),
     ("规模扩大。", "规模", "gui1 mo2"),
     ("创伤后恢复。", "创伤", "chuang1 shang1"),
@@ -128,15 +128,12 @@ CASES = [
 
 
 def g2p_pinyin(sentence: str, word: str) -> str:
-    """The pinyin misaki's legacy Mandarin G2P uses for `word` inside `sentence` (jieba words, pypinyin TONE3)."""
-    import jieba
-    from pypinyin import Style, lazy_pinyin
+    """The pinyin the offline voice's G2P uses for `word` inside `sentence` (jieba words, pypinyin, 一/不 sandhi)."""
+    from tts.engines.kokoro_text import chinese_pinyin
 
-    syllables: list[str] = []
-    for w in jieba.lcut(sentence, cut_all=False):
-        syllables += lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True)
+    syllables = [p for w in chinese_pinyin(sentence.rstrip("。")) for p in w]
     start = sentence.index(word)
-    return " ".join(syllables[start : start + len(word)]).replace("v", "v")
+    return " ".join(syllables[start : start + len(word)])
 
 
 def with_lexicon(sentence: str, word: str) -> str:

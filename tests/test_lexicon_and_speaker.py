@@ -65,3 +65,14 @@ def test_say_command_shows_the_spoken_form(tmp_path):
     assert '"spoken": "二零二一年九月十五日 十五点零九分 拨打幺二三四五"' in result.stdout
     result = runner.invoke(app, ["say", "重庆行长", "--engine", "edge", "--lexicon", str(lexicon)])
     assert result.stdout.strip() == "重庆航长"
+
+
+@pytest.mark.parametrize(
+    "text, pinyin",
+    [("不是", "bu2 shi4"), ("不好", "bu4 hao3"), ("一样", "yi2 yang4"), ("一起", "yi4 qi3"), ("十一", "shi2 yi1"),
+     ("一月", "yi1 yue4"), ("第一", "di4 yi1"), ("统一", "tong3 yi1"), ("一模一样", "yi4 mu2 yi2 yang4")],
+)
+def test_offline_voice_applies_yi_and_bu_tone_sandhi(text, pinyin):
+    from tts.engines.kokoro_text import chinese_pinyin
+
+    assert " ".join(p for word in chinese_pinyin(text) for p in word) == pinyin

@@ -30,7 +30,7 @@ _VOICES = [
 
 class KokoroEngine:
     name: ClassVar[str] = "kokoro"
-    version: ClassVar[str] = f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/misaki-zh-legacy+en-lexicon"
+    version: ClassVar[str] = f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/misaki-zh+sandhi+en-lexicon"
     concurrency: ClassVar[int] = 1  # CPU-bound: onnxruntime already uses every core for one chunk
     lexicon_style: ClassVar[str] = "pinyin"  # reads {word|pin1 yin1} markup exactly
     default_voice: ClassVar[str] = "zm_yunjian"
@@ -74,12 +74,11 @@ class KokoroEngine:
             import logging
 
             import jieba
-            from misaki import zh
 
             jieba.setLogLevel(logging.WARNING)
-            self._g2p = zh.ZHG2P()
+            self._g2p = True
         try:
-            phonemes = kokoro_text.phonemize(text, self._g2p)
+            phonemes = kokoro_text.phonemize(text)
         except Exception as exc:  # misaki has known crashes on some pinyin; fail this chunk clearly
             raise EngineError(f"G2P failed on {text[:30]!r}: {exc}") from None
         return re.sub(r"\s+", " ", phonemes).strip()

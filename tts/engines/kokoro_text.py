@@ -47,9 +47,60 @@ def english_phonemes(word: str) -> str:
     return " ".join(_lookup(letter.upper()) or "" for letter in word)
 
 
-def phonemize(text: str, chinese) -> str:
-    """Phonemes for text; `chinese` is misaki's ZHG2P (called on Chinese runs only)."""
+_HAN = re.compile(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+")
+_NUMERIC = set("零一二三四五六七八九十百千万亿两第")
+
+
+def chinese_pinyin(segment: str) -> list[list[str]]:
+    """Tone-numbered pinyin per jieba word, with the 一/不 tone sandhi a newsreader applies
+    (不是 bú shì, 一样 yí yàng, 一起 yì qǐ; numbers such as 十一, 一月, 第一 keep yī)."""
+    import jieba
+    from pypinyin import Style, lazy_pinyin
+
+    words = jieba.lcut(segment, cut_all=False)
+    syllables = [lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True) for w in words]
+    chars = [c for w in words for c in w]
+    flat = [p for word in syllables for p in word]
+    for i, (char, py) in enumerate(zip(chars, flat)):
+        nxt = flat[i + 1] if i + 1 < len(flat) else None
+        if nxt is None or not nxt[-1].isdigit():
+            continue
+        if char == "不" and py == "bu4" and nxt.endswith("4"):
+            flat[i] = "bu2"
+        elif char == "一" and py.startswith("yi"):
+            prev_char = chars[i - 1] if i else ""
+            next_char = chars[i + 1]
+            if prev_char in _NUMERIC or next_char in _NUMERIC or next_char in "月号日点":
+                flat[i] = "yi1"  # a number, date or ordinal (pypinyin's phrase data says yí for 一月)
+            elif py == "yi1":
+                flat[i] = "yi2" if nxt.endswith("4") else "yi4"
+    out, pos = [], 0
+    for word in syllables:
+        out.append(flat[pos : pos + len(word)])
+        pos += len(word)
+    return out
+
+
+def chinese_phonemes(text: str) -> str:
+    """misaki's Mandarin path (numbers in words, punctuation mapped, jieba words to IPA), plus tone sandhi."""
+    import cn2an
     from misaki.zh import ZHG2P
+
+    text = ZHG2P.map_punctuation(cn2an.transform(text, "an2cn"))
+    out = []
+    for segment in _HAN.findall(text):
+        if "\u4e00" <= segment[0] <= "\u9fff":
+            out.append(" ".join("".join(ZHG2P.py2ipa(p) for p in word) for word in chinese_pinyin(segment)))
+        else:
+            out.append(segment)
+    return "".join(out).replace(chr(815), "")
+
+
+def phonemize(text: str, chinese=None) -> str:
+    """Phonemes for text: Chinese via chinese_phonemes (or the given callable), Latin words via English lexicons."""
+    from misaki.zh import ZHG2P
+
+    chinese = chinese or (lambda t: (chinese_phonemes(t), None))
 
     out: list[str] = []
     pos = 0
