@@ -55,6 +55,7 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     """Clean a page's text into an Article; raises InputError when nothing speakable remains."""
     options = options or CleanOptions()
     work = _Work(split_lines(text))
+    page = "\n".join(line.text for line in work.lines)  # before repairs: where each removal came from
     _repair_lines(work)
     if not any(cjk_count(line.text) for line in work.lines):
         raise InputError("no Chinese text found in the input")
@@ -76,8 +77,21 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
         _read_body_authors(article)
     if not article.sections:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
-    article.removed = work.removed
+    article.removed = _in_page_order(work.removed, page)
     return article
+
+
+def _in_page_order(removed: list[Removed], page: str) -> list[Removed]:
+    """The audit trail reads top to bottom, whichever stage removed what."""
+    positions: dict[str, int] = {}
+
+    def position(item: Removed) -> int:
+        if item.text not in positions:
+            found = page.find(item.text)
+            positions[item.text] = found if found >= 0 else len(page)
+        return positions[item.text]
+
+    return sorted(removed, key=position)
 
 
 # Junk cut from lines before they are judged, so it cannot make a paragraph look like a heading.
