@@ -51,14 +51,16 @@ def write_audio(path: Path, track: Track, article: Article, settings: AudioSetti
     tmp = temp_sibling(path)
     try:
         if settings.format == "m4b":
-            _write_m4b(tmp, track, timeline, article, settings, meta)
+            fixes = _write_m4b(tmp, track, timeline, article, settings, meta)
         else:
-            _write_mp3(tmp, track, timeline, article, settings, meta)
+            fixes = _write_mp3(tmp, track, timeline, article, settings, meta)
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
+    if measured:
+        measured["corrective_reencodes"] = fixes
     return measured
 
 
@@ -131,7 +133,9 @@ def encode_within_ceiling(path: Path, track: Track, settings: AudioSettings) -> 
     _encode(path, track.pcm, track.sample_rate, settings)
     if settings.loudness is None:
         return 0
-    ceiling = settings.true_peak - 0.3  # sample peaks of the decoded file, with room for the inter-sample part
+    # Sample peaks of the decoded file, held under the ceiling by the most that inter-sample peaks were seen
+    # to add (ffmpeg's 4x-oversampled true peak read up to 0.7 dB above the decoded samples).
+    ceiling = settings.true_peak - 0.8
     for attempt in range(3):
         over, loudest, offset = [], 0, 0
         for data in stream_pcm(path, settings.sample_rate):
@@ -151,24 +155,25 @@ def encode_within_ceiling(path: Path, track: Track, settings: AudioSettings) -> 
     return 3
 
 
-def _write_mp3(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> None:
+def _write_mp3(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> int:
     audio = tmp.with_name(tmp.name + ".audio.mp3")
     try:
-        encode_within_ceiling(audio, track, settings)
+        fixes = encode_within_ceiling(audio, track, settings)
         tag = id3_tag(_tags(article, timeline, meta), timeline.chapters, timeline.duration)
         with open(tmp, "wb") as out:
             out.write(tag)
             out.write(audio.read_bytes())
     finally:
         audio.unlink(missing_ok=True)
+    return fixes
 
 
-def _write_m4b(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> None:
+def _write_m4b(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> int:
     from .ffmpeg import encode_m4b
 
     tags = _tags(article, timeline, meta)
     with tempfile.TemporaryDirectory() as work:
-        encode_within_ceiling(Path(work) / "check.m4b", track, settings)  # settles the samples; chapters come next
+        fixes = encode_within_ceiling(Path(work) / "check.m4b", track, settings)  # settles the samples; chapters next
         metadata = Path(work) / "metadata.txt"
         metadata.write_text(_ffmetadata(tags, timeline), encoding="utf-8")
         cover = None
@@ -177,6 +182,7 @@ def _write_m4b(tmp: Path, track: Track, timeline: Timeline, article: Article, se
             cover.write_bytes(meta.cover.data)
         encode_m4b(track.pcm, track.sample_rate, tmp, metadata, bitrate=settings.bitrate, out_rate=settings.sample_rate,
                    channels=settings.channels, cover=cover)
+    return fixes
 
 
 def _ffmetadata(tags: EpisodeTags, timeline: Timeline) -> str:

@@ -103,17 +103,34 @@ def integrated_lufs(energy, gain_sq=None) -> float:
     return float(-0.691 + 10 * np.log10(gated.mean()))
 
 
-def limiter_gains(samples, rate: int, gain: float, limit: float):
-    """Per-block linear gains (≤ 1) that keep gain·|x| under limit, with look-ahead attack and smooth release."""
+@dataclass(frozen=True)
+class Envelopes:
+    """Per-block peak level, computed once per programme and reused by every limiter iteration."""
+
+    peak: object
+    block_size: int
+
+
+def envelopes(samples, rate: int, chunk_blocks: int = 1 << 14) -> Envelopes:
     import numpy as np
 
     n = max(1, int(rate * LIMITER_BLOCK_S))
-    usable = len(samples) // n * n
-    frames = np.asarray(samples[:usable]).reshape(-1, n)
-    env = np.maximum(frames.max(axis=1).astype(np.float64), -frames.min(axis=1).astype(np.float64)) / 32768
-    if usable < len(samples):
-        env = np.append(env, np.abs(np.asarray(samples[usable:], dtype=np.float64)).max() / 32768)
-    need_db = np.minimum(0.0, 20 * np.log10(limit / np.maximum(env * gain, 1e-9)))
+    blocks = -(-len(samples) // n)
+    peak = np.zeros(blocks)
+    for b0 in range(0, blocks, chunk_blocks):
+        lo, hi = b0 * n, min(len(samples), (b0 + chunk_blocks) * n)
+        x = np.asarray(samples[lo:hi], dtype=np.int32)
+        frames = np.pad(x, (0, (-len(x)) % n)).reshape(-1, n)
+        peak[b0 : b0 + len(frames)] = np.abs(frames).max(axis=1) / 32768
+    return Envelopes(peak, n)
+
+
+def limiter_gains(env: Envelopes, gain: float, limit: float):
+    """Per-block linear gains (≤ 1) that keep gain·|x| under limit, with look-ahead attack and smooth release."""
+    import numpy as np
+
+    n = env.block_size
+    need_db = np.minimum(0.0, 20 * np.log10(limit / np.maximum(env.peak * gain, 1e-9)))
     idx = np.arange(len(need_db))
     release = RELEASE_DB_PER_S * LIMITER_BLOCK_S
     attack = ATTACK_DB_PER_S * LIMITER_BLOCK_S
@@ -210,7 +227,8 @@ def plan_gain(samples, rate: int, target_lufs: float, ceiling_dbtp: float, margi
 
     energy = segment_energy(samples, rate) if energy is None else energy
     measured = integrated_lufs(energy)
-    n = max(1, int(rate * LIMITER_BLOCK_S))
+    env = envelopes(samples, rate)
+    n = env.block_size
     if measured <= -69:  # silence: nothing to normalise
         return GainPlan(1.0, np.ones(max(1, len(samples) // n + 1)), n, measured, measured)
     limit = 10 ** ((ceiling_dbtp - margin_db) / 20)
@@ -218,7 +236,7 @@ def plan_gain(samples, rate: int, target_lufs: float, ceiling_dbtp: float, margi
     seg = int(rate * SEGMENT_S)
     achieved = measured
     for _ in range(4):  # the limiter lowers loudness a little: raise the gain to make up for it
-        blocks, n = limiter_gains(samples, rate, gain, limit)
+        blocks, n = limiter_gains(env, gain, limit)
         achieved = integrated_lufs(energy, _segment_gain_sq(blocks, n, seg, len(energy)) * gain**2)
         if abs(achieved - target_lufs) < 0.05:
             break
