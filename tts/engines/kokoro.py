@@ -41,7 +41,6 @@ class KokoroEngine:
         self._voices_path = voices
         self._threads = threads or min(os.cpu_count() or 1, 4)
         self._session = None
-        self._g2p = None
         self._vocab: dict[str, int] = json.loads(resources.files(__package__).joinpath("kokoro_vocab.json").read_text("utf-8"))
         self._styles: dict[str, object] = {}
         self._pause_ids = {self._vocab[c] for c in ';:,.!?—…"()“” ' if c in self._vocab}
@@ -70,13 +69,7 @@ class KokoroEngine:
         return [self._vocab[c] for c in phonemes if c in self._vocab]
 
     def phonemize(self, text: str) -> str:
-        if self._g2p is None:
-            import logging
-
-            import jieba
-
-            jieba.setLogLevel(logging.WARNING)
-            self._g2p = True
+        """The phonemes the model receives for text (Chinese, lexicon markup and Latin words; see kokoro_text)."""
         try:
             phonemes = kokoro_text.phonemize(text)
         except Exception as exc:  # misaki has known crashes on some pinyin; fail this chunk clearly

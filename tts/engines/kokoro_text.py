@@ -51,13 +51,22 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+")
 _NUMERIC = set("零一二三四五六七八九十百千万亿两第")
 
 
+@lru_cache(maxsize=1)
+def _jieba():
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for our users
+    return jieba
+
+
 def chinese_pinyin(segment: str) -> list[list[str]]:
     """Tone-numbered pinyin per jieba word, with the 一/不 tone sandhi a newsreader applies
     (不是 bú shì, 一样 yí yàng, 一起 yì qǐ; numbers such as 十一, 一月, 第一 keep yī)."""
-    import jieba
     from pypinyin import Style, lazy_pinyin
 
-    words = jieba.lcut(segment, cut_all=False)
+    words = _jieba().lcut(segment, cut_all=False)
     syllables = [lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True) for w in words]
     chars = [c for w in words for c in w]
     flat = [p for word in syllables for p in word]
