@@ -83,11 +83,6 @@ def chapters_of(path: Path) -> list[dict[str, object]]:
     return chapters
 
 
-def decode_pcm(path: Path, sample_rate: int = 24_000) -> bytes:
-    """Any audio file -> mono s16le PCM at sample_rate."""
-    return _run(["-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"]).stdout
-
-
 def decode_pcm_bytes(data: bytes, sample_rate: int = 24_000) -> bytes:
     """Encoded audio in memory -> mono s16le PCM at sample_rate."""
     return _run(["-i", "pipe:0", "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"], stdin=data).stdout

@@ -149,11 +149,4 @@ def _extract_voices(tarball: Path, target: Path) -> None:
             atomic_write_bytes(target / f"{name}.bin", data)
 
 
-def ensure_assets(voice: str | None = None) -> None:
-    """Make sure the default assets exist (used by `tts voices --fetch` and tests)."""
-    model_path()
-    if voice:
-        load_voice(voice)
-
-
-__all__ = ["MODEL_SHA256", "VOICE_SHA256", "ensure_assets", "fetch_voices", "load_voice", "model_path"]
+__all__ = ["MODEL_SHA256", "VOICE_SHA256", "fetch_voices", "load_voice", "model_path"]
