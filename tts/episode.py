@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,6 +66,9 @@ def write_audio(path: Path, track: Track, article: Article, settings: AudioSetti
 
 
 TRIAL_HEADROOM_DB = 0.8  # the trial excerpt must stay this far under the ceiling: the whole file peaks a little higher
+# Sample peaks of a decoded file are held this far under the true-peak ceiling: ffmpeg's 4x-oversampled
+# true peak read up to 0.7 dB above the decoded samples.
+INTER_SAMPLE_HEADROOM_DB = 0.8
 
 
 def normalise_track(track: Track, settings: AudioSettings) -> dict[str, float]:
@@ -122,20 +126,18 @@ def _tags(article: Article, timeline: Timeline, meta: Metadata) -> EpisodeTags:
                        author=article.author, genre=meta.genre, comment=meta.url, lyrics=text, cover=meta.cover)
 
 
-def encode_within_ceiling(path: Path, track: Track, settings: AudioSettings) -> int:
-    """Encode; then decode the result and, where the codec overshot the true-peak ceiling (dense sibilants at
-    low bitrates do), lower those few milliseconds and encode again. Returns how many re-encodes it took."""
+def encode_within_ceiling(path: Path, track: Track, settings: AudioSettings, encode: Callable[[Path], None]) -> int:
+    """encode(path) the track; then decode the result and, where the codec overshot the true-peak ceiling (dense
+    sibilants at low bitrates do), lower those few milliseconds and encode again. Returns the re-encodes it took."""
     import numpy as np
 
     from . import loudness
     from .ffmpeg import stream_pcm
 
-    _encode(path, track.pcm, track.sample_rate, settings)
+    encode(path)
     if settings.loudness is None:
         return 0
-    # Sample peaks of the decoded file, held under the ceiling by the most that inter-sample peaks were seen
-    # to add (ffmpeg's 4x-oversampled true peak read up to 0.7 dB above the decoded samples).
-    ceiling = settings.true_peak - 0.8
+    ceiling = settings.true_peak - INTER_SAMPLE_HEADROOM_DB
     for attempt in range(3):
         over, loudest, offset = [], 0, 0
         for data in stream_pcm(path, settings.sample_rate):
@@ -151,14 +153,14 @@ def encode_within_ceiling(path: Path, track: Track, settings: AudioSettings) -> 
         excess = 20 * np.log10(loudest / 32768) - ceiling
         centres = over * track.sample_rate // settings.sample_rate
         loudness.duck(track.pcm, track.sample_rate, centres, excess + 0.5)
-        _encode(path, track.pcm, track.sample_rate, settings)
+        encode(path)
     return 3
 
 
 def _write_mp3(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> int:
     audio = tmp.with_name(tmp.name + ".audio.mp3")
     try:
-        fixes = encode_within_ceiling(audio, track, settings)
+        fixes = encode_within_ceiling(audio, track, settings, lambda p: _encode(p, track.pcm, track.sample_rate, settings))
         tag = id3_tag(_tags(article, timeline, meta), timeline.chapters, timeline.duration)
         with open(tmp, "wb") as out:
             out.write(tag)
@@ -173,16 +175,18 @@ def _write_m4b(tmp: Path, track: Track, timeline: Timeline, article: Article, se
 
     tags = _tags(article, timeline, meta)
     with tempfile.TemporaryDirectory() as work:
-        fixes = encode_within_ceiling(Path(work) / "check.m4b", track, settings)  # settles the samples; chapters next
         metadata = Path(work) / "metadata.txt"
         metadata.write_text(_ffmetadata(tags, timeline), encoding="utf-8")
         cover = None
         if meta.cover is not None:
             cover = Path(work) / ("cover.png" if meta.cover.mime == "image/png" else "cover.jpg")
             cover.write_bytes(meta.cover.data)
-        encode_m4b(track.pcm, track.sample_rate, tmp, metadata, bitrate=settings.bitrate, out_rate=settings.sample_rate,
-                   channels=settings.channels, cover=cover)
-    return fixes
+
+        def encode(path: Path) -> None:  # the checked encode is the final one: chapters, tags and cover included
+            encode_m4b(track.pcm, track.sample_rate, path, metadata, bitrate=settings.bitrate,
+                       out_rate=settings.sample_rate, channels=settings.channels, cover=cover)
+
+        return encode_within_ceiling(tmp, track, settings, encode)
 
 
 def _ffmetadata(tags: EpisodeTags, timeline: Timeline) -> str:

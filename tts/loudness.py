@@ -17,18 +17,6 @@ ATTACK_DB_PER_S = 400.0
 SAMPLE_MARGIN_DB = 2.0  # sample peaks are held this far under the ceiling: inter-sample and codec overshoot (measured ~1-2 dB for MP3)
 
 
-@dataclass(frozen=True)
-class LoudnessResult:
-    input_lufs: float
-    output_lufs: float
-    gain_db: float
-    limited_blocks: int
-    true_peak_dbtp: float
-
-    def as_dict(self) -> dict[str, float]:
-        return {k: round(v, 2) for k, v in self.__dict__.items()}
-
-
 def _biquad_response(b, a, n: int):
     import numpy as np
 
@@ -181,27 +169,6 @@ def duck(samples, rate: int, centres, reduction_db: float, radius_s: float = 0.0
         samples[lo:hi] = np.clip(np.asarray(samples[lo:hi], dtype=np.float32) * shape, -32768, 32767).astype("<i2")
 
 
-def true_peak(samples, rate: int) -> float:
-    """dBTP: 4x oversampled around the loudest samples (where inter-sample peaks can exceed them)."""
-    import numpy as np
-
-    x = np.abs(np.asarray(samples, dtype=np.float32))
-    if not len(x):
-        return -120.0
-    top = float(x.max())
-    if top == 0:
-        return -120.0
-    candidates = np.flatnonzero(x >= top * 0.7)[:2000]
-    best = top
-    for centre in candidates[:: max(1, len(candidates) // 200)]:
-        lo, hi = max(0, centre - 32), min(len(samples), centre + 32)
-        window = np.asarray(samples[lo:hi], dtype=np.float64)
-        spec = np.fft.rfft(window)
-        up = np.fft.irfft(spec, len(window) * 4) * 4
-        best = max(best, float(np.abs(up[8:-8]).max()) if len(up) > 16 else best)
-    return 20 * math.log10(best / 32768)
-
-
 @dataclass(frozen=True)
 class GainPlan:
     gain: float  # overall linear gain
@@ -252,22 +219,17 @@ def _segment_gain_sq(blocks, n: int, seg: int, segments: int):
     return np.interp(centres, (np.arange(len(blocks)) + 0.5) * n, blocks) ** 2
 
 
-def excerpt_spans(samples, rate: int, plan: GainPlan | None = None, count: int = 20, seconds: float = 3.0) -> list[tuple[int, int]]:
+def excerpt_spans(samples, rate: int, plan: GainPlan, count: int = 20, seconds: float = 3.0) -> list[tuple[int, int]]:
     """Short spans that represent the programme for a trial encode: where the limiter works hardest (where a
-    codec's overshoot shows first), or the loudest peaks without a plan, plus spans spread evenly through it."""
+    codec's overshoot shows first), plus spans spread evenly through it."""
     import numpy as np
 
     width = int(rate * seconds)
     windows = len(samples) // width
     if windows <= count * 2:
         return [(0, len(samples))]
-    if plan is not None:
-        per_window = width // plan.block_size
-        limited = (np.asarray(plan.blocks[: windows * per_window]) < 0.999).reshape(windows, per_window).sum(axis=1)
-        score = limited.astype(np.int64)
-    else:
-        frames = np.asarray(samples[: windows * width]).reshape(windows, width)
-        score = np.maximum(frames.max(axis=1).astype(np.int32), -frames.min(axis=1).astype(np.int32))
+    per_window = width // plan.block_size
+    score = (np.asarray(plan.blocks[: windows * per_window]) < 0.999).reshape(windows, per_window).sum(axis=1)
     hardest = set(np.argsort(score)[-(count * 2) // 3 :].tolist())
     spread = set(np.linspace(0, windows - 1, count - len(hardest)).astype(int).tolist())
     return [(w * width, (w + 1) * width) for w in sorted(hardest | spread)]
