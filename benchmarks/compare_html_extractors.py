@@ -5,8 +5,8 @@ Run:  uv run --with trafilatura python -m benchmarks.compare_html_extractors
 import json, sys, time
 from pathlib import Path
 from benchmarks.score_cleaning import CORPUS, score_page, summary, PageScore
-from tts.clean import clean_text, CleanOptions
-from tts.reading import read_page, decode
+from tts.input.clean import clean_text, CleanOptions
+from tts.input.reading import read_page, decode
 
 import trafilatura
 

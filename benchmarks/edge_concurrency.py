@@ -17,7 +17,7 @@ from tests.edge_peer import EdgePeer, speech_audio_for
 from tts.engines import get_engine
 from tts.engines.edge import EdgeEngine
 from tts.model import Article, Section
-from tts.plan import make_plan
+from tts.speech.plan import make_plan
 
 LATENCY = 0.3
 

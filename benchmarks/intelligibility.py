@@ -15,8 +15,8 @@ from pathlib import Path
 
 from benchmarks.recognise import cer, transcribe
 from tts.engines import get_engine
-from tts.normalize import Speaker
-from tts.plan import split_chunk, split_sentences
+from tts.speech.normalize import Speaker
+from tts.speech.plan import split_chunk, split_sentences
 
 # (written paragraph, what a newsreader says — written out by hand, not by the normaliser)
 PARAGRAPHS = [

@@ -66,12 +66,12 @@ def case_raw_loop(article: str) -> dict:
 def _hour(article: str):
     """A 60-minute programme (the sample's sections twelve times) assembled from cached sentences."""
     from tts import pipeline
-    from tts.assemble import assemble
-    from tts.cache import ClipCache, chunk_key
+    from tts.output.assemble import assemble
+    from tts.speech.cache import ClipCache, chunk_key
     from tts.engines import get_engine
     from tts.model import Section
-    from tts.plan import make_plan
-    from tts.profiles import load_profile
+    from tts.speech.plan import make_plan
+    from tts.speech.profiles import load_profile
 
     prepared = pipeline.prepare(article, pipeline.BuildOptions(**OPTIONS))
     a = prepared.article
@@ -87,7 +87,7 @@ def _hour(article: str):
 
 def case_hour(article: str, out: str) -> dict:
     """Assembly + loudness + encoding + tagging of the hour, timed from cached clips to the tagged MP3."""
-    from tts.episode import AudioSettings, Metadata, write_audio
+    from tts.output.episode import AudioSettings, Metadata, write_audio
 
     long, plan, build_track = _hour(article)
     start = time.perf_counter()
@@ -99,7 +99,7 @@ def case_hour(article: str, out: str) -> dict:
 
 def case_ffmpeg_alone(article: str, out: str) -> dict:
     """ffmpeg encoding the same hour of PCM to MP3 at the same settings (no loudness, no tags)."""
-    from tts.ffmpeg import encode_mp3
+    from tts.output.ffmpeg import encode_mp3
 
     _, _, build_track = _hour(article)
     pcm = build_track().pcm

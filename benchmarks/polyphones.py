@@ -138,8 +138,8 @@ def g2p_pinyin(sentence: str, word: str) -> str:
 
 def with_lexicon(sentence: str, word: str) -> str:
     """The pinyin the offline voice gets once the built-in lexicon has marked its words up."""
-    from tts.normalize import Lexicon
-    from tts.normalize.lexicon import MARKUP
+    from tts.speech.normalize import Lexicon
+    from tts.speech.normalize.lexicon import MARKUP
 
     marked = Lexicon.builtin().apply(sentence, "pinyin")
     for m in MARKUP.finditer(marked):

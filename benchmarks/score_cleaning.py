@@ -11,10 +11,10 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tts.clean import CleanOptions, clean_text
-from tts.clean.lines import compare_key
+from tts.input.clean import CleanOptions, clean_text
+from tts.input.clean.lines import compare_key
 from tts.errors import TtsError
-from tts.reading import read_page
+from tts.input.reading import read_page
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
 _SENTENCE = re.compile(r"[^。！？]+[。！？]*")

@@ -160,7 +160,7 @@ def speech_audio_for(engine, seconds_per_char: float = 0.2) -> Callable[[str], b
 
     import numpy as np
 
-    from tts.ffmpeg import encode_mp3
+    from tts.output.ffmpeg import encode_mp3
 
     base = engine.synthesize("新闻播报测试，今天天气晴朗。", "zf_xiaoxiao").samples
     made: dict[str, bytes] = {}

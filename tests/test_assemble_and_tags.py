@@ -7,12 +7,12 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from tts.assemble import assemble
-from tts.ffmpeg import decoded_duration, encode_mp3
+from tts.output.assemble import assemble
+from tts.output.ffmpeg import decoded_duration, encode_mp3
 from tts.model import Article, Chapter, Clip, Section
-from tts.plan import make_plan
-from tts.profiles import Pauses
-from tts.tags import EpisodeTags, id3_tag
+from tts.speech.plan import make_plan
+from tts.speech.profiles import Pauses
+from tts.output.tags import EpisodeTags, id3_tag
 
 from . import id3raw
 

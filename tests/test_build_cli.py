@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tts import pipeline
 from tts.cli import app
-from tts.ffmpeg import decoded_duration
+from tts.output.ffmpeg import decoded_duration
 
 from . import id3raw
 

@@ -10,7 +10,7 @@ import sys
 from typer.testing import CliRunner
 
 from tts import pipeline
-from tts.cache import ClipCache
+from tts.speech.cache import ClipCache
 from tts.cli import app
 
 from .conftest import SHORT_ARTICLE

@@ -7,9 +7,9 @@ import json
 import pytest
 
 from benchmarks.score_cleaning import score_page
-from tts.clean import CleanOptions, clean_text
-from tts.clean.lines import compare_key
-from tts.reading import read_page
+from tts.input.clean import CleanOptions, clean_text
+from tts.input.clean.lines import compare_key
+from tts.input.reading import read_page
 
 from .conftest import CORPUS
 

@@ -7,8 +7,8 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from tts.clean import clean_text
-from tts.clean.metadata import parse_date
+from tts.input.clean import clean_text
+from tts.input.clean.metadata import parse_date
 from tts.cli import app
 from tts.errors import InputError
 

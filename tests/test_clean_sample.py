@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tts.clean import CAPTION_PREFIX, CleanOptions, clean_text
+from tts.input.clean import CAPTION_PREFIX, CleanOptions, clean_text
 
 from .conftest import SAMPLE
 

@@ -14,7 +14,7 @@ from mutagen.id3 import ID3
 from typer.testing import CliRunner
 
 from tts.cli import app
-from tts.ffmpeg import chapters_of, ebur128
+from tts.output.ffmpeg import chapters_of, ebur128
 
 from . import id3raw
 

@@ -8,8 +8,8 @@ from typer.testing import CliRunner
 from tts.cli import app
 from tts.errors import ConfigError
 from tts.model import Article, Section
-from tts.normalize import Lexicon, Speaker
-from tts.plan import make_plan
+from tts.speech.normalize import Lexicon, Speaker
+from tts.speech.plan import make_plan
 
 USER = """
 [words]

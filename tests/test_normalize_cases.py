@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tts.normalize import spoken_form
+from tts.speech.normalize import spoken_form
 
 CASES = [
     # integers, decimals, 万/亿

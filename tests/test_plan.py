@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from tts.clean import clean_text
+from tts.input.clean import clean_text
 from tts.model import Article, Section
-from tts.plan import PlanOptions, make_plan, split_chunk, split_sentences
+from tts.speech.plan import PlanOptions, make_plan, split_chunk, split_sentences
 
 from .conftest import SAMPLE
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from tts.errors import InputError
-from tts.reading import decode, read_page
+from tts.input.reading import decode, read_page
 
 TEXT = "静宁苹果丰收季\n九月的静宁，满山苹果挂满枝头。\n"
 
@@ -63,7 +63,7 @@ def test_html_is_detected_and_reduced_to_text(tmp_path):
 
 
 def test_an_unclosed_form_widget_does_not_hide_the_rest_of_the_page():
-    from tts.reading import html_to_text
+    from tts.input.reading import html_to_text
 
     text, _ = html_to_text("<div><select><option>2021<option>2022</div><p>正文第一段。</p>")
     assert "正文第一段。" in text and "2021" not in text

@@ -18,7 +18,7 @@ def decode_mp3(data: bytes, rate: int):
     """MP3 bytes -> mono float32 samples at rate (through the project's ffmpeg)."""
     import numpy as np
 
-    from .ffmpeg import decode_pcm_bytes
+    from tts.output.ffmpeg import decode_pcm_bytes
 
     pcm = decode_pcm_bytes(data, rate)
     return np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32767

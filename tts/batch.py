@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .errors import InputError, OutputError, TtsError
+from tts.errors import InputError, OutputError, TtsError
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
 # Articles built at once: the offline engine already uses every core for one article; the online
@@ -41,9 +41,9 @@ def build_many(sources: list[str], options, jobs: int | None = None,
                progress: Callable[[str, int, int], None] | None = None,
                started: Callable[[str], None] | None = None) -> list[BatchItem]:
     """Build every source; one failure does not stop the others. `options.output`, if set, is a folder."""
-    from .engines.base import choose_engine
-    from .pipeline import build
-    from .profiles import load_profile, with_overrides
+    from tts.engines.base import choose_engine
+    from tts.pipeline import build
+    from tts.speech.profiles import load_profile, with_overrides
 
     profile = with_overrides(load_profile(options.profile), options.engine, options.voice, options.speed)
     engine, _ = choose_engine(profile.engine)  # probe once for the whole batch

@@ -15,7 +15,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from .errors import TtsError
+from tts.errors import TtsError
 
 app = typer.Typer(
     help="Turn Chinese news articles into chaptered Mandarin audio (MP3 with chapters and a WebVTT transcript).",
@@ -92,9 +92,9 @@ def build(
 
     Several files or folders build with a progress bar each and a summary; one failure does not stop the others.
     """
-    from . import pipeline as library
-    from .episode import AudioSettings
-    from .errors import ConfigError
+    from tts import pipeline as library
+    from tts.output.episode import AudioSettings
+    from tts.errors import ConfigError
 
     try:
         level = None if loudness.lower() == "off" else float(loudness)
@@ -140,7 +140,7 @@ def build(
         raise typer.Exit(130) from None
     data = None
     if report or as_json:
-        from .report import report_dict, write_report
+        from tts.output.report import report_dict, write_report
 
         data = report_dict(result, article, options)
         if report:
@@ -158,7 +158,7 @@ def build(
 
 
 def _expand(articles: list[str]) -> list[str]:
-    from .batch import expand
+    from tts.batch import expand
 
     return expand(articles)
 
@@ -172,8 +172,8 @@ def _build_batch(sources: list[str], options, jobs: Optional[int], report: Optio
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
     from rich.table import Table
 
-    from .batch import build_many
-    from .report import report_dict, write_report
+    from tts.batch import build_many
+    from tts.output.report import report_dict, write_report
 
     console = Console(stderr=True)
     columns = [TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn()]
@@ -221,7 +221,7 @@ def _build_batch(sources: list[str], options, jobs: Optional[int], report: Optio
 def _write_failure_report(path: Optional[Path], article: str, exc: TtsError) -> None:
     if path is None:
         return
-    from .report import REPORT_VERSION, write_report
+    from tts.output.report import REPORT_VERSION, write_report
 
     try:
         write_report(path, {"report_version": REPORT_VERSION, "input": article, "error": str(exc), "exit_code": exc.exit_code})
@@ -274,8 +274,8 @@ def clean(
     as_json: JsonOpt = False,
 ) -> None:
     """Show what would be read from ARTICLE, section by section, and (with --json) what was removed and why."""
-    from .clean import CleanOptions, clean_text
-    from .reading import read_page
+    from tts.input.clean import CleanOptions, clean_text
+    from tts.input.reading import read_page
 
     try:
         page = read_page(article)
@@ -297,8 +297,8 @@ def say(
     as_json: JsonOpt = False,
 ) -> None:
     """Show what TEXT becomes before synthesis, to check and fix pronunciations before a build."""
-    from .engines import engine_class
-    from .normalize import Lexicon, Speaker
+    from tts.engines import engine_class
+    from tts.speech.normalize import Lexicon, Speaker
 
     try:
         speaker = Speaker(Lexicon.load(lexicon), getattr(engine_class(engine), "lexicon_style", "say"))
@@ -321,7 +321,7 @@ app.add_typer(cache_app, name="cache")
 @cache_app.command("info")
 def cache_info(as_json: JsonOpt = False) -> None:
     """Where the cache is, how many sentences it holds, its size and its limit (TTS_CACHE_LIMIT_MB)."""
-    from .cache import ClipCache
+    from tts.speech.cache import ClipCache
 
     info = ClipCache().info()
     data = {"path": str(info.path), "entries": info.entries, "bytes": info.bytes, "limit_bytes": info.limit,
@@ -336,7 +336,7 @@ def cache_info(as_json: JsonOpt = False) -> None:
 @cache_app.command("clear")
 def cache_clear() -> None:
     """Delete every cached sentence (the voice model and voices stay)."""
-    from .cache import ClipCache
+    from tts.speech.cache import ClipCache
 
     typer.echo(f"removed {ClipCache().clear()} cached sentences")
 
@@ -347,8 +347,8 @@ def voices(
     as_json: JsonOpt = False,
 ) -> None:
     """List each engine's voices (default marked with *) and the voice profiles."""
-    from .engines import engine_class, engine_names
-    from .profiles import load_profile, profile_names
+    from tts.engines import engine_class, engine_names
+    from tts.speech.profiles import load_profile, profile_names
 
     try:
         names = [engine] if engine else engine_names()

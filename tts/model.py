@@ -88,11 +88,23 @@ class SpeechPlan:
 
 
 @dataclass(frozen=True)
-class Clip:
-    """Engine output for one chunk: mono float32 samples."""
+class Mark:
+    """Where a span of the engine's input text is heard in a clip (exact, from the engine)."""
 
-    samples: "object"  # numpy.ndarray, float32, 1-D (kept untyped to avoid importing numpy here)
+    start_char: int  # span [start_char, end_char) of the text given to the engine (the chunk's `spoken`)
+    end_char: int
+    start: float  # seconds from the start of the clip
+    end: float
+
+
+@dataclass(frozen=True)
+class Clip:
+    """Engine output for one chunk: mono samples (int16 from the cache, float32 or int16 from engines)."""
+
+    samples: "object"  # numpy.ndarray, 1-D (kept untyped to avoid importing numpy here)
     sample_rate: int
+    # Word/character timings when the engine reports them (empty when it cannot); in input-text order.
+    marks: tuple[Mark, ...] = ()
 
 
 @dataclass(frozen=True)

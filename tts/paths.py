@@ -20,7 +20,7 @@ def cache_dir() -> Path:
 
 def profile_dirs() -> list[Path]:
     """Folders searched for voice profiles, first match wins."""
-    dirs = [Path.cwd() / "voices", PACKAGE_DIR / "_voices", PACKAGE_DIR.parent / "voices"]
+    dirs = [Path.cwd() / "voices", PACKAGE_DIR / "profiles"]  # the user's own, then the bundled ones (package data)
     seen: list[Path] = []
     for d in dirs:
         if d.is_dir() and d not in seen:

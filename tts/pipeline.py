@@ -11,17 +11,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import assemble
-from .cache import ClipCache, chunk_key
-from .clean import CleanOptions, clean_text
-from .engines import Engine, get_engine
-from .engines.base import choose_engine
-from .episode import AudioSettings, Metadata, write_audio, write_sidecars
-from .errors import ConfigError, EngineError, OutputError
-from .model import Article, Chunk, Clip, SpeechPlan, Timeline
-from .plan import ANNOUNCEMENT, PlanOptions, announcement_text, fill_announcement, make_plan
-from .profiles import DEFAULT_PROFILE, VoiceProfile, load_profile, with_overrides
-from .reading import read_page
+from tts.output.assemble import assemble
+from tts.speech.cache import ClipCache, chunk_key
+from tts.input.clean import CleanOptions, clean_text
+from tts.engines import Engine, get_engine
+from tts.engines.base import choose_engine
+from tts.output.episode import AudioSettings, Metadata, write_audio, write_sidecars
+from tts.errors import ConfigError, EngineError, OutputError
+from tts.model import Article, Chunk, Clip, SpeechPlan, Timeline
+from tts.speech.plan import ANNOUNCEMENT, PlanOptions, announcement_text, fill_announcement, make_plan
+from tts.speech.profiles import DEFAULT_PROFILE, VoiceProfile, load_profile, with_overrides
+from tts.input.reading import read_page
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
 Notify = Callable[[str], None]  # one-line status messages (which engine was chosen, …)
@@ -91,8 +91,8 @@ class BuildResult:
 
 def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared:
     """Read, clean, choose the engine and plan the spoken text for it, without synthesising (--dry-run)."""
-    from .engines import engine_class
-    from .normalize import Lexicon, Speaker
+    from tts.engines import engine_class
+    from tts.speech.normalize import Lexicon, Speaker
 
     options = options or BuildOptions()
     profile = with_overrides(load_profile(options.profile), options.engine, options.voice, options.speed)
@@ -117,7 +117,7 @@ def output_path(source: str | Path, options: BuildOptions) -> Path:
 def build(source: str | Path, options: BuildOptions | None = None, progress: Progress | None = None,
           notify: Notify | None = None) -> BuildResult:
     """Build the episode; outputs appear only when complete (temporary file, then rename)."""
-    from .cover import load_cover
+    from tts.output.cover import load_cover
 
     started = time.perf_counter()
     options = options or BuildOptions()

@@ -1,5 +1,5 @@
 """Speech engines behind one interface; see base.py for the registry."""
 
-from .base import Engine, VoiceInfo, engine_class, engine_names, get_engine
+from tts.engines.base import Engine, VoiceInfo, engine_class, engine_names, get_engine
 
 __all__ = ["Engine", "VoiceInfo", "engine_class", "engine_names", "get_engine"]

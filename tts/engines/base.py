@@ -12,8 +12,8 @@ from importlib import import_module
 from importlib.metadata import entry_points
 from typing import ClassVar, Protocol
 
-from ..errors import ConfigError
-from ..model import Clip
+from tts.errors import ConfigError
+from tts.model import Clip
 
 ENTRY_POINT_GROUP = "tts.engines"
 # Known even when the package metadata is missing (running from a source tree).

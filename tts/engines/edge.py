@@ -15,10 +15,10 @@ import time
 from dataclasses import dataclass
 from typing import ClassVar
 
-from ..audio import decode_mp3, trim_silence
-from ..errors import ConfigError, EngineError
-from ..model import Clip
-from .base import VoiceInfo
+from tts.audio import decode_mp3, trim_silence
+from tts.errors import ConfigError, EngineError
+from tts.model import Clip
+from tts.engines.base import VoiceInfo
 
 SAMPLE_RATE = 24_000
 MP3_BITRATE = 48_000  # the service always answers audio-24khz-48kbitrate-mono-mp3 (CBR)

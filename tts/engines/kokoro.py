@@ -8,11 +8,11 @@ import re
 from importlib import resources
 from typing import ClassVar
 
-from ..audio import trim_silence
-from ..errors import AssetError, EngineError
-from ..model import Clip
-from . import kokoro_assets, kokoro_text
-from .base import VoiceInfo
+from tts.audio import trim_silence
+from tts.errors import AssetError, EngineError
+from tts.model import Clip
+from tts.engines import kokoro_assets, kokoro_text
+from tts.engines.base import VoiceInfo
 
 SAMPLE_RATE = 24_000
 MAX_TOKENS = 500  # the model's style table has 510 rows; keep a margin below it

@@ -16,8 +16,8 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-from ..errors import AssetError
-from ..paths import atomic_write_bytes, cache_dir
+from tts.errors import AssetError
+from tts.paths import atomic_write_bytes, cache_dir
 
 MODEL_NAME = "kokoro-v1.0.int8.onnx"
 MODEL_SIZE = 92_361_271

@@ -8,7 +8,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from ..normalize.lexicon import MARKUP
+from tts.speech.normalize.lexicon import MARKUP
 
 _LATIN = re.compile(r"[A-Za-z][A-Za-z']*")
 _CAMEL = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")

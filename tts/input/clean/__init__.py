@@ -1,5 +1,5 @@
 """Cleaning: scraped page text -> Article."""
 
-from .cleaner import CAPTION_PREFIX, CleanOptions, clean_text
+from tts.input.clean.cleaner import CAPTION_PREFIX, CleanOptions, clean_text
 
 __all__ = ["CAPTION_PREFIX", "CleanOptions", "clean_text"]

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
-from .paths import profile_dirs
+from tts.errors import ConfigError
+from tts.paths import profile_dirs
 
 DEFAULT_PROFILE = "news"
 

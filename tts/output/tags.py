@@ -9,7 +9,7 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
-from .model import Chapter
+from tts.model import Chapter
 
 PADDING = 1024
 
@@ -25,7 +25,7 @@ class EpisodeTags:
     genre: str = "Podcast"
     comment: str | None = None  # e.g. the original article's URL
     lyrics: str | None = None  # the full text, in a USLT frame
-    cover: object | None = None  # tts.cover.Cover
+    cover: object | None = None  # tts.output.cover.Cover
 
 
 def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> bytes:

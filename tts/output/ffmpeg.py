@@ -7,7 +7,7 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
-from .errors import OutputError
+from tts.errors import OutputError
 
 
 @lru_cache(maxsize=1)

@@ -15,8 +15,8 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Clip
-from .paths import atomic_write_bytes, cache_dir
+from tts.model import Clip
+from tts.paths import atomic_write_bytes, cache_dir
 
 _MAGIC = b"TTSC"
 DEFAULT_LIMIT_MB = 4096
@@ -69,7 +69,7 @@ class ClipCache:
         return Clip(np.frombuffer(data, dtype="<i2", offset=8), rate)
 
     def put(self, key: str, clip: Clip) -> None:
-        from .audio import to_int16
+        from tts.audio import to_int16
 
         atomic_write_bytes(self._path(key), _MAGIC + struct.pack("<I", clip.sample_rate) + to_int16(clip.samples).tobytes())
 

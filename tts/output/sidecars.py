@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from .model import Cue, Timeline
-from .plan import split_chunk
+from tts.model import Cue, Timeline
+from tts.speech.plan import split_chunk
 
 MAX_CUE_CHARS = 32  # about two caption lines of Chinese
 _CLAUSE = re.compile(r"(?<=[，,、；;：:。！？!?])")

@@ -6,7 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from . import rules
+from tts.input.clean import rules
 
 _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 _LINE_NOISE = rules.compile_table(rules.LINE_NOISE)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 
-from .errors import InputError
+from tts.errors import InputError
 
 _META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9_\-]+)", re.I)
 _HTML_SNIFF = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p)\b", re.I)

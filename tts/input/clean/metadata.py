@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 
-from . import rules
+from tts.input.clean import rules
 
 _SOURCE_SUFFIX = re.compile(r"(?:网|报|社|台|科技|财经|新闻|日报|晚报|时报|在线|频道|委|局|厅|办|政府|中心|杂志)$")
 _WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击)")

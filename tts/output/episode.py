@@ -9,12 +9,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .assemble import Track
-from .errors import OutputError
-from .model import Article, Timeline
-from .paths import temp_sibling
-from .sidecars import WRITERS
-from .tags import EpisodeTags, id3_tag
+from tts.output.assemble import Track
+from tts.errors import OutputError
+from tts.model import Article, Timeline
+from tts.paths import temp_sibling
+from tts.output.sidecars import WRITERS
+from tts.output.tags import EpisodeTags, id3_tag
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Metadata:
     album: str | None = None
     genre: str = "Podcast"
     url: str | None = None
-    cover: object | None = None  # tts.cover.Cover
+    cover: object | None = None  # tts.output.cover.Cover
 
 
 @dataclass
@@ -80,7 +80,7 @@ def normalise_track(track: Track, settings: AudioSettings) -> dict[str, float]:
     """
     import numpy as np
 
-    from . import ffmpeg, loudness
+    from tts.output import ffmpeg, loudness
 
     rate, samples = track.sample_rate, track.pcm
     energy = loudness.segment_energy(samples, rate)
@@ -109,7 +109,7 @@ def normalise_track(track: Track, settings: AudioSettings) -> dict[str, float]:
 
 
 def _encode(path: Path, pcm, rate: int, settings: AudioSettings) -> None:
-    from .ffmpeg import encode_m4b, encode_mp3
+    from tts.output.ffmpeg import encode_m4b, encode_mp3
 
     if settings.format == "m4b":
         with tempfile.TemporaryDirectory() as work:
@@ -131,8 +131,8 @@ def encode_within_ceiling(path: Path, track: Track, settings: AudioSettings, enc
     sibilants at low bitrates do), lower those few milliseconds and encode again. Returns the re-encodes it took."""
     import numpy as np
 
-    from . import loudness
-    from .ffmpeg import stream_pcm
+    from tts.output import loudness
+    from tts.output.ffmpeg import stream_pcm
 
     encode(path)
     if settings.loudness is None:
@@ -171,7 +171,7 @@ def _write_mp3(tmp: Path, track: Track, timeline: Timeline, article: Article, se
 
 
 def _write_m4b(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> int:
-    from .ffmpeg import encode_m4b
+    from tts.output.ffmpeg import encode_m4b
 
     tags = _tags(article, timeline, meta)
     with tempfile.TemporaryDirectory() as work:

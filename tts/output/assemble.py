@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .model import Chapter, Clip, Cue, SpeechPlan, Timeline
-from .profiles import Pauses
+from tts.model import Chapter, Clip, Cue, SpeechPlan, Timeline
+from tts.speech.profiles import Pauses
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ def assemble(plan: SpeechPlan, clips: list[Clip], pauses: Pauses, lead_in_ms: in
     two bytes a sample: an hour of speech is about 170 MB)."""
     import numpy as np
 
-    from .audio import to_int16
+    from tts.audio import to_int16
 
     chunks = plan.chunks
     if len(clips) != len(chunks) or not clips:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import Article, Boundary, Chunk, PlannedSection, Sentence, SpeechPlan
+from tts.model import Article, Boundary, Chunk, PlannedSection, Sentence, SpeechPlan
 from collections.abc import Callable
 
 # A sentence ends at 。！？ (or …… / ；), with any closing quotes or brackets kept on it.
@@ -51,7 +51,7 @@ def make_plan(article: Article, options: PlanOptions | None = None, speaker: Cal
     """Chapters of chunks; `speaker` turns each chunk's written text into the engine's input (normalisation)."""
     options = options or PlanOptions()
     if speaker is None:
-        from .normalize import Speaker
+        from tts.speech.normalize import Speaker
 
         speaker = Speaker()
     sentences: list[Sentence] = []

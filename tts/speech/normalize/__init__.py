@@ -11,8 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from .lexicon import MARKUP, Lexicon
-from .rules import RULES
+from tts.speech.normalize.lexicon import MARKUP, Lexicon
+from tts.speech.normalize.rules import RULES
 
 _FULLWIDTH = re.compile(r"[０-９Ａ-Ｚａ-ｚ％＋－＝／～＄￠]|(?<=\d)[．：](?=\d)")
 

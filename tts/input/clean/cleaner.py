@@ -15,10 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import InputError
-from ..model import Article, Removed, Section
-from . import metadata, rules
-from .lines import (
+from tts.errors import InputError
+from tts.model import Article, Removed, Section
+from tts.input.clean import metadata, rules
+from tts.input.clean.lines import (
     Line,
     cjk_count,
     compare_key,

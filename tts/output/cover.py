@@ -6,7 +6,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import InputError
+from tts.errors import InputError
 
 
 @dataclass(frozen=True)

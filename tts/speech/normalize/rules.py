@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .numbers import read_digits, read_number, read_year
+from tts.speech.normalize.numbers import read_digits, read_number, read_year
 
 Replace = Callable[[re.Match[str]], str]
 NUM = r"\d+(?:\.\d+)?"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from ..errors import ConfigError
+from tts.errors import ConfigError
 
 _PINYIN = re.compile(r"^(?:[a-zü]+[1-5])(?: [a-zü]+[1-5])*$")
 MARKUP = re.compile(r"\{(?P<word>[^|{}]+)\|(?P<pinyin>[a-zü1-5 ]+)\}")

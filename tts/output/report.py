@@ -7,7 +7,7 @@ import os
 from collections import Counter
 from pathlib import Path
 
-from .paths import temp_sibling
+from tts.paths import temp_sibling
 
 REPORT_VERSION = 1
 

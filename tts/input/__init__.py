@@ -1,0 +1,1 @@
+"""Reading pages and cleaning them into an Article."""
