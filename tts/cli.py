@@ -382,6 +382,47 @@ def voices(
         choices = ", ".join(f"{e}: {v['voice']} x{v['speed']}" for e, v in d["voices"].items())
         typer.echo(f"   {p:<8} {d['description']} ({choices})")
 
+@app.command()
+def feed(
+    folder: Annotated[Optional[Path], typer.Argument(help="Folder of built episodes (audio with their --report JSON and sidecars).", show_default=False)] = None,
+    check: Annotated[Optional[Path], typer.Option("--check", help="Check FEED.xml against Apple's, Spotify's and the podcast namespace's rules instead of writing a feed; exit 2 when it has errors.")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Address the folder is served from, e.g. https://example.cn/podcast/.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Show title.")] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help="Show author (itunes:author and owner name).")] = None,
+    email: Annotated[Optional[str], typer.Option("--email", help="Owner email (itunes:owner, podcast:locked owner).")] = None,
+    image: Annotated[Optional[str], typer.Option("--image", help="Show artwork: a JPEG/PNG in the folder or a URL (square, 1400-3000 px).")] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help="Apple category, optionally with subcategory: News/Daily News (default News).")] = None,
+    explicit: Annotated[Optional[bool], typer.Option("--explicit/--clean", help="itunes:explicit true or false (default false).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Feed file to write (default FOLDER/feed.xml).")] = None,
+) -> None:
+    """Write an RSS podcast feed for a folder of built episodes (settings also from FOLDER/podcast.toml), or --check one."""
+    from tts.errors import InputError
+
+    try:
+        if check is not None:
+            from tts.publish.feedcheck import check_file
+
+            if not check.is_file():
+                raise InputError(f"feed not found: {check}")
+            problems = check_file(check, folder)
+            for problem in problems:
+                typer.echo(str(problem))
+            errors = sum(p.level == "error" for p in problems)
+            typer.echo(f"{check}: {errors} errors, {len(problems) - errors} warnings")
+            if errors:
+                raise typer.Exit(2)
+            return
+        if folder is None:
+            raise InputError("give a FOLDER of episodes (or --check FEED.xml)")
+        from tts.publish.feed import ShowSettings, write_feed
+
+        settings = ShowSettings.load(folder, base_url=base_url, title=title, author=author, email=email, image=image,
+                                     category=category, explicit=explicit)
+        path = write_feed(folder, settings, output)
+    except TtsError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {path}")
+
 
 def main() -> None:
     import os
