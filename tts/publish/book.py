@@ -40,8 +40,12 @@ class Part:
 class Sentence:
     id: str  # stable within the book: chapter and position ("c1s7")
     text: str
-    start: float | None = None  # seconds in the chapter's audio; None when nothing of it is spoken
+    start: float | None = None  # when it is heard (seconds in the chapter's audio); None when nothing of it is spoken
     end: float | None = None
+    # What a player plays for it: from its start (0 for the first) to the next sentence's start (the audio's end for
+    # the last), so that clips played one after another keep the pauses and cover the whole programme.
+    clip_begin: float = 0.0
+    clip_end: float = 0.0
 
     @property
     def timed(self) -> bool:
@@ -145,4 +149,12 @@ def _chapter(number: int, part: Part) -> Chapter:
         chapter.blocks.append(block)
     for cue in cues[position:]:  # anything heard after the article's end
         chapter.blocks.append(Block("spoken", [sentence(cue.text, cue)], f"c{number}x{len(chapter.blocks) + 1}"))
+    _clips(chapter)
     return chapter
+
+
+def _clips(chapter: Chapter) -> None:
+    timed = [s for s in chapter.sentences if s.timed]
+    for n, s in enumerate(timed):
+        s.clip_begin = 0.0 if n == 0 else s.start
+        s.clip_end = timed[n + 1].start if n + 1 < len(timed) else chapter.duration

@@ -207,7 +207,7 @@ def _package(book: list[Chapter], title: str, language: str, narrator: str | Non
 
 def _overlay_duration(chapter: Chapter) -> float:
     """The sum of the overlay's clip durations, as media:duration means it (rounded as the clips are written)."""
-    return sum(_ms(s.end) - _ms(s.start) for s in chapter.sentences if s.timed) / 1000
+    return sum(_ms(s.clip_end) - _ms(s.clip_begin) for s in chapter.sentences if s.timed) / 1000
 
 
 def _ms(seconds: float) -> int:
@@ -279,5 +279,6 @@ def _smil(chapter: Chapter) -> bytes:
             continue
         par = _el(seq, f"{{{SMIL}}}par", id=f"par-{sentence.id}")
         _el(par, f"{{{SMIL}}}text", src=f"{text_file}#{sentence.id}")
-        _el(par, f"{{{SMIL}}}audio", src=audio, clipBegin=clock(sentence.start), clipEnd=clock(sentence.end))
+        _el(par, f"{{{SMIL}}}audio", src=audio, clipBegin=clock(sentence.clip_begin),
+            clipEnd=clock(sentence.clip_end))
     return _serialise(smil)
