@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from pathlib import Path
 
-from tts.paths import temp_sibling
+from tts.paths import atomic_write_text
 
 REPORT_VERSION = 1
 
@@ -23,7 +22,7 @@ def report_dict(result, source: str, options) -> dict:
     return {
         "report_version": REPORT_VERSION,
         "input": str(source),
-        "url": options.url,
+        "url": result.url,
         "article": {k: v for k, v in result.article.to_dict().items() if k in ("title", "date", "source", "author")},
         "engine": {"name": result.engine, "voice": result.voice, "why": result.engine_reason},
         "outputs": {"audio": str(result.audio), **{k: str(v) for k, v in result.sidecars.items()}},
@@ -41,6 +40,10 @@ def report_dict(result, source: str, options) -> dict:
 
 
 def write_report(path: Path, data: dict) -> None:
-    tmp = temp_sibling(path)
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    """Write the report atomically; a folder that cannot be written is an OutputError (exit 5), not a crash."""
+    from tts.errors import OutputError
+
+    try:
+        atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        raise OutputError(f"cannot write the report {path}: {exc.strerror or exc}") from None
