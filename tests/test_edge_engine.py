@@ -114,7 +114,7 @@ def test_voices_are_checked_against_the_live_list(edge_peer):
 
     edge_peer()
     engine = EdgeEngine(**FAST)
-    assert [v.id for v in engine.live_voices()] == ["zh-CN-XiaoxiaoNeural", "zh-CN-YunyangNeural"]
+    assert [v.id for v in engine.service_voices()] == ["zh-CN-XiaoxiaoNeural", "zh-CN-YunyangNeural"]
     engine.check_voice("zh-CN-YunyangNeural")
     with pytest.raises(ConfigError, match="not offered"):
         engine.check_voice("zh-CN-XiaochenNeural")

@@ -10,9 +10,6 @@ from pathlib import Path
 from tts.errors import InputError, OutputError, TtsError
 
 ARTICLE_SUFFIXES = (".txt", ".html", ".htm")
-# Articles built at once: the offline engine already uses every core for one article; the online
-# engine waits on the network, so two articles (each with its own requests in flight) overlap well.
-JOBS = {"kokoro": 1, "edge": 2}
 
 
 @dataclass
@@ -41,8 +38,9 @@ def build_many(sources: list[str], options, jobs: int | None = None,
                progress: Callable[[str, int, int], None] | None = None,
                started: Callable[[str], None] | None = None) -> list[BatchItem]:
     """Build every source; one failure does not stop the others. `options.output`, if set, is a folder."""
-    from tts.engines.base import choose_engine
-    from tts.pipeline import build
+    from tts.engines.base import choose_engine, engine_class
+    from tts.paths import check_outputs, inputs_of
+    from tts.pipeline import build, planned_outputs
     from tts.speech.profiles import load_profile, with_overrides
 
     profile = with_overrides(load_profile(options.profile), options.engine, options.voice, options.speed)
@@ -52,11 +50,13 @@ def build_many(sources: list[str], options, jobs: int | None = None,
     if folder is not None and not folder.is_dir():
         raise OutputError(f"with several articles, -o must be an existing folder: {folder}")
     items = [BatchItem(s) for s in sources]
+    own_options = {item.source: _options_for(item.source, options, folder) for item in items}
+    # Every output of every article checked against every input and each other, before any work.
+    check_outputs([p for s, o in own_options.items() for p in planned_outputs(s, o)],
+                  [p for s, o in own_options.items() for p in inputs_of(s, o)])
 
     def run(item: BatchItem) -> None:
-        own = options
-        if folder is not None:
-            own = replace(options, output=folder / (Path(item.source).stem + "." + options.audio.format))
+        own = own_options[item.source]
         if started:
             started(item.source)
         try:
@@ -64,6 +64,12 @@ def build_many(sources: list[str], options, jobs: int | None = None,
         except TtsError as exc:
             item.error = exc
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs or JOBS.get(engine, 1))) as pool:
+    with ThreadPoolExecutor(max_workers=max(1, jobs or engine_class(engine).batch_jobs)) as pool:
         list(pool.map(run, items))
     return items
+
+
+def _options_for(source: str, options, folder: Path | None):
+    if folder is None:
+        return options
+    return replace(options, output=folder / (Path(source).stem + "." + options.audio.format))

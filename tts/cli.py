@@ -15,7 +15,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from tts.errors import TtsError
+from tts.errors import OutputError, TtsError
+from tts.options import DEFAULTS
 
 app = typer.Typer(
     help="Turn Chinese news articles into chaptered Mandarin audio (MP3 with chapters and a WebVTT transcript).",
@@ -55,19 +56,19 @@ def build(
     articles: ArticlesArg,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Audio file to write (a folder when building several articles). Default: the input's name with .mp3/.m4b (article.mp3 for stdin). Sidecars go beside it.")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=16, help="Articles built at once (default: 1 for kokoro, which uses every core; 2 for edge).")] = None,
-    profile: Annotated[str, typer.Option("--profile", "-p", help="Voice profile: a name from `tts voices` (./voices/*.toml or bundled) or a path to a .toml file.")] = "news",
+    profile: Annotated[str, typer.Option("--profile", "-p", help="Voice profile: a name from `tts voices` (./voices/*.toml or bundled) or a path to a .toml file.")] = DEFAULTS.profile,
     engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="auto (default: edge when its service answers a quick probe, else kokoro), edge (Microsoft online voices) or kokoro (embedded, offline). One engine serves the whole episode.")] = None,
     voice: Annotated[Optional[str], typer.Option("--voice", "-v", help="Engine voice id, overriding the profile's, e.g. zf_xiaoxiao; `tts voices` lists them.")] = None,
     speed: Annotated[Optional[float], typer.Option("--speed", min=0.5, max=2.0, help="Speaking speed factor (0.5-2.0), overriding the profile's.")] = None,
     captions: CaptionsOpt = Captions.skip,
-    audio_format: Annotated[Format, typer.Option("--format", help="mp3 (ID3v2.3 chapters) or m4b (AAC audiobook with chapters).")] = Format.mp3,
-    bitrate: Annotated[str, typer.Option("--bitrate", help="Audio bitrate (64k-96k suits speech).")] = "64k",
-    sample_rate: Annotated[int, typer.Option("--sample-rate", help="Output sample rate in Hz: 44100 (default), 48000, 24000 or 22050.")] = 44_100,
+    audio_format: Annotated[Optional[Format], typer.Option("--format", help="mp3 (ID3v2.3 chapters) or m4b (AAC audiobook with chapters). Default: from the -o suffix, else mp3.", show_default=False)] = None,
+    bitrate: Annotated[str, typer.Option("--bitrate", help="Audio bitrate (64k-96k suits speech; MP3 at 44.1/48 kHz takes 32k-320k).")] = DEFAULTS.audio.bitrate,
+    sample_rate: Annotated[int, typer.Option("--sample-rate", help="Output sample rate in Hz: 44100 (default), 48000, 24000 or 22050.")] = DEFAULTS.audio.sample_rate,
     stereo: Annotated[bool, typer.Option("--stereo/--mono", help="Channels of the output (speech is mono; some hosts want stereo).")] = False,
-    loudness: Annotated[str, typer.Option("--loudness", help="Integrated loudness target in LUFS for the whole episode (e.g. -16, or -19 for mono-targeted hosts), or 'off'.")] = "-16",
-    true_peak: Annotated[float, typer.Option("--true-peak", help="True-peak ceiling in dBTP.")] = -1.0,
+    loudness: Annotated[str, typer.Option("--loudness", help="Integrated loudness target in LUFS for the whole episode (e.g. -16, or -19 for mono-targeted hosts), or 'off'.")] = f"{DEFAULTS.audio.loudness:g}",
+    true_peak: Annotated[float, typer.Option("--true-peak", help="True-peak ceiling in dBTP.")] = DEFAULTS.audio.true_peak,
     album: Annotated[Optional[str], typer.Option("--album", help="Programme name for the album tag. Default: the article's source.")] = None,
-    genre: Annotated[str, typer.Option("--genre", help="Genre tag (Podcast or Speech are what podcast apps expect).")] = "Podcast",
+    genre: Annotated[str, typer.Option("--genre", help="Genre tag (Podcast or Speech are what podcast apps expect).")] = DEFAULTS.tags.genre,
     url: Annotated[Optional[str], typer.Option("--url", help="The original article's address: written to the comment tag and the report.")] = None,
     cover: Annotated[Optional[Path], typer.Option("--cover", help="Cover image (JPEG or PNG; square 1400-3000 px suits podcast apps).")] = None,
     announce: Annotated[bool, typer.Option("--announce/--no-announce", help="After the title, say the source, date and length (本文约5分钟) for listeners.")] = True,
@@ -93,29 +94,12 @@ def build(
     Several files or folders build with a progress bar each and a summary; one failure does not stop the others.
     """
     from tts import pipeline as library
-    from tts.output.episode import AudioSettings
-    from tts.errors import ConfigError
 
     try:
-        level = None if loudness.lower() == "off" else float(loudness)
-    except ValueError:
-        _fail(ConfigError(f"--loudness takes LUFS such as -16, or 'off'; got {loudness!r}"))
-    kinds = {"vtt"} if vtt else set()
-    kinds |= {"srt"} if srt else set()
-    kinds |= {"chapters.json"} if chapters_json else set()
-    if sidecars is not None:
-        if sidecars not in ("all", "none"):
-            _fail(ConfigError(f"--sidecars takes all or none, got {sidecars!r}"))
-        kinds = set(library.SIDECARS) if sidecars == "all" else set()
-    kokoro = {k: str(v) for k, v in (("model", kokoro_model), ("voices", kokoro_voices)) if v}
-    edge = {k: v for k, v in (("concurrency", concurrency), ("retries", retries), ("pitch", pitch), ("volume", volume)) if v is not None}
-    options = library.BuildOptions(
-        profile=profile, engine=engine, voice=voice, speed=speed, output=output, read_captions=captions is Captions.read,
-        audio=AudioSettings(format=audio_format.value, bitrate=bitrate, sample_rate=sample_rate, channels=2 if stereo else 1,
-                            loudness=level, true_peak=true_peak),
-        sidecars=frozenset(kinds), use_cache=cache, album=album, genre=genre, url=url, cover=cover, announce=announce,
-        lexicon=lexicon, normalize=normalize, engine_options={"kokoro": kokoro, "edge": edge},
-    )
+        options = _build_options(locals())
+        _check_report_path(report, articles, options)
+    except TtsError as exc:
+        _fail(exc)
     try:
         sources = _expand(articles)
         if len(sources) > 1 or len(articles) > 1 or Path(articles[0]).is_dir():
@@ -135,7 +119,12 @@ def build(
     except TtsError as exc:
         _write_failure_report(report, " ".join(articles), exc)
         _fail(exc)
+    except OSError as exc:  # the system refused a file operation nothing above anticipated
+        error = OutputError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        _write_failure_report(report, " ".join(articles), error)
+        _fail(error)
     except KeyboardInterrupt:
+        _write_failure_report(report, " ".join(articles), Interrupted("interrupted by the user"))
         typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
         raise typer.Exit(130) from None
     data = None
@@ -144,7 +133,11 @@ def build(
 
         data = report_dict(result, article, options)
         if report:
-            write_report(report, data)
+            try:
+                write_report(report, data)
+            except TtsError as exc:  # the audio is written; say so, and fail on the report
+                typer.echo(f"wrote {result.audio}", err=True)
+                _fail(exc)
     if as_json:
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
         return
@@ -155,6 +148,65 @@ def build(
         typer.echo(f"wrote {path}")
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+
+
+class Interrupted(TtsError):
+    exit_code = 130
+
+
+def _build_options(flags: dict):
+    """Map `tts build` flags onto the option groups (where every default and check lives)."""
+    from tts.errors import ConfigError
+    from tts.options import AudioSettings, BuildOptions, TagOptions
+
+    loudness = flags["loudness"]
+    try:
+        level = None if loudness.lower() == "off" else float(loudness)
+    except ValueError:
+        raise ConfigError(f"--loudness takes LUFS such as -16, or 'off'; got {loudness!r}") from None
+    kinds = {"vtt"} if flags["vtt"] else set()
+    kinds |= {"srt"} if flags["srt"] else set()
+    kinds |= {"chapters.json"} if flags["chapters_json"] else set()
+    if flags["sidecars"] is not None:
+        if flags["sidecars"] not in ("all", "none"):
+            raise ConfigError(f"--sidecars takes all or none, got {flags['sidecars']!r}")
+        from tts.options import SIDECARS
+
+        kinds = set(SIDECARS) if flags["sidecars"] == "all" else set()
+    output = flags["output"]
+    audio_format = flags["audio_format"].value if flags["audio_format"] else None
+    suffix = output.suffix.lower().lstrip(".") if output is not None and not output.is_dir() else ""
+    if suffix in ("mp3", "m4b"):
+        if audio_format and audio_format != suffix:
+            raise ConfigError(f"-o {output} ends in .{suffix} but --format is {audio_format}; make them agree")
+        audio_format = suffix
+    kokoro = {k: str(v) for k, v in (("model", flags["kokoro_model"]), ("voices", flags["kokoro_voices"])) if v}
+    edge = {k: flags[k] for k in ("concurrency", "retries", "pitch", "volume") if flags[k] is not None}
+    return BuildOptions(
+        profile=flags["profile"], engine=flags["engine"], voice=flags["voice"], speed=flags["speed"], output=output,
+        read_captions=flags["captions"] is Captions.read,
+        audio=AudioSettings(format=audio_format or DEFAULTS.audio.format, bitrate=flags["bitrate"],
+                            sample_rate=flags["sample_rate"], channels=2 if flags["stereo"] else 1, loudness=level,
+                            true_peak=flags["true_peak"]),
+        tags=TagOptions(album=flags["album"], genre=flags["genre"], url=flags["url"], cover=flags["cover"]),
+        sidecars=frozenset(kinds), use_cache=flags["cache"], announce=flags["announce"], lexicon=flags["lexicon"],
+        normalize=flags["normalize"], engine_options={"kokoro": kokoro, "edge": edge},
+    )
+
+
+def _check_report_path(report: Optional[Path], articles: list[str], options) -> None:
+    """The report must not replace an article, the audio or a sidecar."""
+    if report is None:
+        return
+    from tts.paths import check_outputs, inputs_of
+    from tts.pipeline import planned_outputs
+
+    sources = [a for a in articles if not Path(a).is_dir()]
+    outputs = [p for s in sources for p in planned_outputs(s, options)] if options.output is None or not Path(options.output).is_dir() else []
+    inputs = [p for s in sources for p in inputs_of(s, options)]
+    for folder in (Path(a) for a in articles if Path(a).is_dir()):
+        inputs += sorted(folder.iterdir())
+    check_outputs(outputs + [report], inputs)
 
 
 def _expand(articles: list[str]) -> list[str]:
@@ -301,9 +353,9 @@ def say(
     from tts.speech.normalize import Lexicon, Speaker
 
     try:
-        speaker = Speaker(Lexicon.load(lexicon), getattr(engine_class(engine), "lexicon_style", "say"))
-        spoken = speaker(text)
-        ipa = engine_class(engine)().phonemize(spoken) if phonemes and engine == "kokoro" else None
+        cls = engine_class(engine)
+        spoken = Speaker(Lexicon.load(lexicon), cls.lexicon_style)(text)
+        ipa = cls().phonemize(spoken) if phonemes else None
     except TtsError as exc:
         _fail(exc)
     if as_json:
@@ -355,12 +407,7 @@ def voices(
         listing = {}
         for name in names:
             cls = engine_class(name)
-            found, source = cls().voices(), "bundled list"
-            if hasattr(cls, "live_voices"):
-                try:
-                    found, source = cls.live_voices(), "live list"
-                except TtsError:
-                    source = "known list; the service could not be reached"
+            found, source = cls().live_voices()
             listing[name] = {"default": cls.default_voice, "source": source, "voices": [v.__dict__ for v in found]}
         profiles = {}
         for p in profile_names():
@@ -424,16 +471,48 @@ def feed(
     typer.echo(f"wrote {path}")
 
 
+def _version(value: bool) -> None:
+    if value:
+        from tts import __version__
+
+        typer.echo(f"tts {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    """Turn Chinese news articles into chaptered Mandarin audio (MP3 with chapters and a WebVTT transcript)."""
+
+
 def main() -> None:
     import os
 
+    # typer 0.29 vendors click as typer._click; its exceptions are reached there.
+    from typer._click import exceptions as click
+
     try:
-        app()
+        code = app(standalone_mode=False)
+    except click.NoArgsIsHelpError as exc:  # bare `tts` or `tts cache`: the help is the answer
+        typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
+        sys.exit(0)
+    except click.UsageError as exc:  # one line, like every other error; the hint says where help is
+        where = exc.ctx.command_path if exc.ctx else "tts"
+        typer.echo(f"error: {exc.format_message()} (see {where} --help)", err=True)
+        sys.exit(2)
+    except click.ClickException as exc:
+        typer.echo(f"error: {exc.format_message()}", err=True)
+        sys.exit(exc.exit_code)
+    except (click.Abort, KeyboardInterrupt):
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
     except Exception as exc:  # a bug, not bad input: still one line unless TTS_DEBUG asks for the traceback
         if os.environ.get("TTS_DEBUG"):
             raise
         typer.echo(f"error: unexpected {type(exc).__name__}: {exc} (set TTS_DEBUG=1 for a traceback; please report it)", err=True)
         sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

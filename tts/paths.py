@@ -45,3 +45,50 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 def temp_sibling(path: Path) -> Path:
     """A temporary name beside path (same filesystem, so a rename is atomic); keeps the suffix for ffmpeg."""
     return path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same inode when both exist (symlinks, hard links, case-insensitive
+    filesystems), else the same resolved path compared without case (they would collide on macOS and Windows)."""
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return str(a.resolve()).casefold() == str(b.resolve()).casefold()
+
+
+def check_outputs(outputs: list[Path], inputs: list[Path]) -> None:
+    """Refuse, before any work, an output that is an input or another output of the same run."""
+    from tts.errors import ConfigError, OutputError
+
+    for n, out in enumerate(outputs):
+        if not out.parent.exists():
+            raise OutputError(f"output folder does not exist: {out.parent}")
+        if out.is_dir():
+            raise OutputError(f"output path is a folder: {out}")
+        for given in inputs:
+            if same_file(out, given):
+                raise ConfigError(f"output {out} would overwrite the input {given}; choose another -o or --report path")
+        for other in outputs[:n]:
+            if same_file(out, other):
+                raise ConfigError(f"two outputs of this run would both be written to {out}; give them different names")
+
+
+def inputs_of(source: str | Path, options: object) -> list[Path]:
+    """The files a build reads, which its outputs must never replace."""
+    paths = [] if str(source) == "-" or "://" in str(source) else [Path(source)]
+    for name in ("lexicon",):
+        value = getattr(options, name, None)
+        if value:
+            paths.append(Path(value))
+    tags = getattr(options, "tags", None)
+    if tags is not None and tags.cover:
+        paths.append(Path(tags.cover))
+    for engine_options in getattr(options, "engine_options", {}).values():
+        paths += [Path(str(v)) for k, v in engine_options.items() if k in ("model", "voices") and v]
+    return paths

@@ -11,44 +11,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tts.output.assemble import assemble
-from tts.speech.cache import ClipCache, chunk_key
-from tts.input.clean import CleanOptions, clean_text
 from tts.engines import Engine, get_engine
-from tts.engines.base import choose_engine
-from tts.output.episode import AudioSettings, Metadata, write_audio, write_sidecars
-from tts.errors import ConfigError, EngineError, OutputError
-from tts.model import Article, Chunk, Clip, SpeechPlan, Timeline
-from tts.speech.plan import ANNOUNCEMENT, PlanOptions, announcement_text, fill_announcement, make_plan
-from tts.speech.profiles import DEFAULT_PROFILE, VoiceProfile, load_profile, with_overrides
+from tts.engines.base import choose_engine, engine_class
+from tts.errors import EngineError, OutputError
+from tts.input.clean import CleanOptions, clean_text
 from tts.input.reading import read_page
+from tts.model import Article, Chunk, Clip, SpeechPlan, Timeline
+from tts.options import SIDECARS, BuildOptions
+from tts.output.assemble import assemble
+from tts.output.episode import Metadata, write_audio, write_sidecars
+from tts.speech.cache import ClipCache, chunk_key
+from tts.speech.plan import PlanOptions, make_plan
+from tts.speech.profiles import VoiceProfile, load_profile, with_overrides
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
 Notify = Callable[[str], None]  # one-line status messages (which engine was chosen, …)
-SIDECARS = ("vtt", "srt", "chapters.json")
-
-
-@dataclass(frozen=True)
-class BuildOptions:
-    profile: str = DEFAULT_PROFILE
-    engine: str | None = None  # overrides the profile's engine: auto | kokoro | edge | a plugin
-    voice: str | None = None  # overrides the profile's voice
-    speed: float | None = None
-    output: Path | None = None  # default: beside the input, with the format's suffix
-    read_captions: bool = False
-    audio: AudioSettings = field(default_factory=AudioSettings)
-    sidecars: frozenset[str] = frozenset({"vtt"})
-    use_cache: bool = True
-    album: str | None = None
-    genre: str = "Podcast"
-    url: str | None = None  # the original article's address, for the comment tag and the report
-    cover: Path | None = None
-    announce: bool = True  # after the title: source, date and length, for listeners who cannot glance at the page
-    lexicon: Path | None = None  # user pronunciation lexicon (TOML); ./lexicon.toml is used when present
-    normalize: bool = True  # numbers, dates, units… in words (off only to compare)
-    # Per-engine constructor options, e.g. {"kokoro": {"model": …}, "edge": {"concurrency": 2}}; they
-    # override the profile's [engine] table.
-    engine_options: dict[str, dict[str, object]] = field(default_factory=dict)
+__all__ = ["SIDECARS", "BuildOptions", "BuildResult", "Prepared", "build", "prepare", "planned_outputs"]
 
 
 @dataclass
@@ -79,6 +57,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     faults: dict[str, int] = field(default_factory=dict)
     retries: int = 0
+    url: str | None = None  # the original article's address (--url, or the address it was read from)
 
     @property
     def mp3(self) -> Path:  # the audio file, whatever its format
@@ -91,7 +70,6 @@ class BuildResult:
 
 def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared:
     """Read, clean, choose the engine and plan the spoken text for it, without synthesising (--dry-run)."""
-    from tts.engines import engine_class
     from tts.speech.normalize import Lexicon, Speaker
 
     options = options or BuildOptions()
@@ -100,78 +78,60 @@ def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared
     page = read_page(source)
     article = clean_text(page.text, CleanOptions(read_captions=options.read_captions, title_hint=page.html_title))
     engine, reason = choose_engine(profile.engine)
-    speaker = Speaker(lexicon, getattr(engine_class(engine), "lexicon_style", "say"), options.normalize)
-    plan = make_plan(article, PlanOptions(announce=options.announce), speaker)
+    cls = engine_class(engine)
+    speaker = Speaker(lexicon, cls.lexicon_style, options.normalize)
+    plan_options = PlanOptions(announce=options.announce, seconds_per_syllable=cls.seconds_per_syllable,
+                               speed=profile.for_engine(engine).speed, pauses=profile.pauses)
+    plan = make_plan(article, plan_options, speaker)
     return Prepared(article, plan, profile, page.name, engine, reason, speaker)
 
 
-def output_path(source: str | Path, options: BuildOptions) -> Path:
-    if options.output:
-        return Path(options.output)
-    suffix = "." + options.audio.format
-    if str(source) == "-":
-        return Path("article" + suffix)
-    return Path(source).with_suffix(suffix)
+def planned_outputs(source: str | Path, options: BuildOptions) -> list[Path]:
+    """Every file a build of SOURCE writes: the audio first, then its sidecars (the report is the caller's)."""
+    audio = options.output_for(source)
+    return [audio] + [audio.with_suffix("." + kind) for kind in sorted(options.sidecars)]
 
 
 def build(source: str | Path, options: BuildOptions | None = None, progress: Progress | None = None,
           notify: Notify | None = None) -> BuildResult:
     """Build the episode; outputs appear only when complete (temporary file, then rename)."""
     from tts.output.cover import load_cover
+    from tts.paths import check_outputs, inputs_of
 
     started = time.perf_counter()
     options = options or BuildOptions()
-    _check_options(options)
-    cover = load_cover(options.cover) if options.cover else None
+    outputs = planned_outputs(source, options)
+    check_outputs(outputs, inputs_of(source, options))
+    audio_path = outputs[0]
+    cover = load_cover(options.tags.cover) if options.tags.cover else None
     prepared = prepare(source, options)
-    audio_path = output_path(source, options)
-    _check_output_dir(audio_path)
     engine, voice, speed = open_engine(prepared.engine, prepared.profile, options.engine_options)
     if notify:
         notify(f"engine: {engine.name} ({prepared.engine_reason}), voice {voice}")
 
-    plan, chunks = prepared.plan, prepared.plan.chunks
-    announcement = next((n for n, c in enumerate(chunks) if c.text == ANNOUNCEMENT), -1)
-    body = [n for n in range(len(chunks)) if n != announcement]
-    clips: dict[int, Clip] = {}
-    total = len(chunks)
-    body_clips, synthesized = synthesize_chunks([chunks[n] for n in body], engine, voice, speed, options.use_cache,
-                                                progress and (lambda done, _t: progress(done, total)))
-    clips.update(zip(body, body_clips))
-    if announcement >= 0:
-        seconds = _estimated_length(plan, clips, prepared.profile, announcement)
-        text = announcement_text(prepared.article, seconds)
-        fill_announcement(plan, text, prepared.speaker(text))
-        (clip,), extra = synthesize_chunks([plan.chunks[announcement]], engine, voice, speed, options.use_cache)
-        clips[announcement], synthesized = clip, synthesized + extra
-        if progress:
-            progress(total, total)
-
-    track = assemble(plan, [clips[n] for n in range(total)], prepared.profile.pauses)
-    meta = Metadata(album=options.album, genre=options.genre, url=options.url, cover=cover)
+    plan = prepared.plan
+    clips, synthesized = synthesize_chunks(plan.chunks, engine, voice, speed, options.use_cache, progress)
+    track = assemble(plan, clips, prepared.profile.pauses)
+    tags = options.tags
+    url = tags.url or prepared_url(source)
+    meta = Metadata(album=tags.album, genre=tags.genre, url=url, cover=cover)
     loudness = write_audio(audio_path, track, prepared.article, options.audio, meta)
     sidecars = write_sidecars(audio_path, track.timeline, set(options.sidecars))
     if options.use_cache:
         ClipCache().trim()
-    log = getattr(engine, "log", [])
-    faults: dict[str, int] = {}
-    for record in log:
-        for kind in record.faults or []:
-            faults[kind] = faults.get(kind, 0) + 1
-    warnings = [f"chunk audio looked short after {r.tries} tries and was kept" for r in log if r.short_audio]
-    warnings += cover.warnings() if cover else []
+    stats = engine.stats()
+    warnings = stats.warnings + (cover.warnings() if cover else [])
     return BuildResult(
         prepared.article, plan, track.timeline, audio_path, sidecars, engine.name, voice,
-        synthesized, total - synthesized, time.perf_counter() - started, prepared.engine_reason,
-        loudness, warnings, faults, sum(max(0, r.tries - 1) for r in log),
+        synthesized, len(plan.chunks) - synthesized, time.perf_counter() - started, prepared.engine_reason,
+        loudness, warnings, stats.faults, stats.retries, url,
     )
 
 
-def _estimated_length(plan: SpeechPlan, clips: dict[int, Clip], profile: VoiceProfile, skip: int) -> float:
-    """The episode's length without the announcement, plus a typical announcement (about 5 s)."""
-    seconds = sum(len(c.samples) / c.sample_rate for c in clips.values())
-    seconds += sum(profile.pauses.after(c.after) for n, c in enumerate(plan.chunks) if n != skip) / 1000
-    return seconds + 5.0
+def prepared_url(source: str | Path) -> str | None:
+    """An article read from an address carries that address (for the comment tag and the report)."""
+    text = str(source)
+    return text if text.startswith(("http://", "https://")) else None
 
 
 def open_engine(name: str, profile: VoiceProfile, engine_options: dict[str, dict[str, object]] | None = None) -> tuple[Engine, str, float]:
@@ -179,7 +139,7 @@ def open_engine(name: str, profile: VoiceProfile, engine_options: dict[str, dict
     wanted = profile.for_engine(name)
     engine = get_engine(name, **{**wanted.options, **(engine_options or {}).get(name, {})})
     voice = wanted.voice or engine.default_voice
-    _check_voice(engine, voice)
+    engine.check_voice(voice)
     return engine, voice, wanted.speed
 
 
@@ -207,7 +167,7 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
         return clip
 
     failure: tuple[int, EngineError] | None = None
-    workers = max(1, getattr(engine, "concurrency", 1))
+    workers = max(1, engine.concurrency)
     with ThreadPoolExecutor(max_workers=workers) as pool:
         pending = {}
         queue = iter(todo)
@@ -235,36 +195,3 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
         raise EngineError(f"chunk {n + 1}/{len(chunks)} ({chunks[n].text[:15]}…): {exc}; "
                           f"{done} of {len(chunks)} chunks are cached, rerun to continue") from None
     return [c for c in clips if c is not None], len(todo)
-
-
-def _check_options(options: BuildOptions) -> None:
-    audio = options.audio
-    if audio.format not in ("mp3", "m4b"):
-        raise ConfigError(f"format must be mp3 or m4b, got {audio.format!r}")
-    if audio.sample_rate not in (22_050, 24_000, 44_100, 48_000):
-        raise ConfigError(f"sample rate must be 22050, 24000, 44100 or 48000, got {audio.sample_rate}")
-    if audio.channels not in (1, 2):
-        raise ConfigError(f"channels must be 1 (mono) or 2 (stereo), got {audio.channels}")
-    if audio.loudness is not None and not -30 <= audio.loudness <= -10:
-        raise ConfigError(f"loudness target must be between -30 and -10 LUFS, got {audio.loudness}")
-    if not -9 <= audio.true_peak <= 0:
-        raise ConfigError(f"true peak ceiling must be between -9 and 0 dBTP, got {audio.true_peak}")
-    unknown = set(options.sidecars) - set(SIDECARS)
-    if unknown:
-        raise ConfigError(f"unknown sidecar {', '.join(sorted(unknown))}; choose from {', '.join(SIDECARS)}")
-
-
-def _check_voice(engine: Engine, voice: str) -> None:
-    if hasattr(engine, "check_voice"):
-        engine.check_voice(voice)
-        return
-    known = [v.id for v in engine.voices()]
-    if voice not in known:
-        raise ConfigError(f"unknown {engine.name} voice {voice!r}; available: {', '.join(known)}")
-
-
-def _check_output_dir(path: Path) -> None:
-    if not path.parent.exists():
-        raise OutputError(f"output folder does not exist: {path.parent}")
-    if path.is_dir():
-        raise OutputError(f"output path is a folder: {path}")

@@ -1,25 +1,23 @@
 """The engine interface and the registry that finds engines by name.
 
-An engine is a class with a `name`, a `voices()` list and `synthesize(text, voice, speed)`.
-Built-in engines and plugins register the same way: an entry point in the group `tts.engines`
-pointing at the class. Engine modules are imported only when an engine is asked for.
+A new engine is one module with a subclass of `Engine` plus one entry point in the group `tts.engines`
+(built-in engines register the same way, in pyproject.toml). Engine modules are imported only when an engine
+is asked for. Everything engine-specific — how many chunks or articles to run at once, whether `auto` may pick
+it, how it wants the lexicon, how it checks a voice — is declared on the class, never decided outside
+`tts/engines/`.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from importlib import import_module
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
 from importlib.metadata import entry_points
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
 from tts.errors import ConfigError
 from tts.model import Clip
 
 ENTRY_POINT_GROUP = "tts.engines"
-# Known even when the package metadata is missing (running from a source tree).
-_BUILTIN = {"kokoro": "tts.engines.kokoro:KokoroEngine", "edge": "tts.engines.edge:EdgeEngine"}
-# `--engine auto` takes the first of these whose probe() answers; engines without probe() always answer.
-AUTO_ORDER = ["edge", "kokoro"]
 
 
 @dataclass(frozen=True)
@@ -30,35 +28,81 @@ class VoiceInfo:
     description: str = ""
 
 
-class Engine(Protocol):
+@dataclass
+class EngineStats:
+    """What happened during one engine's synthesis calls, for warnings and the run report."""
+
+    retries: int = 0  # extra attempts beyond the first, over all chunks
+    faults: dict[str, int] = field(default_factory=dict)  # fault kind -> how often it was seen
+    warnings: list[str] = field(default_factory=list)
+
+
+class Engine(ABC):
+    """A speech engine. Subclasses set the class attributes and implement `identity`, `voices`, `synthesize`."""
+
     name: ClassVar[str]
     default_voice: ClassVar[str]
-    # Everything that changes the sound for the same text and voice (model version, engine options):
-    # part of every cache key.
-    identity: str
-    # How many chunks the pipeline may synthesise at once (1 for CPU-bound engines).
-    concurrency: int
+    sample_rate: ClassVar[int]
+    # How many chunks one article may synthesise at once (1 for CPU-bound engines).
+    concurrency: int = 1
+    # How many articles a batch builds at once by default.
+    batch_jobs: ClassVar[int] = 1
+    # `--engine auto` tries engines by ascending priority; None: never chosen automatically.
+    auto_priority: ClassVar[int | None] = None
+    # How the pronunciation lexicon reaches the engine: 'pinyin' ({word|pin1 yin1} markup) or 'say' (homophones).
+    lexicon_style: ClassVar[str] = "say"
+    # Typical speaking time per syllable at speed 1, for the length announced before the episode is synthesised.
+    seconds_per_syllable: ClassVar[float] = 0.19
 
-    def voices(self) -> list[VoiceInfo]: ...
+    @property
+    @abstractmethod
+    def identity(self) -> str:
+        """Everything that changes the sound for the same text, voice and speed (model, its files, options):
+        part of every cache key."""
 
+    @abstractmethod
+    def voices(self) -> list[VoiceInfo]:
+        """The voices this engine knows without asking a service."""
+
+    @abstractmethod
     def synthesize(self, text: str, voice: str, speed: float = 1.0) -> Clip:
-        """Speak one chunk of text; raises EngineError on failure."""
-        ...
+        """Speak one chunk of text; raises EngineError on failure. Fills `Clip.marks` when it can."""
+
+    # -- optional capabilities, defaulted ------------------------------------------------------
+
+    @classmethod
+    def probe(cls) -> tuple[bool, str]:
+        """Whether the engine can work right now, and why (in words): used by `--engine auto`."""
+        return True, f"{cls.name} is always available"
+
+    def check_voice(self, voice: str) -> None:
+        known = [v.id for v in self.voices()]
+        if voice not in known:
+            raise ConfigError(f"unknown {self.name} voice {voice!r}; available: {', '.join(known)}")
+
+    def live_voices(self) -> tuple[list[VoiceInfo], str]:
+        """(voices, where the list came from) — engines backed by a service ask it."""
+        return self.voices(), "bundled list"
+
+    def stats(self) -> EngineStats:
+        return EngineStats()
+
+    def phonemize(self, text: str) -> str | None:
+        """What the model is given for TEXT, for `tts say --phonemes`; None when the engine has no phonemes."""
+        return None
 
 
 def engine_names() -> list[str]:
-    names = set(_BUILTIN)
-    names.update(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
-    return sorted(names)
+    return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
 
 
-def engine_class(name: str) -> type:
+def engine_class(name: str) -> type[Engine]:
     for ep in entry_points(group=ENTRY_POINT_GROUP):
         if ep.name == name:
-            return ep.load()
-    if name in _BUILTIN:
-        module, _, attr = _BUILTIN[name].partition(":")
-        return getattr(import_module(module), attr)
+            cls = ep.load()
+            if not (isinstance(cls, type) and issubclass(cls, Engine)):
+                raise ConfigError(f"engine {name!r} ({ep.value}) does not subclass tts.engines.Engine")
+            return cls
     raise ConfigError(f"unknown engine {name!r}; available: {', '.join(engine_names())}")
 
 
@@ -72,17 +116,22 @@ def get_engine(name: str, **options: object) -> Engine:
 
 
 def choose_engine(name: str) -> tuple[str, str]:
-    """Resolve 'auto' to a concrete engine: (engine name, why it was chosen)."""
+    """Resolve 'auto' to a concrete engine: (engine name, why it was chosen, in words)."""
     if name != "auto":
         engine_class(name)  # fail early on unknown names
         return name, "requested"
+    candidates = []
+    for candidate in engine_names():
+        try:
+            cls = engine_class(candidate)
+        except ConfigError:
+            continue  # a broken plugin must not stop auto from finding a working engine
+        if cls.auto_priority is not None:
+            candidates.append((cls.auto_priority, candidate, cls))
     reasons = []
-    for candidate in AUTO_ORDER:
-        probe = getattr(engine_class(candidate), "probe", None)
-        if probe is None:
-            return candidate, "; ".join(reasons + [f"{candidate} is always available"])
-        ok, why = probe()
+    for _, candidate, cls in sorted(candidates):
+        ok, why = cls.probe()
         if ok:
-            return candidate, why
+            return candidate, "; ".join(reasons + [why])
         reasons.append(why)
     raise ConfigError("no speech engine is available: " + "; ".join(reasons))

@@ -18,7 +18,7 @@ from typing import ClassVar
 from tts.audio import decode_mp3, trim_silence
 from tts.errors import ConfigError, EngineError
 from tts.model import Clip
-from tts.engines.base import VoiceInfo
+from tts.engines.base import Engine, EngineStats, VoiceInfo
 
 SAMPLE_RATE = 24_000
 MP3_BITRATE = 48_000  # the service always answers audio-24khz-48kbitrate-mono-mp3 (CBR)
@@ -55,11 +55,13 @@ class Attempts:
     short_audio: bool = False
 
 
-class EdgeEngine:
+class EdgeEngine(Engine):
     name: ClassVar[str] = "edge"
     default_voice: ClassVar[str] = "zh-CN-YunyangNeural"
     sample_rate: ClassVar[int] = SAMPLE_RATE
     lexicon_style: ClassVar[str] = "say"  # the service takes no SSML: homophones replace misread words
+    batch_jobs: ClassVar[int] = 2  # articles wait on the network, so two overlap well
+    auto_priority: ClassVar[int | None] = 0  # preferred when the service answers
 
     def __init__(
         self,
@@ -103,7 +105,7 @@ class EdgeEngine:
     def check_voice(self, voice: str) -> None:
         """Validate against the live list when the service answers (voices vanish without notice)."""
         try:
-            live = [v.id for v in self.live_voices(timeout=4)]
+            live = [v.id for v in self.service_voices(timeout=4)]
         except EngineError:
             live = []
         if live and voice not in live:
@@ -153,7 +155,7 @@ class EdgeEngine:
             raise _Retryable("no-audio", "the service sent no audio") from None
         except (edge_errors.EdgeTTSException, aiohttp.ClientError, asyncio.TimeoutError, ConnectionError, OSError) as exc:
             kind = "timeout" if isinstance(exc, asyncio.TimeoutError) else "connection"
-            raise _Retryable(kind, f"{type(exc).__name__}: {exc}") from None
+            raise _Retryable(kind, _in_words(exc)) from None
         return bytes(audio), spans
 
     def _clip(self, text: str, audio: bytes, spans: list[tuple[int, int]], final: bool, record: Attempts) -> Clip:
@@ -186,12 +188,21 @@ class EdgeEngine:
 
         try:
             asyncio.run(attempt())
-        except (_Retryable, asyncio.TimeoutError) as exc:
-            return False, f"edge-tts service unreachable ({exc or 'timed out'})"
+        except _Retryable as exc:
+            return False, f"edge-tts service unreachable ({exc})"
+        except asyncio.TimeoutError:
+            return False, f"edge-tts service unreachable (no answer within {timeout:g} s)"
         return True, "edge-tts service answered"
 
+    def live_voices(self, timeout: float = 6.0) -> tuple[list[VoiceInfo], str]:
+        """The service's current Chinese voices, or the known list when the service cannot be reached."""
+        try:
+            return self.service_voices(timeout), "live list"
+        except EngineError:
+            return self.voices(), "known list; the service could not be reached"
+
     @staticmethod
-    def live_voices(timeout: float = 6.0) -> list[VoiceInfo]:
+    def service_voices(timeout: float = 6.0) -> list[VoiceInfo]:
         """The service's current Chinese voices (raises EngineError when offline)."""
         import edge_tts
 
@@ -201,12 +212,39 @@ class EdgeEngine:
         try:
             voices = asyncio.run(fetch())
         except Exception as exc:
-            raise EngineError(f"cannot list edge voices: {type(exc).__name__}: {exc}") from None
+            raise EngineError(f"cannot list edge voices: {_in_words(exc)}") from None
         return [
             VoiceInfo(v["ShortName"], v.get("Gender", "").lower(), v["Locale"], v.get("FriendlyName", ""))
             for v in voices
             if v["Locale"].startswith("zh-")
         ]
+
+    def stats(self) -> EngineStats:
+        faults: dict[str, int] = {}
+        for record in self.log:
+            for kind in record.faults or []:
+                faults[kind] = faults.get(kind, 0) + 1
+        warnings = [f"chunk audio looked short after {r.tries} tries and was kept" for r in self.log if r.short_audio]
+        return EngineStats(sum(max(0, r.tries - 1) for r in self.log), faults, warnings)
+
+
+def _in_words(exc: BaseException) -> str:
+    """A network failure as a person would say it (not an exception repr with objects in it)."""
+    import socket
+
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, socket.gaierror):
+            return "DNS lookup failed"
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, asyncio.TimeoutError | TimeoutError):
+            return "timed out"
+        if isinstance(seen, ConnectionResetError):
+            return "connection reset"
+        seen = getattr(seen, "os_error", None) or seen.__cause__ or seen.__context__
+    text = str(exc).split(" [", 1)[0].split(" ssl:", 1)[0]
+    return text or type(exc).__name__
 
 
 def _advice(exc: _Retryable | None) -> str:

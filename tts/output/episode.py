@@ -12,24 +12,16 @@ from pathlib import Path
 from tts.output.assemble import Track
 from tts.errors import OutputError
 from tts.model import Article, Timeline
+from tts.options import AudioSettings
 from tts.paths import temp_sibling
 from tts.output.sidecars import WRITERS
 from tts.output.tags import EpisodeTags, id3_tag
 
 
 @dataclass(frozen=True)
-class AudioSettings:
-    format: str = "mp3"  # mp3 | m4b
-    bitrate: str = "64k"
-    sample_rate: int = 44_100
-    channels: int = 1
-    loudness: float | None = -16.0  # integrated LUFS target; None leaves the level alone
-    true_peak: float = -1.0  # dBTP ceiling
-
-
-
-@dataclass(frozen=True)
 class Metadata:
+    """The tag options with the cover image loaded and checked."""
+
     album: str | None = None
     genre: str = "Podcast"
     url: str | None = None

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 import uuid
 from collections import Counter
 from pathlib import Path
 
-from tts.paths import temp_sibling
+from tts.paths import atomic_write_text
 
 REPORT_VERSION = 1
 # Namespace for episode ids (uuid5); fixed forever so that ids never change across releases.
@@ -43,8 +42,8 @@ def report_dict(result, source: str, options) -> dict:
     return {
         "report_version": REPORT_VERSION,
         "input": str(source),
-        "episode_id": episode_id(result.article, options.url),
-        "url": options.url,
+        "episode_id": episode_id(result.article, result.url),
+        "url": result.url,
         "article": {**{k: v for k, v in result.article.to_dict().items() if k in ("title", "date", "source", "author")},
                     "summary": summary(result.article)},
         "engine": {"name": result.engine, "voice": result.voice, "why": result.engine_reason},
@@ -63,6 +62,10 @@ def report_dict(result, source: str, options) -> dict:
 
 
 def write_report(path: Path, data: dict) -> None:
-    tmp = temp_sibling(path)
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
-    os.replace(tmp, path)
+    """Write the report atomically; a folder that cannot be written is an OutputError (exit 5), not a crash."""
+    from tts.errors import OutputError
+
+    try:
+        atomic_write_text(path, json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    except OSError as exc:
+        raise OutputError(f"cannot write the report {path}: {exc.strerror or exc}") from None

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from collections.abc import Callable
 
 from tts.model import Article, Boundary, Chunk, PlannedSection, Sentence, SpeechPlan
-from collections.abc import Callable
+from tts.speech.profiles import Pauses
 
 # A sentence ends at 。！？ (or …… / ；), with any closing quotes or brackets kept on it.
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]+|…+|$)[”’」』）)\"']*", re.S)
 _CLAUSE_BREAK = re.compile(r"(?<=[，,、：:—])")
 _SPEAKABLE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ]")
-
-
-ANNOUNCEMENT = "\0announcement\0"  # placeholder text until the episode's length is known
 
 
 @dataclass(frozen=True)
@@ -23,7 +22,11 @@ class PlanOptions:
     # tokens per Chinese character and takes at most ~509, so 120 keeps a clear margin.
     max_chunk_chars: int = 120
     intro_chapter_title: str | None = None  # default: the article title
-    announce: bool = False  # after the title: source, date and length (filled in by announcement_text)
+    announce: bool = False  # after the title: source, date and length (see announcement_text)
+    # For the announced length: the engine's speaking time per syllable at speed 1 and the pauses between units.
+    seconds_per_syllable: float = 0.185
+    speed: float = 1.0
+    pauses: Pauses = field(default_factory=Pauses)
 
 
 def split_sentences(text: str) -> list[str]:
@@ -54,8 +57,9 @@ def make_plan(article: Article, options: PlanOptions | None = None, speaker: Cal
         from tts.speech.normalize import Speaker
 
         speaker = Speaker()
-    sentences: list[Sentence] = []
+    sentences: list[Sentence | None] = []  # None: the announcement's slot, filled once the length is known
     sections: list[PlannedSection] = []
+    slot: tuple[int, int] | None = None  # (sentence index, chunk index in the first section)
 
     def add(text: str, role: str, section: PlannedSection, after: Boundary) -> None:
         pieces = [p for p in split_chunk(text, options.max_chunk_chars) if is_speakable(p)]
@@ -72,11 +76,11 @@ def make_plan(article: Article, options: PlanOptions | None = None, speaker: Cal
         section = PlannedSection(title)
         if n == 0:
             add(article.title, "title", section, "title")
-            if options.announce:
-                sentences.append(Sentence(ANNOUNCEMENT, "announcement"))
-                section.chunks.append(Chunk(ANNOUNCEMENT, ANNOUNCEMENT, len(sentences) - 1, "title"))
-                last_title = section.chunks[-2]
-                section.chunks[-2] = Chunk(last_title.text, last_title.spoken, last_title.sentence, "sentence")
+            if options.announce and section.chunks:
+                slot = (len(sentences), len(section.chunks))
+                sentences.append(None)
+                last_title = section.chunks[-1]
+                section.chunks[-1] = Chunk(last_title.text, last_title.spoken, last_title.sentence, "sentence")
         if part.heading:
             add(part.heading, "heading", section, "heading")
         for p_index, paragraph in enumerate(part.paragraphs):
@@ -90,7 +94,23 @@ def make_plan(article: Article, options: PlanOptions | None = None, speaker: Cal
     if sections:
         last = sections[-1].chunks[-1]
         sections[-1].chunks[-1] = Chunk(last.text, last.spoken, last.sentence, "end")
-    return SpeechPlan(article.title, sentences, sections)
+    if slot is not None:
+        # The length is computed from the plan itself (syllables and pauses), so the announcement is planned and
+        # synthesised with everything else: "本文约N分钟" is rounded to minutes, well within the estimate's error.
+        text = announcement_text(article, estimated_seconds([c for s in sections for c in s.chunks], options))
+        sentences[slot[0]] = Sentence(text, "announcement")
+        sections[0].chunks.insert(slot[1], Chunk(text, speaker(text), slot[0], "title"))
+    return SpeechPlan(article.title, [s for s in sentences if s is not None], sections)
+
+
+_SYLLABLE = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d")
+
+
+def estimated_seconds(chunks: list[Chunk], options: PlanOptions) -> float:
+    """Speaking time of the chunks: one syllable per Chinese character, letter run or digit, plus the pauses."""
+    syllables = sum(len(_SYLLABLE.findall(c.spoken)) for c in chunks)
+    pauses = sum(options.pauses.after(c.after) for c in chunks) / 1000
+    return syllables * options.seconds_per_syllable / options.speed + pauses
 
 
 def announcement_text(article: Article, seconds: float) -> str:
@@ -104,17 +124,6 @@ def announcement_text(article: Article, seconds: float) -> str:
     minutes = round(seconds / 60)
     length = "本文不到一分钟。" if minutes < 1 else f"本文约{minutes}分钟。"
     return ("，".join(parts) + "。" if parts else "") + length
-
-
-def fill_announcement(plan: SpeechPlan, text: str, spoken: str) -> int:
-    """Put the final announcement into the plan; returns its chunk index (or -1 when there is none)."""
-    for n, chunk in enumerate(plan.chunks):
-        if chunk.text == ANNOUNCEMENT:
-            section = plan.sections[0]
-            section.chunks[n] = Chunk(text, spoken, chunk.sentence, chunk.after)
-            plan.sentences[chunk.sentence] = Sentence(text, "announcement")
-            return n
-    return -1
 
 
 def _end_section(section: PlannedSection) -> None:
