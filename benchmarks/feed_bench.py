@@ -32,7 +32,8 @@ def _make_folder(folder: Path) -> None:
 
     from tests.conftest import SHORT_ARTICLE
     from tts.output.report import report_dict, write_report
-    from tts.pipeline import BuildOptions, build
+    from tts.options import BuildOptions
+    from tts.pipeline import build
 
     source = folder / "seed.txt"
     source.write_text(SHORT_ARTICLE, encoding="utf-8")

@@ -24,8 +24,8 @@ VARIANTS = {
 
 
 def build_article(folder: Path, name: str, text: str | None = None, source: Path | None = None, fmt: str = "mp3"):
-    from tts.output.episode import AudioSettings
-    from tts.pipeline import BuildOptions, build
+    from tts.options import AudioSettings, BuildOptions
+    from tts.pipeline import build
 
     if source is None:
         source = folder / f"{name}.txt"

@@ -162,3 +162,17 @@ def test_bad_input(built, tmp_path):
     with pytest.raises(OutputError):
         write_daisy(occupied, [built["one"]])
     assert (occupied / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_cli_builds_a_daisy_folder(tmp_path, real_cache):
+    from typer.testing import CliRunner
+
+    from tts.cli import app
+
+    source = tmp_path / "four.txt"
+    source.write_text(VARIANTS["four"], encoding="utf-8")
+    result = CliRunner().invoke(app, ["build", str(source), "-e", "kokoro", "--format", "daisy"])
+    assert result.exit_code == 0, result.output
+    book = tmp_path / "four-daisy"
+    assert check_daisy(book) == []
+    assert sorted(p.name for p in book.glob("*.smil")) == ["master.smil", "s0001.smil", "s0002.smil", "s0003.smil"]

@@ -166,3 +166,23 @@ def test_bad_input(tmp_path, built):
     with pytest.raises(InputError):
         write_epub(tmp_path / "x.epub", [(result.article, result.timeline, tmp_path / "missing.mp3")])
     assert not (tmp_path / "x.epub").exists()
+
+
+def test_cli_builds_one_book_of_several_articles(tmp_path, real_cache):
+    from typer.testing import CliRunner
+
+    from tts.cli import app
+
+    sources = []
+    for name in ("one", "three"):
+        sources.append(tmp_path / f"{name}.txt")
+        sources[-1].write_text(VARIANTS[name], encoding="utf-8")
+    book = tmp_path / "day.epub"
+    result = CliRunner().invoke(app, ["build", *map(str, sources), "-e", "kokoro", "--format", "epub", "-o", str(book)])
+    assert result.exit_code == 0, result.output
+    with zipfile.ZipFile(book) as archive:
+        smils = [n for n in archive.namelist() if n.endswith(".smil")]
+        assert len(smils) == 2 and not any(n.endswith(".vtt") for n in archive.namelist())
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["day.epub", "one.txt", "three.txt"]  # no leftovers
+    wrong = CliRunner().invoke(app, ["build", str(sources[0]), "--format", "epub", "-o", str(tmp_path / "x.mp3")])
+    assert wrong.exit_code == 2 and wrong.output.strip().startswith("error:") and len(wrong.output.strip().splitlines()) == 1

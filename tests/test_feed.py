@@ -13,9 +13,9 @@ from typer.testing import CliRunner
 
 from tests.conftest import SHORT_ARTICLE
 from tts.cli import app
-from tts.output.episode import AudioSettings
+from tts.options import AudioSettings, BuildOptions, TagOptions
 from tts.output.report import report_dict, write_report
-from tts.pipeline import BuildOptions, build
+from tts.pipeline import build
 from tts.publish.feed import ITUNES, PODCAST, ShowSettings, feed_xml, podcast_guid, read_episodes, write_feed
 from tts.publish.feedcheck import check_feed, check_file
 from tts.publish.xmltext import clean
@@ -40,7 +40,7 @@ def build_episode(folder: Path, name: str, text: str, url: str | None = None, fm
     """Build one article into folder with every sidecar and its run report, as `tts build --report` does."""
     source = folder / f"{name}.txt"
     source.write_text(text, encoding="utf-8")
-    options = BuildOptions(engine="kokoro", output=folder / f"{name}.{fmt}", url=url, audio=AudioSettings(format=fmt),
+    options = BuildOptions(engine="kokoro", output=folder / f"{name}.{fmt}", tags=TagOptions(url=url), audio=AudioSettings(format=fmt),
                            sidecars=frozenset({"vtt", "srt", "chapters.json"}))
     result = build(source, options)
     source.unlink()  # only built outputs stay in the folder

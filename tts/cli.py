@@ -46,6 +46,8 @@ def _fail(exc: TtsError) -> None:
 class Format(str, Enum):
     mp3 = "mp3"
     m4b = "m4b"
+    epub = "epub"  # talking books (tts/publish): one book of all the articles
+    daisy = "daisy"
 
 
 ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .html, any common Chinese encoding) or folders of them, or - for standard input.", show_default=False)]
@@ -61,7 +63,7 @@ def build(
     voice: Annotated[Optional[str], typer.Option("--voice", "-v", help="Engine voice id, overriding the profile's, e.g. zf_xiaoxiao; `tts voices` lists them.")] = None,
     speed: Annotated[Optional[float], typer.Option("--speed", min=0.5, max=2.0, help="Speaking speed factor (0.5-2.0), overriding the profile's.")] = None,
     captions: CaptionsOpt = Captions.skip,
-    audio_format: Annotated[Optional[Format], typer.Option("--format", help="mp3 (ID3v2.3 chapters) or m4b (AAC audiobook with chapters). Default: from the -o suffix, else mp3.", show_default=False)] = None,
+    audio_format: Annotated[Optional[Format], typer.Option("--format", help="mp3 (ID3v2.3 chapters) or m4b (AAC audiobook with chapters); epub (EPUB 3 read-along book) or daisy (DAISY 2.02 book folder): one book of all the articles. Default: from the -o suffix, else mp3.", show_default=False)] = None,
     bitrate: Annotated[str, typer.Option("--bitrate", help="Audio bitrate (64k-96k suits speech; MP3 at 44.1/48 kHz takes 32k-320k).")] = DEFAULTS.audio.bitrate,
     sample_rate: Annotated[int, typer.Option("--sample-rate", help="Output sample rate in Hz: 44100 (default), 48000, 24000 or 22050.")] = DEFAULTS.audio.sample_rate,
     stereo: Annotated[bool, typer.Option("--stereo/--mono", help="Channels of the output (speech is mono; some hosts want stereo).")] = False,
@@ -93,6 +95,9 @@ def build(
 
     Several files or folders build with a progress bar each and a summary; one failure does not stop the others.
     """
+    if audio_format in (Format.epub, Format.daisy):
+        _build_book(locals())
+        return
     from tts import pipeline as library
 
     try:
@@ -152,6 +157,44 @@ def build(
 
 class Interrupted(TtsError):
     exit_code = 130
+
+
+def _build_book(flags: dict) -> None:
+    """--format epub|daisy: every article's episode, then one talking book of them (tts.publish.books)."""
+    from tts import pipeline as library
+    from tts.errors import ConfigError
+    from tts.publish.books import build_book
+
+    articles, report = flags["articles"], flags["report"]
+    try:
+        if flags["output"] is not None and flags["output"].suffix.lower() in (".mp3", ".m4b"):
+            raise ConfigError(f"-o {flags['output']} is audio but --format is {flags['audio_format'].value}")
+        options = _build_options({**flags, "audio_format": None, "output": None})
+        sources = _expand(articles)
+        if flags["dry_run"]:
+            for source in sources:
+                _print_plan(library.prepare(source, options), flags["as_json"])
+            return
+        path, results = build_book(sources, options, flags["audio_format"].value, flags["output"],
+                                   notify=lambda message: typer.echo(message, err=True))
+        if report or flags["as_json"]:
+            from tts.output.report import report_dict, write_report
+
+            data = {"book": str(path), "format": flags["audio_format"].value,
+                    "articles": [report_dict(r, s, options) for r, s in zip(results, sources)]}
+            if report:
+                write_report(report, data)
+            if flags["as_json"]:
+                typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+                return
+    except TtsError as exc:
+        _write_failure_report(report, " ".join(articles), exc)
+        _fail(exc)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+    seconds = round(sum(r.timeline.duration for r in results))
+    typer.echo(f"wrote {path} ({len(results)} articles, {seconds // 60}:{seconds % 60:02d})")
 
 
 def _build_options(flags: dict):
