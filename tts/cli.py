@@ -89,12 +89,16 @@ def build(
     normalize: Annotated[bool, typer.Option("--normalize/--no-normalize", help="Read numbers, dates, units and symbols as a newsreader would (turn off only to compare).")] = True,
     kokoro_model: Annotated[Optional[Path], typer.Option("--kokoro-model", help="Your own Kokoro v1.0 .onnx file instead of the bundled one (env TTS_KOKORO_MODEL).")] = None,
     kokoro_voices: Annotated[Optional[Path], typer.Option("--kokoro-voices", help="Your own voices: voices-v1.0.bin (npz) or a folder of NAME.bin files (env TTS_KOKORO_VOICES).")] = None,
+    digest: Annotated[bool, typer.Option("--digest", help="One episode of all the articles: a spoken opening listing the stories, a chapter per article with its sections nested (ID3 CTOC hierarchy; flat in m4b), loudness normalised over the whole programme.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Build each article into an episode: audio with a chapter per section, at podcast loudness, with tags and a transcript.
 
     Several files or folders build with a progress bar each and a summary; one failure does not stop the others.
     """
+    if digest:
+        _build_digest(locals())
+        return
     if audio_format in (Format.epub, Format.daisy):
         _build_book(locals())
         return
@@ -157,6 +161,41 @@ def build(
 
 class Interrupted(TtsError):
     exit_code = 130
+
+
+def _build_digest(flags: dict) -> None:
+    """--digest: one programme of all the articles (tts.publish.digest)."""
+    from tts.errors import ConfigError
+    from tts.publish.digest import build_digest
+
+    articles, report = flags["articles"], flags["report"]
+    try:
+        if flags["audio_format"] in (Format.epub, Format.daisy):
+            raise ConfigError("--digest makes one audio episode (mp3 or m4b), not a book")
+        if flags["dry_run"]:
+            raise ConfigError("--dry-run is not available with --digest; dry-run the articles without it")
+        options = _build_options(flags)
+        result = build_digest(_expand(articles), options, notify=lambda message: typer.echo(message, err=True))
+        if report or flags["as_json"]:
+            from tts.output.report import report_dict, write_report
+
+            data = report_dict(result, " ".join(articles), options)
+            if report:
+                write_report(report, data)
+            if flags["as_json"]:
+                typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+                return
+    except TtsError as exc:
+        _write_failure_report(report, " ".join(articles), exc)
+        _fail(exc)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+    minutes, seconds = divmod(round(result.timeline.duration), 60)
+    typer.echo(f"wrote {result.audio} ({minutes}:{seconds:02d}, {len(articles)} articles, "
+               f"{len(result.timeline.chapters)} chapters)")
+    for path in result.sidecars.values():
+        typer.echo(f"wrote {path}")
 
 
 def _build_book(flags: dict) -> None:
