@@ -226,9 +226,9 @@ def _article_date(value: str | None) -> datetime | None:
     """ISO 'YYYY-MM-DD[ HH:MM]' (naive; the show's timezone is applied when writing)."""
     if not value:
         return None
-    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y"):
+    for form, size in (("%Y-%m-%d %H:%M", 16), ("%Y-%m-%d", 10), ("%Y", 4)):
         try:
-            return datetime.strptime(value[: len(datetime(2000, 1, 1).strftime(form))], form)
+            return datetime.strptime(value[:size], form)
         except ValueError:
             continue
     return None
