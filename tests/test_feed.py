@@ -283,10 +283,14 @@ def test_cli_bad_input_is_one_error_line(tmp_path, args, message):
     assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], result.output
 
 
-def test_unknown_toml_setting_is_refused(tmp_path):
-    (tmp_path / "podcast.toml").write_text('titel = "x"\n', encoding="utf-8")
+@pytest.mark.parametrize("toml, message", [('titel = "x"\n', "unknown setting titel"),
+                                           ('explicit = "yes"\n', "explicit must be a true/false"),
+                                           ('title = 3\n', "title must be a string"),
+                                           ('title = "x\n', "not valid TOML")])
+def test_bad_toml_settings_are_refused(tmp_path, toml, message):
+    (tmp_path / "podcast.toml").write_text(toml, encoding="utf-8")
     result = CliRunner().invoke(app, ["feed", str(tmp_path)])
-    assert result.exit_code == 2 and "unknown setting titel" in result.output
+    assert result.exit_code == 2 and message in result.output and result.output.startswith("error:")
 
 
 def test_write_feed_names_its_own_file(show, tmp_path):

@@ -68,6 +68,11 @@ class ShowSettings:
         if unknown:
             raise ConfigError(f"{path}: unknown setting {', '.join(unknown)}; known: {', '.join(sorted(known))}")
         data.update({k: v for k, v in overrides.items() if v is not None})
+        defaults = cls()
+        for name, value in data.items():
+            if type(value) is not type(getattr(defaults, name)):
+                kind = type(getattr(defaults, name)).__name__
+                raise ConfigError(f"{path}: {name} must be a {'true/false' if kind == 'bool' else 'string'}, got {value!r}")
         return cls(**data)
 
     @property
