@@ -21,7 +21,7 @@ from tts.options import DEFAULTS
 app = typer.Typer(
     help="Turn Chinese news articles into chaptered Mandarin audio (MP3 with chapters and a WebVTT transcript).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (typer imports shellingham only when asked)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click help: rendering it with rich costs half a second of imports
     context_settings={"help_option_names": ["-h", "--help"]},
