@@ -120,7 +120,7 @@ def build(
         _write_failure_report(report, " ".join(articles), exc)
         _fail(exc)
     except OSError as exc:  # the system refused a file operation nothing above anticipated
-        error = OutputError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        error = _os_error(exc, articles)
         _write_failure_report(report, " ".join(articles), error)
         _fail(error)
     except KeyboardInterrupt:
@@ -148,6 +148,16 @@ def build(
         typer.echo(f"wrote {path}")
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+
+
+def _os_error(exc: OSError, inputs: list[str]) -> TtsError:
+    """An unanticipated OSError as one of ours: reading an input is bad input (2), anything else an output fault (5)."""
+    from tts.errors import InputError
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.filename and str(exc.filename) in inputs:
+        return InputError(f"cannot read {where}{exc.strerror or exc}")
+    return OutputError(f"{where}{exc.strerror or exc}")
 
 
 class Interrupted(TtsError):
@@ -452,7 +462,7 @@ def main() -> None:
     from typer._click import exceptions as click
 
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="tts")
     except click.NoArgsIsHelpError as exc:  # bare `tts` or `tts cache`: the help is the answer
         typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
         sys.exit(0)
@@ -463,7 +473,7 @@ def main() -> None:
     except click.ClickException as exc:
         typer.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug, not bad input: still one line unless TTS_DEBUG asks for the traceback
