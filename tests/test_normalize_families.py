@@ -172,3 +172,27 @@ def test_heldout_list_exists_and_is_untouched_by_these_cases():
     heldout = tomllib.loads((Path(__file__).parent / "data" / "normalize_heldout.toml").read_text("utf-8"))["case"]
     assert len(heldout) >= 60
     assert not {c["written"] for c in heldout} & {w for _, w, _ in CASES}
+
+
+def test_record_numbers_and_size_lists_are_not_ranges_or_fractions():
+    # Found by diffing the corpus's spoken form before and after the families: 备案号-1 and 12/16GB.
+    assert "至" not in spoken_form("京ICP备12345678号-1")
+    assert "分之" not in spoken_form("存储方面为12/16GB")
+
+
+def test_consecutive_ranges_are_each_read():
+    assert spoken_form("1-2月、3-4月和5—6月") == "一至二月、三至四月和五至六月"
+
+
+def test_random_text_never_crashes_and_never_speaks_a_control_character():
+    """Generated input mixing every symbol the rules read (the fault suite's property, without a dependency)."""
+    import random
+
+    rng = random.Random(11)
+    alphabet = list("0123456789０１２.,:/-—–~～至到年月日号时点分%‰‱·&$¥￥€£㎡²³½¼万亿元后代个第") + [
+        "US$", "HK$", "km²", "m³", "\x1b[31m", "\x00", "\x07", "\x85", "\r\n", "\t", "新闻", "R", "D", "&amp;", " "]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
+        spoken = spoken_form(text)
+        assert not any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in spoken), (text, spoken)
+        assert "\x1b" not in spoken

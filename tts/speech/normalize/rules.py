@@ -102,15 +102,17 @@ _RANGE_UNIT = r"[年月日号时点分秒%‰℃]"
 
 def _connector(m: re.Match[str]) -> str:
     """A dash between two numbers is 至 when it joins a range: always for a tilde; for a hyphen or dash only when
-    the left side is a date, time or quantity with its unit (3月1日—5日, 8:00-17:30) or the right side ends in a
-    unit (1-10月, 2019-2021年). Bare number-dash-number (a score, a standard's number) is left as it is."""
+    the right side carries a unit (1-10月, 2019-2021年, 3月1日—5日) or both sides are clock times or full dates
+    (8:00-17:30, 2021.9.15—2021.10.15). Bare number-dash-number (a score, a standard's number, 备案号-1) is left."""
     left, dash, right = m["left"], m["dash"], m["right"]
+    full_date = r"\d{4}[./]\d{1,2}[./]\d{1,2}"
     ranged = (
         dash in "~～〜"
-        or re.search(rf"{_RANGE_UNIT}$|:|^\d{{4}}[./]\d{{1,2}}[./]\d{{1,2}}$", left)
         or re.match(rf"{NUM}\s*(?:{RANGE_TAIL}|{_RANGE_UNIT}|{_UNIT_ALT})", right)
+        or (":" in left and re.match(r"\d{1,2}:\d", right))
+        or (re.fullmatch(full_date, left) and re.match(full_date, right))
     )
-    return f"{left}至{right}" if ranged else m.group(0)
+    return f"{left}至" if ranged else m.group(0)
 
 
 def _fraction(numerator: str, denominator: str) -> str:
@@ -187,7 +189,7 @@ RULES: list[Rule] = [
     Rule("named-day", re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])[·・•‧∙](?P<d>[12]\d|3[01]|[1-9])(?![\d])"), _named_day),
     Rule("named-day-dot", re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])\.(?P<d>[12]\d|3[01]|[1-9])(?=”?\s*(?:晚会|消费者|国际消费者|权益日|打假|维权))"), _named_day),
     # Range connectors between numbers (2019—2021年, 8:00-17:30, 3月1日—5日, 1-10月, 2021.9.15—2021.10.15) -> 至.
-    Rule("range-connector", re.compile(rf"(?<![\d.:/A-Za-z])(?P<left>\d+(?:[.:/]\d+)*(?:{_RANGE_UNIT}|°C)?(?:\d+{_RANGE_UNIT})*)\s*(?P<dash>{DASH})\s*(?P<right>\d.{{0,6}})"),
+    Rule("range-connector", re.compile(rf"(?<![\d.:/A-Za-z])(?P<left>\d+(?:[.:/]\d+)*(?:{_RANGE_UNIT}|°C)?(?:\d+{_RANGE_UNIT})*)\s*(?P<dash>{DASH})\s*(?=(?P<right>\d.{{0,10}}))"),
          _connector),
     # Dates: 2021-09-15, 21-09-15, 2016/11/22, 2012.06.24 (two-digit years: 20YY unless in the future).
     Rule("date", re.compile(r"(?<![\d.])(?P<y>\d{4}|\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})日?(?![\d.])"),
@@ -203,7 +205,8 @@ RULES: list[Rule] = [
     Rule("generation", re.compile(r"(?<![\d.])(?P<y>\d[05])(?=后(?![\d]))"), lambda m: read_digits(m["y"])),
     Rule("two-digit-year", re.compile(r"(?<![\d.])(?P<y>[0-9]\d)(?=年(?:初|底|末|\d{1,2}月))"), lambda m: read_digits(m["y"])),
     # Month/day or fraction: 9/15起 -> 九月十五日起, 约1/3的 -> 约三分之一的, 1/4决赛.
-    Rule("slash-pair", re.compile(r"(?<![\d./:])(?P<a>\d+)\s*[/⁄]\s*(?P<b>\d+)(?![\d/.])"), _slash_pair),
+    # Not before a Latin unit: 12/16GB lists two sizes.
+    Rule("slash-pair", re.compile(r"(?<![\d./:])(?P<a>\d+)\s*[/⁄]\s*(?P<b>\d+)(?![\d/.]|\s*[A-Za-z])"), _slash_pair),
     # Ratios named as such (比例为5:45:50) before clock times could claim them.
     Rule("ratio-named", re.compile(rf"(?P<ctx>比例|比分|占比|之比|比值)(?P<sep>[为是：:\s]*)(?P<r>{NUM}(?:[:：]{NUM})+)"),
          lambda m: m["ctx"] + m["sep"] + "比".join(read_number(p) for p in re.split(r"[:：]", m["r"]))),
