@@ -82,7 +82,8 @@ UNITS = {
 }
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # Chinese units/measure words that may follow the second number of a range (1-10月, 5-8个).
-RANGE_TAIL = r"[月日号年岁个人名家次位条项种万亿千百元米吨天周倍%％]|公里|亿元|万元|美元|小时|分钟|摄氏度"
+RANGE_TAIL = (r"[月日号年岁个人名家次位条项种万亿千百元米吨天周倍%％季期届批轮场局集章节页级档层楼座辆台架所户套间栋块斤亩克升度强]"
+              r"|公里|亿元|万元|美元|小时|分钟|摄氏度")
 
 
 def _unit_after(number: str, unit: str) -> str:
@@ -111,8 +112,14 @@ def _connector(m: re.Match[str]) -> str:
         or re.match(rf"{NUM}\s*(?:{RANGE_TAIL}|{_RANGE_UNIT}|{_UNIT_ALT})", right)
         or (":" in left and re.match(r"\d{1,2}:\d", right))
         or (re.fullmatch(full_date, left) and re.match(full_date, right))
+        or m.string[max(0, m.start() - 1) : m.start()] == "第"  # 第3-5名, 第1-3季度
     )
     return f"{left}至" if ranged else m.group(0)
+
+
+def _joiner(written: str) -> str:
+    """A range's connector as said: the written Chinese word (至, 到), else 至."""
+    return written if written in "至到" else "至"
 
 
 def _fraction(numerator: str, denominator: str) -> str:
@@ -188,8 +195,15 @@ RULES: list[Rule] = [
     # Named days: 3·15, 5·12, 9·11; 3.15 only where the words after it name the day.
     Rule("named-day", re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])[·・•‧∙](?P<d>[12]\d|3[01]|[1-9])(?![\d])"), _named_day),
     Rule("named-day-dot", re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])\.(?P<d>[12]\d|3[01]|[1-9])(?=”?\s*(?:晚会|消费者|国际消费者|权益日|打假|维权))"), _named_day),
+    # Seasons, school and fiscal years: 2021/22赛季, 2022-23赛季, 2021/2022学年 -> 二零二一至二零二二赛季.
+    Rule("season", re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d{2})\s*[/⁄\-－–—]\s*(?P<b>(?:19|20)?\d{2})(?![\d])(?=\s*(?:赛季|学年|财年|年度|雪季|球季))"),
+         lambda m: f"{read_year(m['a'])}至{read_year(m['b'] if len(m['b']) == 4 else m['a'][:2] + m['b'])}"),
+    # Scores: 以3-1战胜, 比分定格在2-2 -> 三比一, 二比二 (a hyphen there is neither a range nor a minus).
+    Rule("score", re.compile(r"(?P<ctx>比分(?:定格在|定格为|改写为|扳为|为|是)?)?(?<![\d.])(?P<a>\d{1,3})\s*[-－–:：]\s*(?P<b>\d{1,3})(?![\d.:：])"
+                             r"(?(ctx)|(?=\s*(?:战胜|击败|获胜|取胜|力克|逆转|大胜|险胜|完胜|轻取|负于|输给|落败|告负|不敌|战平|打平|拿下|淘汰|赢|胜|负|的比分)))"),
+         lambda m: (m["ctx"] or "") + read_number(m["a"]) + "比" + read_number(m["b"])),
     # Range connectors between numbers (2019—2021年, 8:00-17:30, 3月1日—5日, 1-10月, 2021.9.15—2021.10.15) -> 至.
-    Rule("range-connector", re.compile(rf"(?<![\d.:/A-Za-z])(?P<left>\d+(?:[.:/]\d+)*(?:{_RANGE_UNIT}|°C)?(?:\d+{_RANGE_UNIT})*)\s*(?P<dash>{DASH})\s*(?=(?P<right>\d.{{0,10}}))"),
+    Rule("range-connector", re.compile(rf"(?<![\d.:/A-Za-z])(?P<left>\d+(?:[.:/]\d+)*(?:{_RANGE_UNIT}|°C|[万亿千百])?(?:\d+{_RANGE_UNIT})*)\s*(?P<dash>{DASH})\s*(?=(?P<right>\d.{{0,10}}))"),
          _connector),
     # Dates: 2021-09-15, 21-09-15, 2016/11/22, 2012.06.24 (two-digit years: 20YY unless in the future).
     Rule("date", re.compile(r"(?<![\d.])(?P<y>\d{4}|\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})日?(?![\d.])"),
@@ -217,11 +231,11 @@ RULES: list[Rule] = [
          lambda m: "比".join(read_number(p) for p in re.split(r"[:：]", m.group(0)))),
     # Percent, per mille and per ten thousand, alone and in ranges: 15%至20%, 15-20%, -3.5%, 3‰, 5‱.
     Rule("percent-range", re.compile(rf"(?P<a>[-+]?{NUM})(?P<s1>[%％‰‱])?\s*(?P<op>[-－~～至到])\s*(?P<b>[-+]?{NUM})(?P<s>[%％‰‱])"),
-         lambda m: f"{_per(m['a'], m['s1'] or m['s'])}至{_per(m['b'], m['s'])}"),
+         lambda m: f"{_per(m['a'], m['s1'] or m['s'])}{_joiner(m['op'])}{_per(m['b'], m['s'])}"),
     Rule("percent", re.compile(rf"(?P<a>[-+]?{NUM})(?P<s>[%％‰‱])"), lambda m: _per(m["a"], m["s"])),
     # Temperature ranges (12~23℃) before general ranges.
-    Rule("temperature-range", re.compile(rf"(?P<a>-?{NUM})\s*[~～\-－至到]\s*(?P<b>-?{NUM})\s*(?P<u>℃|°C)"),
-         lambda m: f"{_temperature_number(m['a'])}至{_unit_after(m['b'], m['u'])}"),
+    Rule("temperature-range", re.compile(rf"(?P<a>-?{NUM})\s*(?P<op>[~～\-－至到])\s*(?P<b>-?{NUM})\s*(?P<u>℃|°C)"),
+         lambda m: f"{_temperature_number(m['a'])}{_joiner(m['op'])}{_unit_after(m['b'], m['u'])}"),
     # Day and month ranges written with the unit twice: 5月20日-31日.
     Rule("unit-range", re.compile(r"(?<![\d.])(?P<a>\d+)(?P<u>[日号月])\s*[-－~～—]\s*(?P<b>\d+)(?P=u)"),
          lambda m: f"{read_number(m['a'])}{m['u']}至{read_number(m['b'])}{m['u']}"),
