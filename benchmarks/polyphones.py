@@ -1,7 +1,18 @@
-"""Which frequent news words does the default G2P (misaki: jieba + pypinyin) read with the wrong pinyin?
+"""Which news polyphones does the offline voice's G2P read with the wrong pinyin, and which G2P reads them best?
 
-The words it gets wrong, in context, are what tts/normalize/builtin_lexicon.toml fixes.
-Run:  uv run python -m benchmarks.polyphones
+CASES are the words the built-in lexicon (tts/speech/normalize/builtin_lexicon.toml) was written against; NEW_CASES
+(issue 11) were added before any lexicon entry for them (the default G2P's score on them is untuned; the lexicon's
+is not); HELDOUT_CASES were written after the issue-11 changes and never used to make them. Readers compared side by side, each alone and with the built-in lexicon on top:
+
+- misaki: what Kokoro's input uses (jieba words, pypinyin per word, 一/不 sandhi) — tts.engines.kokoro_text
+- pypinyin-sentence: pypinyin over the whole sentence with its own phrase segmentation, no jieba
+- misaki+phrases: misaki with pypinyin-dict's phrase-pinyin-data (large_pinyin) loaded into pypinyin
+- g2pM: the BiLSTM polyphone model whose weights ship inside its wheel (only when installed:
+  `uv run --with g2pM python -m benchmarks.polyphones`)
+- g2pW / pypinyin-g2pw: not runnable here — the package downloads its ONNX model and the bert-base-chinese
+  tokenizer from a model hub on first use; nothing may come from a hub at run time.
+
+Run:  uv run python -m benchmarks.polyphones [--label after]   (results: benchmarks/results/polyphones.json)
 """
 
 from __future__ import annotations
@@ -126,40 +137,296 @@ CASES = [
     ("命中目标。", "命中", "ming4 zhong4"),
 ]
 
+# Added for issue 11 (news polyphones and place names), scored before any lexicon entry was written for them.
+NEW_CASES = [
+    ("央行行长在论坛上发言。", "行长", "hang2 zhang3"),
+    ("多家银行下调存款利率。", "银行", "yin2 hang2"),
+    ("新能源汽车行业快速发展。", "行业", "hang2 ye4"),
+    ("银行业金融机构加大支持。", "银行业", "yin2 hang2 ye4"),
+    ("市场行情持续走强。", "行情", "hang2 qing2"),
+    ("新股发行量增加。", "发行量", "fa1 xing2 liang4"),
+    ("重庆两江新区发布消息。", "重庆", "chong2 qing4"),
+    ("这是一项重要举措。", "重要", "zhong4 yao4"),
+    ("避免重复建设。", "重复", "chong2 fu4"),
+    ("新生儿体重超标。", "体重", "ti3 zhong4"),
+    ("肩负发展重担。", "重担", "zhong4 dan4"),
+    ("孩子们在乡村长大。", "长大", "zhang3 da4"),
+    ("长江经济带高质量发展。", "长江", "chang2 jiang1"),
+    ("长期以来坚持不懈。", "长期", "chang2 qi1"),
+    ("各校校长参加会议。", "校长", "xiao4 zhang3"),
+    ("长沙市发布通知。", "长沙", "chang2 sha1"),
+    ("警方正在调查事故原因。", "调查", "diao4 cha2"),
+    ("央行调整存款准备金率。", "调整", "tiao2 zheng3"),
+    ("充分调动积极性。", "调动", "diao4 dong4"),
+    ("统筹协调推进工作。", "协调", "xie2 tiao2"),
+    ("借款人按时还款。", "还款", "huan2 kuan3"),
+    ("关键还是要落实责任。", "还是", "hai2 shi4"),
+    ("限期归还借款。", "归还", "gui1 huan2"),
+    ("朝阳区新增一家医院。", "朝阳", "chao2 yang2"),
+    ("这件文物来自唐朝。", "唐朝", "tang2 chao2"),
+    ("朝代更迭的历史。", "朝代", "chao2 dai4"),
+    ("朝着目标不断前进。", "朝着", "chao2 zhe5"),
+    ("蔬菜价格比上月便宜。", "便宜", "pian2 yi5"),
+    ("提供便捷服务。", "便捷", "bian4 jie2"),
+    ("飞船返回舱成功着陆。", "着陆", "zhuo2 lu4"),
+    ("着眼长远发展。", "着眼", "zhuo2 yan3"),
+    ("群众着急办理业务。", "着急", "zhao2 ji2"),
+    ("依法处理违规行为。", "处理", "chu3 li3"),
+    ("各处室负责人参加。", "处室", "chu4 shi4"),
+    ("与邻国和睦相处。", "相处", "xiang1 chu3"),
+    ("给予党内警告处分。", "处分", "chu3 fen4"),
+    ("保障能源供给。", "供给", "gong1 ji3"),
+    ("深化供给侧结构性改革。", "供给侧", "gong1 ji3 ce4"),
+    ("粮食基本自给自足。", "自给自足", "zi4 ji3 zi4 zu2"),
+    ("航班平稳降落在机场。", "降落", "jiang4 luo4"),
+    ("敌军宣布投降。", "投降", "tou2 xiang2"),
+    ("企业降低成本。", "降低", "jiang4 di1"),
+    ("静宁苹果远销海外。", "静宁", "jing4 ning2"),
+    ("甘肃省平凉市静宁县。", "静宁县", "jing4 ning2 xian4"),
+    ("鄂尔多斯市召开会议。", "鄂尔多斯", "e4 er3 duo1 si1"),
+    ("公司加大油气勘探力度。", "勘探", "kan1 tan4"),
+    ("中标价七亿元。", "中标", "zhong4 biao1"),
+    ("作为重中之重来抓。", "重中之重", "zhong4 zhong1 zhi1 zhong4"),
+    ("乐山大佛景区开放。", "乐山", "le4 shan1"),
+    ("江西铅山县发布。", "铅山", "yan2 shan1"),
+    ("盱眙龙虾节开幕。", "盱眙", "xu1 yi2"),
+    ("河北蔚县发布。", "蔚县", "yu4 xian4"),
+    ("山东单县发布。", "单县", "shan4 xian4"),
+    ("河南尉氏县发布。", "尉氏", "yu4 shi4"),
+    ("累计完成投资。", "累计", "lei3 ji4"),
+    ("担任主任一职。", "担任", "dan1 ren4"),
+    ("成为市场焦点。", "成为", "cheng2 wei2"),
+    ("加快设备更新。", "更新", "geng1 xin1"),
+    ("更加重视民生。", "更加", "geng4 jia1"),
+    ("发挥模范带头作用。", "模范", "mo2 fan4"),
+    ("地壳运动频繁。", "地壳", "di4 qiao4"),
+    ("率先实现突破。", "率先", "shuai4 xian1"),
+    ("增长率有所上升。", "增长率", "zeng1 zhang3 lv4"),
+    ("深入了解情况。", "了解", "liao3 jie3"),
+    ("遭受重大灾难。", "灾难", "zai1 nan4"),
+    ("兴建一座水库。", "兴建", "xing1 jian4"),
+    ("看守所民警。", "看守", "kan1 shou3"),
+    ("现代化都市圈。", "都市", "du1 shi4"),
+    ("首都北京迎来降雪。", "首都", "shou3 du1"),
+    ("人物传记出版。", "传记", "zhuan4 ji4"),
+    ("水分子结构。", "分子", "fen1 zi3"),
+    ("差额选举产生。", "差额", "cha1 e2"),
+    ("纪委监委通报。", "纪委", "ji4 wei3"),
+    ("尽快完成整改。", "尽快", "jin3 kuai4"),
+    ("尽力而为量力而行。", "尽力", "jin4 li4"),
+    ("西藏自治区发布。", "西藏", "xi1 zang4"),
+    ("藏族同胞欢度节日。", "藏族", "zang4 zu2"),
+    ("企业蒙受损失。", "蒙受", "meng2 shou4"),
+    ("内蒙古自治区。", "内蒙古", "nei4 meng3 gu3"),
+    ("切实加强领导。", "切实", "qie4 shi2"),
+    ("一切正常运行。", "一切", "yi2 qie4"),
+    ("交通堵塞严重。", "堵塞", "du3 se4"),
+    ("少数民族地区。", "少数", "shao3 shu4"),
+    ("少年儿童受益。", "少年", "shao4 nian2"),
+]
 
-def g2p_pinyin(sentence: str, word: str) -> str:
-    """The pinyin the offline voice's G2P uses for `word` inside `sentence` (jieba words, pypinyin, 一/不 sandhi)."""
+
+# Held out: written after the lexicon and G2P changes of issue 11 were decided, never used to make them — the untuned
+# measure of what those changes generalise to.
+HELDOUT_CASES = [
+    ("各地银行网点恢复营业。", "银行", "yin2 hang2"),
+    ("证券行业监管趋严。", "行业", "hang2 ye4"),
+    ("股市行情震荡。", "行情", "hang2 qing2"),
+    ("她当选为人大代表。", "当选", "dang1 xuan3"),
+    ("梦想变为现实。", "变为", "bian4 wei2"),
+    ("被评为先进集体。", "评为", "ping2 wei2"),
+    ("被视为重要信号。", "视为", "shi4 wei2"),
+    ("尤为重要的是。", "尤为", "you2 wei2"),
+    ("会议为期三天。", "为期", "wei2 qi1"),
+    ("截至目前为止。", "为止", "wei2 zhi3"),
+    ("降水量较常年偏多。", "降水", "jiang4 shui3"),
+    ("央行宣布利率下调。", "下调", "xia4 tiao2"),
+    ("股价强势反弹。", "反弹", "fan3 tan2"),
+    ("发展朝阳产业。", "朝阳", "zhao1 yang2"),
+    ("青年朝气蓬勃。", "朝气", "zhao1 qi4"),
+    ("小麦长势良好。", "长势", "zhang3 shi4"),
+    ("作物生长周期。", "生长", "sheng1 zhang3"),
+    ("建立长效机制。", "长效", "chang2 xiao4"),
+    ("调研组抵达。", "调研", "diao4 yan2"),
+    ("加强调控政策。", "调控", "tiao2 kong4"),
+    ("生活单调乏味。", "单调", "dan1 diao4"),
+    ("按期偿还债务。", "偿还", "chang2 huan2"),
+    ("工作还需努力。", "还需", "hai2 xu1"),
+    ("开展便民服务。", "便民", "bian4 min2"),
+    ("空气干燥。", "干燥", "gan1 zao4"),
+    ("干事创业热情高涨。", "干事", "gan4 shi4"),
+    ("凭处方购药。", "处方", "chu3 fang1"),
+    ("保障补给线。", "补给", "bu3 ji3"),
+    ("着手推进改革。", "着手", "zhuo2 shou3"),
+    ("沉着应对挑战。", "沉着", "chen2 zhuo2"),
+    ("露天煤矿停产。", "露天", "lu4 tian1"),
+    ("知情人士透露。", "透露", "tou4 lu4"),
+    ("车辆刹车失灵。", "刹车", "sha1 che1"),
+    ("千年古刹重修。", "古刹", "gu3 cha4"),
+    ("负责校对工作。", "校对", "jiao4 dui4"),
+    ("被授予上校军衔。", "上校", "shang4 xiao4"),
+    ("宁夏回族自治区。", "宁夏", "ning2 xia4"),
+    ("河北乐亭县发布。", "乐亭", "lao4 ting2"),
+    ("广西百色市发布。", "百色", "bai3 se4"),
+    ("安徽歙县发布。", "歙县", "she4 xian4"),
+    ("山西长治市发布。", "长治", "chang2 zhi4"),
+    ("博物馆藏品展出。", "藏品", "cang2 pin3"),
+    ("屏蔽不良信息。", "屏蔽", "ping2 bi4"),
+    ("发酵过程受控。", "发酵", "fa1 jiao4"),
+    ("剥离不良资产。", "剥离", "bo1 li2"),
+    ("削弱不利影响。", "削弱", "xue1 ruo4"),
+]
+
+
+# A reader maps a run of Chinese text to one tone-numbered syllable per character.
+
+
+def misaki_syllables(text: str) -> list[str]:
+    """What the offline voice's G2P uses (jieba words, pypinyin, 一/不 sandhi): tts.engines.kokoro_text."""
     from tts.engines.kokoro_text import chinese_pinyin
 
-    syllables = [p for w in chinese_pinyin(sentence.rstrip("。")) for p in w]
-    start = sentence.index(word)
-    return " ".join(syllables[start : start + len(word)])
+    return [p for w in chinese_pinyin(text) for p in w]
 
 
-def with_lexicon(sentence: str, word: str) -> str:
-    """The pinyin the offline voice gets once the built-in lexicon has marked its words up."""
+def pypinyin_syllables(text: str) -> list[str]:
+    from pypinyin import Style, lazy_pinyin
+
+    return lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=True)
+
+
+def g2pm_reader():
+    try:
+        from g2pM import G2pM
+    except ImportError:
+        return None
+    model = G2pM()
+    return lambda text: model(text, tone=True, char_split=False)
+
+
+def with_lexicon_of(reader):
+    """The reader on the text between the built-in lexicon's markup, the markup's pinyin inside it — exactly how the
+    offline voice's input is put together (tts.engines.kokoro_text.phonemize)."""
     from tts.speech.normalize import Lexicon
     from tts.speech.normalize.lexicon import MARKUP
 
-    marked = Lexicon.builtin().apply(sentence, "pinyin")
-    for m in MARKUP.finditer(marked):
-        if word in m["word"]:
-            start = m["word"].index(word)
-            return " ".join(m["pinyin"].split()[start : start + len(word)])
-    return g2p_pinyin(sentence, word)
+    lexicon = Lexicon.builtin()
+
+    def read(text: str) -> list[str]:
+        marked, out, pos = lexicon.apply(text, "pinyin"), [], 0
+        for m in MARKUP.finditer(marked):
+            out += reader(marked[pos : m.start()]) if m.start() > pos else []
+            out += m["pinyin"].split()
+            pos = m.end()
+        return out + (reader(marked[pos:]) if pos < len(marked) else [])
+
+    return read
+
+
+def read_word(reader, sentence: str, word: str) -> str:
+    """The pinyin `reader` gives `word` where it stands in `sentence`."""
+    syllables = reader(sentence.rstrip("。"))
+    start = sentence.index(word)
+    return " ".join(syllables[start : start + len(word)]).replace("ü", "v").replace("u:", "v")
+
+
+def score(reader, cases) -> tuple[int, list[dict]]:
+    """Cases read right, and the wrong ones."""
+    wrong = []
+    for sentence, word, expected in cases:
+        got = read_word(reader, sentence, word)
+        if got != expected:
+            wrong.append({"sentence": sentence, "word": word, "expected": expected, "got": got})
+    return len(cases) - len(wrong), wrong
+
+
+PHRASE_DATA = ("cc_cedict", "large_pinyin")  # pypinyin-dict's phrase-pinyin-data sets
+
+
+def _phrase_reader_results(name: str) -> dict | None:
+    """misaki with one pypinyin-dict phrase set loaded, scored in a child process (loading changes pypinyin globally)."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "benchmarks.polyphones", "--phrases", name], capture_output=True, text=True)
+    return json.loads(done.stdout) if done.returncode == 0 else None
+
+
+def _corpus_words() -> list[str]:
+    """Distinct jieba words of the repo's corpus and sample article: what a phrase data set would re-read."""
+    import re
+    from pathlib import Path
+
+    from tts.engines.kokoro_text import _jieba
+
+    root = Path(__file__).resolve().parent.parent
+    words: dict[str, None] = {}
+    for path in sorted([*root.glob("tests/corpus/raw/*.txt"), *root.glob("articles/*.txt")]):
+        for run in re.findall(r"[\u4e00-\u9fff]+", path.read_text("utf-8", errors="replace")):
+            words.update(dict.fromkeys(w for w in _jieba().lcut(run) if len(w) > 1))
+    return list(words)
+
+
+def _score_readers(readers: dict) -> dict[str, dict]:
+    results = {}
+    for name, reader in readers.items():
+        for suffix, read in (("", reader), (" + lexicon", with_lexicon_of(reader))):
+            tuned, tuned_wrong = score(read, CASES)
+            new, new_wrong = score(read, NEW_CASES)
+            held, held_wrong = score(read, HELDOUT_CASES)
+            results[name + suffix] = {
+                "lexicon_cases": f"{tuned}/{len(CASES)}", "new_cases": f"{new}/{len(NEW_CASES)}",
+                "heldout_cases": f"{held}/{len(HELDOUT_CASES)}",
+                "all": round((tuned + new + held) / (len(CASES) + len(NEW_CASES) + len(HELDOUT_CASES)), 3),
+                "wrong": tuned_wrong + new_wrong + held_wrong,
+            }
+    return results
 
 
 def main() -> None:
+    import argparse
+    import importlib
+    import json
     import logging
+    import subprocess
+    import time
+    from pathlib import Path
 
     import jieba
 
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--label", default="latest")
+    parser.add_argument("--phrases", help=argparse.SUPPRESS)  # child mode: score misaki with this phrase set
+    args = parser.parse_args()
     jieba.setLogLevel(logging.WARNING)
-    for label, reader in (("default G2P", g2p_pinyin), ("with the built-in lexicon", with_lexicon)):
-        wrong = [(w, e, reader(s, w).replace("ü", "v")) for s, w, e in CASES if reader(s, w).replace("ü", "v") != e]
-        print(f"{len(CASES) - len(wrong)}/{len(CASES)} polyphone words read right, {label}")
-        for word, expected, got in wrong:
-            print(f"  {word}: expected {expected}, got {got}")
+    if args.phrases:
+        words = _corpus_words()
+        before = {w: " ".join(misaki_syllables(w)) for w in words}
+        started = time.perf_counter()
+        importlib.import_module(f"pypinyin_dict.phrase_pinyin_data.{args.phrases}").load()
+        load_s = round(time.perf_counter() - started, 1)
+        changed = {w: f"{before[w]} -> {after}" for w in words if (after := " ".join(misaki_syllables(w))) != before[w]}
+        result = _score_readers({f"misaki+{args.phrases}": misaki_syllables})
+        for value in result.values():
+            value.update(load_s=load_s, corpus_words=len(words), corpus_words_changed=changed)
+        print(json.dumps(result, ensure_ascii=False))
+        return
+
+    readers = {"misaki": misaki_syllables, "pypinyin-sentence": pypinyin_syllables}
+    if (g2pm := g2pm_reader()) is not None:
+        readers["g2pM"] = g2pm
+    results = _score_readers(readers)
+    for name in PHRASE_DATA:
+        results.update(_phrase_reader_results(name) or {})
+    for name, value in results.items():
+        print(f"{name:30} lexicon cases {value['lexicon_cases']:>7}  new {value['new_cases']:>5}  held out {value['heldout_cases']:>5}"
+              f"  all {value['all']:.1%}")
+    root = Path(__file__).resolve().parent.parent
+    out = root / "benchmarks" / "results" / "polyphones.json"
+    runs = json.loads(out.read_text("utf-8")) if out.exists() else {}
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    runs[args.label] = {"commit": commit, "readers": results}
+    out.write_text(json.dumps(runs, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
 if __name__ == "__main__":

@@ -31,14 +31,32 @@ SHORT_ARTICLE = """首页 > 新闻 > 正文
 
 
 @pytest.fixture(scope="session")
-def real_cache() -> Path:
-    """The user's cache with the Kokoro model and voices in place (fetched once, as a user's first build would)."""
-    from tts.engines import kokoro_assets
+def real_cache(session_cache: Path) -> Path:
+    """The session's cache with the Kokoro model and voices in place (see session_cache)."""
+    return session_cache
+
+
+@pytest.fixture(scope="session", autouse=True)
+def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every test's clips go to a temporary cache, never the user's. Only the Kokoro assets are shared: prepared once
+    in the user's cache as a first build would (92 MB, minutes to fetch), and linked into the temporary one."""
     from tts.paths import cache_dir
+
+    user_assets = cache_dir() / "kokoro"
+    root = tmp_path_factory.mktemp("cache")
+    user_assets.mkdir(parents=True, exist_ok=True)
+    os.symlink(user_assets, root / "kokoro")
+    previous = os.environ.get("TTS_CACHE_DIR")
+    os.environ["TTS_CACHE_DIR"] = str(root)
+    from tts.engines import kokoro_assets
 
     kokoro_assets.model_path()
     kokoro_assets.load_voice("zm_yunjian")
-    return cache_dir()
+    yield root
+    if previous is None:
+        os.environ.pop("TTS_CACHE_DIR", None)
+    else:
+        os.environ["TTS_CACHE_DIR"] = previous
 
 
 @pytest.fixture

@@ -35,8 +35,20 @@ def test_bad_pinyin_is_a_clear_config_error():
 
 
 def test_built_in_lexicon_fixes_measured_misreadings():
-    marked = Speaker(Lexicon.builtin(), "pinyin")("按时还款")
-    assert "{还款|huan2 kuan3}" in marked
+    speaker = Speaker(Lexicon.builtin(), "pinyin")
+    assert "{还款|huan2 kuan3}" in speaker("按时还款")
+    # jieba cuts 中标价 as 中|标价 (the issue's 中标假期议员); the entry restores zhòng, its guard keeps 图中标出 zhōng.
+    assert speaker("中标价7亿元") == "{中标|zhong4 biao1}价七亿元"
+    assert "{中标出|zhong1 biao1 chu1}" in speaker("图中标出位置")
+    assert "{蒙古|meng3 gu3}" in speaker("内蒙古自治区")
+
+
+def test_offline_voice_reads_every_polyphone_case_of_the_benchmark_right():
+    """benchmarks/polyphones.py: what the offline voice gets (G2P plus built-in lexicon) for every case listed there."""
+    from benchmarks.polyphones import CASES, NEW_CASES, misaki_syllables, score, with_lexicon_of
+
+    right, wrong = score(with_lexicon_of(misaki_syllables), CASES + NEW_CASES)
+    assert not wrong, wrong
 
 
 def test_transcript_keeps_written_text_while_the_engine_gets_the_spoken_form():
@@ -70,9 +82,11 @@ def test_say_command_shows_the_spoken_form(tmp_path):
 @pytest.mark.parametrize(
     "text, pinyin",
     [("不是", "bu2 shi4"), ("不好", "bu4 hao3"), ("一样", "yi2 yang4"), ("一起", "yi4 qi3"), ("十一", "shi2 yi1"),
-     ("一月", "yi1 yue4"), ("第一", "di4 yi1"), ("统一", "tong3 yi1"), ("一模一样", "yi4 mu2 yi2 yang4")],
+     ("一月", "yi1 yue4"), ("第一", "di4 yi1"), ("统一", "tong3 yi1"), ("一模一样", "yi4 mu2 yi2 yang4"),
+     # 为 ending a word pypinyin has no phrase for is wéi ('to be, as'); 因为 and 为了 keep wèi.
+     ("变为", "bian4 wei2"), ("题为", "ti2 wei2"), ("因为", "yin1 wei4"), ("是因为", "shi4 yin1 wei4"), ("为了", "wei4 le5")],
 )
-def test_offline_voice_applies_yi_and_bu_tone_sandhi(text, pinyin):
+def test_offline_voice_applies_yi_and_bu_tone_sandhi_and_reads_wei(text, pinyin):
     from tts.engines.kokoro_text import chinese_pinyin
 
     assert " ".join(p for word in chinese_pinyin(text) for p in word) == pinyin

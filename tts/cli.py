@@ -21,7 +21,7 @@ from tts.options import DEFAULTS
 app = typer.Typer(
     help="Turn Chinese news articles into chaptered Mandarin audio (MP3 with chapters and a WebVTT transcript).",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (typer imports shellingham only when asked)
     pretty_exceptions_enable=False,
     rich_markup_mode=None,  # plain click help: rendering it with rich costs half a second of imports
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -129,7 +129,7 @@ def build(
         _write_failure_report(report, " ".join(articles), exc)
         _fail(exc)
     except OSError as exc:  # the system refused a file operation nothing above anticipated
-        error = OutputError(f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        error = _os_error(exc, articles)
         _write_failure_report(report, " ".join(articles), error)
         _fail(error)
     except KeyboardInterrupt:
@@ -157,6 +157,16 @@ def build(
         typer.echo(f"wrote {path}")
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+
+
+def _os_error(exc: OSError, inputs: list[str]) -> TtsError:
+    """An unanticipated OSError as one of ours: reading an input is bad input (2), anything else an output fault (5)."""
+    from tts.errors import InputError
+
+    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.filename and str(exc.filename) in inputs:
+        return InputError(f"cannot read {where}{exc.strerror or exc}")
+    return OutputError(f"{where}{exc.strerror or exc}")
 
 
 class Interrupted(TtsError):
@@ -575,7 +585,7 @@ def main() -> None:
     from typer._click import exceptions as click
 
     try:
-        code = app(standalone_mode=False)
+        code = app(standalone_mode=False, prog_name="tts")
     except click.NoArgsIsHelpError as exc:  # bare `tts` or `tts cache`: the help is the answer
         typer.echo(exc.ctx.get_help() if exc.ctx else exc.format_message())
         sys.exit(0)
@@ -586,7 +596,7 @@ def main() -> None:
     except click.ClickException as exc:
         typer.echo(f"error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
-    except (click.Abort, KeyboardInterrupt):
+    except (typer.Abort, KeyboardInterrupt):
         typer.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:  # a bug, not bad input: still one line unless TTS_DEBUG asks for the traceback

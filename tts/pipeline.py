@@ -6,6 +6,7 @@ Stages: read -> clean (Article) -> choose engine -> plan with the engine's spoke
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -152,7 +153,7 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
-    cache = ClipCache() if use_cache else None
+    cache = _writable_cache() if use_cache else None
     keys = [chunk_key(engine.name, engine.identity, voice, speed, c.spoken) for c in chunks]
     clips: list[Clip | None] = [cache.get(k) if cache else None for k in keys]
     todo = [n for n, clip in enumerate(clips) if clip is None]
@@ -163,7 +164,10 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
     def work(n: int) -> Clip:
         clip = engine.synthesize(chunks[n].spoken, voice, speed)
         if cache:
-            cache.put(keys[n], clip)
+            try:
+                cache.put(keys[n], clip)
+            except OSError as exc:  # a full cache is the user's to fix, not a crash
+                raise _cache_error(exc) from None
         return clip
 
     failure: tuple[int, EngineError] | None = None
@@ -195,3 +199,24 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
         raise EngineError(f"chunk {n + 1}/{len(chunks)} ({chunks[n].text[:15]}…): {exc}; "
                           f"{done} of {len(chunks)} chunks are cached, rerun to continue") from None
     return [c for c in clips if c is not None], len(todo)
+
+
+def _writable_cache() -> ClipCache:
+    """The clip cache, checked up front: a read-only or misplaced cache fails before any synthesis."""
+    from tts.paths import cache_dir
+
+    try:
+        probe = cache_dir() / "clips" / f".probe.{os.getpid()}"
+        probe.parent.mkdir(parents=True, exist_ok=True)
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        raise _cache_error(exc) from None
+    return ClipCache()
+
+
+def _cache_error(exc: OSError) -> OutputError:
+    from tts.paths import cache_dir
+
+    return OutputError(f"cannot write to the cache in {cache_dir()}: {exc.strerror or exc}; free space, "
+                       "set TTS_CACHE_DIR to a writable folder, or build with --no-cache")

@@ -61,13 +61,23 @@ def _jieba():
     return jieba
 
 
+def _word_pinyin(word: str, syllables: list[str]) -> list[str]:
+    """pypinyin reads a word it has no phrase for character by character, where 为 defaults to wèi; a word that ends in
+    为 is the verb 'to be, as' (变为, 题为, 视为, 评为, 列为, 尤为, 称之为: wéi) — except 因为 (because, wèi)."""
+    from pypinyin.constants import PHRASES_DICT
+
+    if len(word) > 1 and word.endswith("为") and not word.endswith("因为") and word not in PHRASES_DICT and syllables[-1] == "wei4":
+        return [*syllables[:-1], "wei2"]
+    return syllables
+
+
 def chinese_pinyin(segment: str) -> list[list[str]]:
     """Tone-numbered pinyin per jieba word, with the 一/不 tone sandhi a newsreader applies
     (不是 bú shì, 一样 yí yàng, 一起 yì qǐ; numbers such as 十一, 一月, 第一 keep yī)."""
     from pypinyin import Style, lazy_pinyin
 
     words = _jieba().lcut(segment, cut_all=False)
-    syllables = [lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True) for w in words]
+    syllables = [_word_pinyin(w, lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True)) for w in words]
     chars = [c for w in words for c in w]
     flat = [p for word in syllables for p in word]
     for i, (char, py) in enumerate(zip(chars, flat)):

@@ -7,6 +7,7 @@ Transcripts keep the written text; only the audio uses the spoken form.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -14,12 +15,33 @@ from dataclasses import dataclass, field
 from tts.speech.normalize.lexicon import MARKUP, Lexicon
 from tts.speech.normalize.rules import RULES
 
-_FULLWIDTH = re.compile(r"[０-９Ａ-Ｚａ-ｚ％＋－＝／～＄￠]|(?<=\d)[．：](?=\d)")
+# Full-width forms, and compatibility characters whose NFKC form the rules read: ㎡ -> m2, ㎞ -> km, ½ -> 1⁄2.
+_FULLWIDTH = re.compile(r"[０-９Ａ-Ｚａ-ｚ％＋－＝／～＄￠]|(?<=\d)[．：](?=\d)|[\u3380-\u33df²³]")
+_VULGAR_FRACTION = re.compile(r"(?P<whole>\d)?(?P<f>[\u00bc-\u00be\u2150-\u215e])")
+# Terminal escape sequences (CSI such as \x1b[31m, OSC such as \x1b]0;title\x07, and two-byte ESC forms), then
+# every C0/C1 control except newline and tab, and the invisible format characters that carry no sound.
+_ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u2060\ufeff]")
+_ENTITY = re.compile(r"&(?:[A-Za-z]{2,8}|#\d{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+
+
+def strip_controls(text: str) -> str:
+    """Text without terminal escape sequences or control characters (newline and tab kept; CR LF becomes LF), so
+    nothing invisible is ever spoken (\\x1b[31m is not 三十一米) or cuts a downstream format (NUL in ID3)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", _ESCAPES.sub("", text))
+
+
+def _prepare(text: str) -> str:
+    text = strip_controls(text)
+    text = _ENTITY.sub(lambda m: strip_controls(html.unescape(m.group(0))), text)  # &amp; left by a page's markup
+    text = _VULGAR_FRACTION.sub(lambda m: (m["whole"] + "又" if m["whole"] else "") + unicodedata.normalize("NFKC", m["f"]), text)
+    return _FULLWIDTH.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
 
 
 def spoken_form(text: str) -> str:
     """Numbers, dates, units and symbols in words; everything else as written."""
-    text = _FULLWIDTH.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    text = _prepare(text)
     for rule in RULES:
         text = rule.pattern.sub(rule.replace, text)
     return text.strip()
@@ -34,7 +56,7 @@ class Speaker:
     normalize: bool = True
 
     def __call__(self, text: str) -> str:
-        text = self.lexicon.apply(text, self.style)
+        text = self.lexicon.apply(strip_controls(text), self.style)
         if not self.normalize:
             return text
         # Keep lexicon markup out of the rules' reach.
@@ -50,4 +72,4 @@ class Speaker:
         return "".join(out)
 
 
-__all__ = ["Lexicon", "Speaker", "spoken_form"]
+__all__ = ["Lexicon", "Speaker", "spoken_form", "strip_controls"]

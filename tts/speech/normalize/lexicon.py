@@ -59,10 +59,15 @@ class Lexicon:
             words = tomllib.loads(text).get("words", {})
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{origin} is not valid TOML: {exc}") from None
+        if not isinstance(words, dict):
+            raise ConfigError(f"{origin}: [words] must be a table of word = \"pin1 yin1\" or {{ pinyin = …, say = … }}")
         entries = {}
         for word, value in words.items():
             if isinstance(value, str):
                 value = {"pinyin": value}
+            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()) \
+                    or set(value) - {"pinyin", "say"}:
+                raise ConfigError(f"{origin}: {word!r} must be \"pin1 yin1\" or {{ pinyin = \"…\", say = \"…\" }}, got {value!r}")
             pinyin = value.get("pinyin")
             if pinyin is not None and (not _PINYIN.match(pinyin) or len(pinyin.split()) != len(word)):
                 raise ConfigError(f"{origin}: {word!r} needs one tone-numbered syllable per character, e.g. 'hang2 zhang3'; got {pinyin!r}")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 _DIGITS = "零一二三四五六七八九"
-# Measure words after which a bare 2 is read 两 (两个, 两家), not 二.
-MEASURES = set("个人名家次位条项种座辆所台架只张本件份岁天周月年倍批场轮支口户间栋层块斤吨趟组届")
+# Measure words after which a bare 2 is read 两 (两个, 两家), not 二. Not 月: 2月 is the month 二月 (two months
+# are 两个月).
+MEASURES = set("个人名家次位条项种座辆所台架只张本件份岁天周年倍批场轮支口户间栋层块斤吨趟组届")
 
 
 def read_digits(digits: str, yao: bool = False) -> str:
