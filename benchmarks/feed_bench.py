@@ -31,8 +31,8 @@ def _make_folder(folder: Path) -> None:
     import imageio_ffmpeg
 
     from tests.conftest import SHORT_ARTICLE
-    from tts.output.report import report_dict, write_report
     from tts.options import BuildOptions
+    from tts.output.report import report_dict, write_report
     from tts.pipeline import build
 
     source = folder / "seed.txt"
@@ -71,7 +71,7 @@ def _feedgen_feed(folder: Path, settings) -> bytes:
     """The same feed through feedgen 1.0's podcast extension (plus the podcast: tags it lacks, added with lxml)."""
     from feedgen.feed import FeedGenerator
 
-    from tts.publish.feed import read_episodes, rfc822, _published, _tz
+    from tts.publish.feed import _published, _tz, read_episodes, rfc822
 
     zone = _tz(settings.timezone)
     fg = FeedGenerator()

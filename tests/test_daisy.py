@@ -60,7 +60,7 @@ def test_every_par_resolves_to_its_sentence_and_a_clip_inside_the_audio(day_book
     assert len(pars) == len(cues)  # every sentence heard is one par, in reading order
     total = 0.0
     ends: dict[str, float] = {}
-    for par, cue in zip(pars, cues):
+    for par, cue in zip(pars, cues, strict=True):
         (text,) = par.findall("text")
         (audio,) = par.findall(".//audio")
         file, fragment = text.get("src").split("#")

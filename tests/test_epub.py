@@ -86,7 +86,7 @@ def test_walking_every_overlay_par_finds_its_sentence_and_clip(day_book, built, 
         spine = [items[r.get("idref")] for r in opf.iterfind(".//opf:itemref", namespaces=NS)]
         assert len(spine) == len(built)
         overlay_total = 0.0
-        for chapter, result in zip(spine, built.values()):
+        for chapter, result in zip(spine, built.values(), strict=True):
             overlay = items[chapter.get("media-overlay")]
             assert overlay.get("media-type") == "application/smil+xml"
             xhtml = _parse(archive, "EPUB/" + chapter.get("href"))
@@ -96,7 +96,7 @@ def test_walking_every_overlay_par_finds_its_sentence_and_clip(day_book, built, 
             pars = smil.findall(".//s:par", namespaces=NS)
             # Every sentence the listener hears is one par (the timeline's cues, announcement included).
             assert len(pars) == len(result.timeline.sentences)
-            for par, cue in zip(pars, result.timeline.sentences):
+            for par, cue in zip(pars, result.timeline.sentences, strict=True):
                 (text,) = par.findall("s:text", namespaces=NS)
                 (audio,) = par.findall("s:audio", namespaces=NS)
                 file, fragment = text.get("src").split("#")
@@ -143,7 +143,7 @@ def test_structure_navigation_and_accessibility_metadata(day_book, built):
         (toc,) = nav.xpath("//x:nav[@epub:type='toc']", namespaces=NS)
         top = toc.xpath("x:ol/x:li", namespaces=NS)
         assert len(top) == len(built)
-        for li, result in zip(top, built.values()):
+        for li, result in zip(top, built.values(), strict=True):
             link = li.find("x:a", namespaces=NS)
             assert link.text == clean(result.article.title)
             file, fragment = link.get("href").split("#")

@@ -230,7 +230,7 @@ def _build_book(flags: dict) -> None:
             from tts.output.report import report_dict, write_report
 
             data = {"book": str(path), "format": flags["audio_format"].value,
-                    "articles": [report_dict(r, s, options) for r, s in zip(results, sources)]}
+                    "articles": [report_dict(r, s, options) for r, s in zip(results, sources, strict=True)]}
             if report:
                 write_report(report, data)
             if flags["as_json"]:

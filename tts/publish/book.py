@@ -28,7 +28,7 @@ class Part:
     audio: Path
 
     @classmethod
-    def of(cls, episode) -> "Part":
+    def of(cls, episode) -> Part:
         if isinstance(episode, Part):
             return episode
         if isinstance(episode, tuple):
@@ -156,5 +156,5 @@ def _chapter(number: int, part: Part) -> Chapter:
 def _clips(chapter: Chapter) -> None:
     timed = [s for s in chapter.sentences if s.timed]
     for n, s in enumerate(timed):
-        s.clip_begin = 0.0 if n == 0 else s.start
-        s.clip_end = timed[n + 1].start if n + 1 < len(timed) else chapter.duration
+        s.clip_begin = 0.0 if n == 0 else s.start or 0.0
+        s.clip_end = (timed[n + 1].start or 0.0) if n + 1 < len(timed) else chapter.duration

@@ -16,6 +16,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from tts.errors import ConfigError, OutputError
 from tts.publish.book import Block, Chapter, Sentence, audio_duration, chapters
@@ -119,7 +120,7 @@ def _doc(doctype: str, root) -> bytes:
     from lxml import etree
 
     body = etree.tostring(root, encoding="unicode", pretty_print=False)
-    return f'<?xml version="1.0" encoding="utf-8"?>\n{doctype}\n{body}\n'.encode("utf-8")
+    return f'<?xml version="1.0" encoding="utf-8"?>\n{doctype}\n{body}\n'.encode()
 
 
 def _el(parent, tag: str, text: str | None = None, **attrs):
@@ -323,7 +324,7 @@ def _check_smils(root: Path, smil_order: list[str], meta: dict[str, str]) -> lis
         if refs != smil_order:
             problems.append("master.smil's reading order differs from the NCC's")
     text_order: dict[str, list[str]] = {}
-    text_docs: dict[str, object] = {}
+    text_docs: dict[str, Any] = {}
     positions: list[tuple[str, int]] = []
     durations: dict[str, float] = {}
     last_clip: dict[str, float] = {}

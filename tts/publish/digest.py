@@ -156,7 +156,7 @@ def nest_chapters(path: Path, chapters: list[Chapter], groups: list[Group], titl
     for n, group in enumerate(groups, 1):
         frames.append(CTOC(element_id=f"toc{n}", flags=CTOCFlags.ORDERED, child_element_ids=ids[group.first:group.end],
                            sub_frames=[TIT2(encoding=enc, text=[group.title])]))
-    for element_id, chapter in zip(ids, chapters):
+    for element_id, chapter in zip(ids, chapters, strict=True):
         frames.append(CHAP(element_id=element_id, start_time=round(chapter.start * 1000), end_time=round(chapter.end * 1000),
                            start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
                            sub_frames=[TIT2(encoding=enc, text=[chapter.title])]))

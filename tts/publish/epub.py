@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import uuid
 import zipfile
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 from tts.errors import OutputError
@@ -138,15 +138,17 @@ def _el(parent, tag: str, text: str | None = None, **attrs):
 
 def _modified(book: list[Chapter]) -> str:
     """dcterms:modified: the newest article's date, so rebuilding an unchanged book changes nothing."""
-    dates = sorted(c.part.article.date for c in book if c.part.article.date)
-    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%d"):
-        try:
-            moment = datetime.strptime(dates[-1], form) if dates else None
-            break
-        except ValueError:
-            moment = None
-    moment = (moment or datetime(2020, 1, 1)).replace(tzinfo=CHINA_TIME)  # article dates are China Standard Time
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    moments = []
+    for chapter in book:
+        value = chapter.part.article.date or ""
+        for form, size in (("%Y-%m-%d %H:%M", 16), ("%Y-%m-%d", 10)):
+            try:
+                moments.append(datetime.strptime(value[:size], form))
+                break
+            except ValueError:
+                continue
+    moment = max(moments, default=datetime(2020, 1, 1)).replace(tzinfo=CHINA_TIME)  # article dates: China time
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _package(book: list[Chapter], title: str, language: str, narrator: str | None) -> bytes:
@@ -164,8 +166,8 @@ def _package(book: list[Chapter], title: str, language: str, narrator: str | Non
         for name in (article.source, article.author):
             if name and clean(name) not in creators:
                 creators.append(clean(name))
-    for n, name in enumerate(creators, 1):
-        _el(metadata, f"{{{DC}}}creator", name, id=f"creator{n}")
+    for index, name in enumerate(creators, 1):
+        _el(metadata, f"{{{DC}}}creator", name, id=f"creator{index}")
     dates = sorted(c.part.article.date[:10] for c in book if c.part.article.date)
     if dates:
         _el(metadata, f"{{{DC}}}date", dates[-1])

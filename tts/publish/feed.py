@@ -13,7 +13,7 @@ import json
 import tomllib
 import uuid
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import quote
 
@@ -53,7 +53,7 @@ class ShowSettings:
     copyright: str = ""
 
     @classmethod
-    def load(cls, folder: str | Path, **overrides) -> "ShowSettings":
+    def load(cls, folder: str | Path, **overrides) -> ShowSettings:
         """podcast.toml in the folder (any field above as a key, top level or under [show]), then overrides."""
         path = Path(folder) / SETTINGS_FILE
         data: dict = {}
@@ -142,7 +142,7 @@ def read_episodes(folder: str | Path) -> list[Episode]:
     for audio in sorted(p for p in root.iterdir() if p.suffix.lower() in AUDIO_TYPES and not p.name.startswith(".")):
         if audio not in episodes:
             episodes[audio] = _from_tags(audio)
-    oldest = datetime.min.replace(tzinfo=timezone.utc)
+    oldest = datetime.min.replace(tzinfo=UTC)
     return sorted(episodes.values(), key=lambda e: (e.published or oldest, e.id), reverse=True)
 
 
@@ -153,7 +153,8 @@ def _report_rows(path: Path) -> list[dict]:
         return []
     if not isinstance(data, dict):
         return []
-    rows = data.get("articles") if isinstance(data.get("articles"), list) else [data]
+    articles = data.get("articles")
+    rows = articles if isinstance(articles, list) else [data]
     return [r for r in rows if isinstance(r, dict) and "report_version" in r and "error" not in r and "outputs" in r]
 
 
