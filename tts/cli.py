@@ -46,6 +46,8 @@ def _fail(exc: TtsError) -> None:
 class Format(str, Enum):
     mp3 = "mp3"
     m4b = "m4b"
+    epub = "epub"  # talking books (tts/publish): one book of all the articles
+    daisy = "daisy"
 
 
 ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .html, any common Chinese encoding) or folders of them, or - for standard input.", show_default=False)]
@@ -61,7 +63,7 @@ def build(
     voice: Annotated[Optional[str], typer.Option("--voice", "-v", help="Engine voice id, overriding the profile's, e.g. zf_xiaoxiao; `tts voices` lists them.")] = None,
     speed: Annotated[Optional[float], typer.Option("--speed", min=0.5, max=2.0, help="Speaking speed factor (0.5-2.0), overriding the profile's.")] = None,
     captions: CaptionsOpt = Captions.skip,
-    audio_format: Annotated[Optional[Format], typer.Option("--format", help="mp3 (ID3v2.3 chapters) or m4b (AAC audiobook with chapters). Default: from the -o suffix, else mp3.", show_default=False)] = None,
+    audio_format: Annotated[Optional[Format], typer.Option("--format", help="mp3 (ID3v2.3 chapters) or m4b (AAC audiobook with chapters); epub (EPUB 3 read-along book) or daisy (DAISY 2.02 book folder): one book of all the articles. Default: from the -o suffix, else mp3.", show_default=False)] = None,
     bitrate: Annotated[str, typer.Option("--bitrate", help="Audio bitrate (64k-96k suits speech; MP3 at 44.1/48 kHz takes 32k-320k).")] = DEFAULTS.audio.bitrate,
     sample_rate: Annotated[int, typer.Option("--sample-rate", help="Output sample rate in Hz: 44100 (default), 48000, 24000 or 22050.")] = DEFAULTS.audio.sample_rate,
     stereo: Annotated[bool, typer.Option("--stereo/--mono", help="Channels of the output (speech is mono; some hosts want stereo).")] = False,
@@ -87,12 +89,19 @@ def build(
     normalize: Annotated[bool, typer.Option("--normalize/--no-normalize", help="Read numbers, dates, units and symbols as a newsreader would (turn off only to compare).")] = True,
     kokoro_model: Annotated[Optional[Path], typer.Option("--kokoro-model", help="Your own Kokoro v1.0 .onnx file instead of the bundled one (env TTS_KOKORO_MODEL).")] = None,
     kokoro_voices: Annotated[Optional[Path], typer.Option("--kokoro-voices", help="Your own voices: voices-v1.0.bin (npz) or a folder of NAME.bin files (env TTS_KOKORO_VOICES).")] = None,
+    digest: Annotated[bool, typer.Option("--digest", help="One episode of all the articles: a spoken opening listing the stories, a chapter per article with its sections nested (ID3 CTOC hierarchy; flat in m4b), loudness normalised over the whole programme.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Build each article into an episode: audio with a chapter per section, at podcast loudness, with tags and a transcript.
 
     Several files or folders build with a progress bar each and a summary; one failure does not stop the others.
     """
+    if digest:
+        _build_digest(locals())
+        return
+    if audio_format in (Format.epub, Format.daisy):
+        _build_book(locals())
+        return
     from tts import pipeline as library
 
     try:
@@ -162,6 +171,79 @@ def _os_error(exc: OSError, inputs: list[str]) -> TtsError:
 
 class Interrupted(TtsError):
     exit_code = 130
+
+
+def _build_digest(flags: dict) -> None:
+    """--digest: one programme of all the articles (tts.publish.digest)."""
+    from tts.errors import ConfigError
+    from tts.publish.digest import build_digest
+
+    articles, report = flags["articles"], flags["report"]
+    try:
+        if flags["audio_format"] in (Format.epub, Format.daisy):
+            raise ConfigError("--digest makes one audio episode (mp3 or m4b), not a book")
+        if flags["dry_run"]:
+            raise ConfigError("--dry-run is not available with --digest; dry-run the articles without it")
+        options = _build_options(flags)
+        result = build_digest(_expand(articles), options, notify=lambda message: typer.echo(message, err=True))
+        if report or flags["as_json"]:
+            from tts.output.report import report_dict, write_report
+
+            data = report_dict(result, " ".join(articles), options)
+            if report:
+                write_report(report, data)
+            if flags["as_json"]:
+                typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+                return
+    except TtsError as exc:
+        _write_failure_report(report, " ".join(articles), exc)
+        _fail(exc)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+    minutes, seconds = divmod(round(result.timeline.duration), 60)
+    typer.echo(f"wrote {result.audio} ({minutes}:{seconds:02d}, {len(articles)} articles, "
+               f"{len(result.timeline.chapters)} chapters)")
+    for path in result.sidecars.values():
+        typer.echo(f"wrote {path}")
+
+
+def _build_book(flags: dict) -> None:
+    """--format epub|daisy: every article's episode, then one talking book of them (tts.publish.books)."""
+    from tts import pipeline as library
+    from tts.errors import ConfigError
+    from tts.publish.books import build_book
+
+    articles, report = flags["articles"], flags["report"]
+    try:
+        if flags["output"] is not None and flags["output"].suffix.lower() in (".mp3", ".m4b"):
+            raise ConfigError(f"-o {flags['output']} is audio but --format is {flags['audio_format'].value}")
+        options = _build_options({**flags, "audio_format": None, "output": None})
+        sources = _expand(articles)
+        if flags["dry_run"]:
+            for source in sources:
+                _print_plan(library.prepare(source, options), flags["as_json"])
+            return
+        path, results = build_book(sources, options, flags["audio_format"].value, flags["output"],
+                                   notify=lambda message: typer.echo(message, err=True))
+        if report or flags["as_json"]:
+            from tts.output.report import report_dict, write_report
+
+            data = {"book": str(path), "format": flags["audio_format"].value,
+                    "articles": [report_dict(r, s, options) for r, s in zip(results, sources, strict=True)]}
+            if report:
+                write_report(report, data)
+            if flags["as_json"]:
+                typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+                return
+    except TtsError as exc:
+        _write_failure_report(report, " ".join(articles), exc)
+        _fail(exc)
+    except KeyboardInterrupt:
+        typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+    seconds = round(sum(r.timeline.duration for r in results))
+    typer.echo(f"wrote {path} ({len(results)} articles, {seconds // 60}:{seconds % 60:02d})")
 
 
 def _build_options(flags: dict):
@@ -438,6 +520,47 @@ def voices(
     for p, d in profiles.items():
         choices = ", ".join(f"{e}: {v['voice']} x{v['speed']}" for e, v in d["voices"].items())
         typer.echo(f"   {p:<8} {d['description']} ({choices})")
+
+@app.command()
+def feed(
+    folder: Annotated[Optional[Path], typer.Argument(help="Folder of built episodes (audio with their --report JSON and sidecars).", show_default=False)] = None,
+    check: Annotated[Optional[Path], typer.Option("--check", help="Check FEED.xml against Apple's, Spotify's and the podcast namespace's rules instead of writing a feed; exit 2 when it has errors.")] = None,
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Address the folder is served from, e.g. https://example.cn/podcast/.")] = None,
+    title: Annotated[Optional[str], typer.Option("--title", help="Show title.")] = None,
+    author: Annotated[Optional[str], typer.Option("--author", help="Show author (itunes:author and owner name).")] = None,
+    email: Annotated[Optional[str], typer.Option("--email", help="Owner email (itunes:owner, podcast:locked owner).")] = None,
+    image: Annotated[Optional[str], typer.Option("--image", help="Show artwork: a JPEG/PNG in the folder or a URL (square, 1400-3000 px).")] = None,
+    category: Annotated[Optional[str], typer.Option("--category", help="Apple category, optionally with subcategory: News/Daily News (default News).")] = None,
+    explicit: Annotated[Optional[bool], typer.Option("--explicit/--clean", help="itunes:explicit true or false (default false).")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Feed file to write (default FOLDER/feed.xml).")] = None,
+) -> None:
+    """Write an RSS podcast feed for a folder of built episodes (settings also from FOLDER/podcast.toml), or --check one."""
+    from tts.errors import InputError
+
+    try:
+        if check is not None:
+            from tts.publish.feedcheck import check_file
+
+            if not check.is_file():
+                raise InputError(f"feed not found: {check}")
+            problems = check_file(check, folder)
+            for problem in problems:
+                typer.echo(str(problem))
+            errors = sum(p.level == "error" for p in problems)
+            typer.echo(f"{check}: {errors} errors, {len(problems) - errors} warnings")
+            if errors:
+                raise typer.Exit(2)
+            return
+        if folder is None:
+            raise InputError("give a FOLDER of episodes (or --check FEED.xml)")
+        from tts.publish.feed import ShowSettings, write_feed
+
+        settings = ShowSettings.load(folder, base_url=base_url, title=title, author=author, email=email, image=image,
+                                     category=category, explicit=explicit)
+        path = write_feed(folder, settings, output)
+    except TtsError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {path}")
 
 
 def _version(value: bool) -> None:

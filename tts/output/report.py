@@ -3,12 +3,32 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections import Counter
 from pathlib import Path
 
 from tts.paths import atomic_write_text
 
 REPORT_VERSION = 1
+# Namespace for episode ids (uuid5); fixed forever so that ids never change across releases.
+EPISODE_NAMESPACE = uuid.UUID("6f0d8a52-52b4-5d3e-9a43-1c4e2e7b9d10")
+SUMMARY_CHARS = 500
+
+
+def episode_id(article, url: str | None) -> str:
+    """Stable across rebuilds: the article's address when known, else its title, date and source (feed GUIDs use it)."""
+    key = url or "\n".join((article.title, article.date or "", article.source or ""))
+    return str(uuid.uuid5(EPISODE_NAMESPACE, key))
+
+
+def summary(article, limit: int = SUMMARY_CHARS) -> str:
+    """The lead paragraphs, cut at a paragraph (or at limit): the feed's episode description."""
+    text = ""
+    for paragraph in article.paragraphs:
+        if text and len(text) + len(paragraph) > limit:
+            break
+        text = f"{text}\n{paragraph}" if text else paragraph
+    return text[:limit]
 
 
 def report_dict(result, source: str, options) -> dict:
@@ -22,8 +42,10 @@ def report_dict(result, source: str, options) -> dict:
     return {
         "report_version": REPORT_VERSION,
         "input": str(source),
+        "episode_id": episode_id(result.article, result.url),
         "url": result.url,
-        "article": {k: v for k, v in result.article.to_dict().items() if k in ("title", "date", "source", "author")},
+        "article": {**{k: v for k, v in result.article.to_dict().items() if k in ("title", "date", "source", "author")},
+                    "summary": summary(result.article)},
         "engine": {"name": result.engine, "voice": result.voice, "why": result.engine_reason},
         "outputs": {"audio": str(result.audio), **{k: str(v) for k, v in result.sidecars.items()}},
         "audio": {"format": options.audio.format, "bitrate": options.audio.bitrate, "sample_rate": options.audio.sample_rate,
