@@ -8,7 +8,8 @@ deleted. Checked per label:
   must_not_contain, alternatives, each body paragraph) occurs in the page's raw .txt;
 - the body paragraphs occur in the .txt in order (each after the previous one);
 - body_first_sentence starts the first body paragraph and body_last_sentence ends the last;
-- the headings occur in order between the first and the last sentence in the .txt;
+- the headings occur in order between the first and the last sentence in the .txt (a heading
+  before the first paragraph must also be in allowed_before_first);
 - no must_not_contain string occurs in the body, the title or the headings;
 - the date is ISO `YYYY-MM-DD[ HH:MM[:SS]]` or null; split is dev/heldout.
 """
@@ -82,9 +83,14 @@ def check(label_path: Path) -> list[str]:
 
     first = page.find(norm(body[0]))
     last = page.find(norm(body[-1]), first) + len(norm(body[-1]))
-    hpos = first
+    # A heading may open the body (before its first paragraph) only if the label also
+    # allows it before the first sentence, as a scorer reads headings in the body text.
+    before = {norm(a) for a in label["allowed_before_first"]}
+    hpos = first if not before else 0
     for heading in label["headings"]:
         at = page.find(norm(heading), hpos)
+        if at >= 0 and at < first and norm(heading) not in before:
+            at = page.find(norm(heading), first)
         if at < 0 or at > last:
             problems.append(f"heading not in order inside the body span: {heading!r}")
         else:
