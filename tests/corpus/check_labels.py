@@ -2,6 +2,15 @@
 
 Run: `uv run python tests/corpus/check_labels.py` (exit status 1 on any problem).
 
+Labels grade tests/corpus/unseen/NAME.txt (and NAME.html, the same page). They use the key
+format of tests/corpus/README.md plus:
+- `body`: the article as a careful editor would have it read aloud, one string per paragraph
+  (headings, captions, credits, editor lines, related lists left out; headings are in `headings`);
+- `split`: `dev` (tune on these) or `heldout` (report separately, never tune on);
+- optional `title_alternatives` / `source_alternatives` / `author_alternatives` (also correct;
+  `null` in a list means "none" is also accepted) and `kind` for pages that are not news
+  (product, aggregator, gallery, digest, blog with code, scraper site, wechat post).
+
 Every string is compared the way tests/corpus/README.md says: Unicode NFKC, all whitespace
 deleted. Checked per label:
 - every string field (title, source, author, headings, first/last sentence, allowed_*,
