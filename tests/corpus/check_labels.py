@@ -19,7 +19,7 @@ deleted. Checked per label:
 - body_first_sentence starts the first body paragraph and body_last_sentence ends the last;
 - the headings occur in order between the first and the last sentence in the .txt (a heading
   before the first paragraph must also be in allowed_before_first);
-- no must_not_contain string occurs in the body, the title or the headings;
+- no must_not_contain string occurs in the body, the title, the headings or an allowed_* string;
 - the date is ISO `YYYY-MM-DD[ HH:MM[:SS]]` or null; split is dev/heldout.
 """
 
@@ -107,10 +107,11 @@ def check(label_path: Path) -> list[str]:
         if any(norm(heading) == norm(p) for p in body):
             problems.append(f"heading also listed as a body paragraph: {heading!r}")
 
-    spoken = norm(" ".join([label["title"] or "", *label["headings"], *body]))
+    spoken = norm(" ".join([label["title"] or "", *label["headings"], *body,
+                            *label["allowed_before_first"], *label["allowed_after_last"]]))
     for junk in label["must_not_contain"]:
         if norm(junk) in spoken:
-            problems.append(f"must_not_contain inside title/headings/body: {junk!r}")
+            problems.append(f"must_not_contain inside title/headings/body/allowed strings: {junk!r}")
     return problems
 
 
