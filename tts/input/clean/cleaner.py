@@ -77,11 +77,11 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
         _read_body_authors(article)
     if not article.sections:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
-    article.removed = _in_page_order(work.removed, page)
+    article.removed = in_page_order(work.removed, page)
     return article
 
 
-def _in_page_order(removed: list[Removed], page: str) -> list[Removed]:
+def in_page_order(removed: list[Removed], page: str) -> list[Removed]:
     """The audit trail reads top to bottom, whichever stage removed what."""
     positions: dict[str, int] = {}
 
