@@ -113,7 +113,7 @@ def build(
         profile=profile, engine=engine, voice=voice, speed=speed, output=output, read_captions=captions is Captions.read,
         audio=AudioSettings(format=audio_format.value, bitrate=bitrate, sample_rate=sample_rate, channels=2 if stereo else 1,
                             loudness=level, true_peak=true_peak),
-        sidecars=frozenset(kinds), use_cache=cache, album=album, genre=genre, url=url, cover=cover, announce=announce,
+        sidecars=frozenset(kinds), use_cache=cache, album=album, genre=genre, url=url or _article_url(articles), cover=cover, announce=announce,
         lexicon=lexicon, normalize=normalize, engine_options={"kokoro": kokoro, "edge": edge},
     )
     try:
@@ -155,6 +155,13 @@ def build(
         typer.echo(f"wrote {path}")
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
+
+
+def _article_url(articles: list[str]) -> str | None:
+    """A single article given as a URL is its own --url (comment tag and report)."""
+    from tts.input.reading import is_url
+
+    return articles[0] if len(articles) == 1 and is_url(articles[0]) else None
 
 
 def _expand(articles: list[str]) -> list[str]:
@@ -274,12 +281,12 @@ def clean(
     as_json: JsonOpt = False,
 ) -> None:
     """Show what would be read from ARTICLE, section by section, and (with --json) what was removed and why."""
-    from tts.input.clean import CleanOptions, clean_text
-    from tts.input.reading import read_page
+    from tts.input.extract import read_article
 
     try:
-        page = read_page(article)
-        result = clean_text(page.text, CleanOptions(read_captions=captions is Captions.read, title_hint=page.html_title))
+        page, result = read_article(article, read_captions=captions is Captions.read)
+        for warning in page.warnings:
+            typer.echo(f"warning: {warning}", err=True)
     except TtsError as exc:
         _fail(exc)
     if as_json:

@@ -13,7 +13,6 @@ from pathlib import Path
 
 from tts.output.assemble import assemble
 from tts.speech.cache import ClipCache, chunk_key
-from tts.input.clean import CleanOptions, clean_text
 from tts.engines import Engine, get_engine
 from tts.engines.base import choose_engine
 from tts.output.episode import AudioSettings, Metadata, write_audio, write_sidecars
@@ -21,7 +20,9 @@ from tts.errors import ConfigError, EngineError, OutputError
 from tts.model import Article, Chunk, Clip, SpeechPlan, Timeline
 from tts.speech.plan import ANNOUNCEMENT, PlanOptions, announcement_text, fill_announcement, make_plan
 from tts.speech.profiles import DEFAULT_PROFILE, VoiceProfile, load_profile, with_overrides
-from tts.input.reading import read_page
+from tts.input.extract import read_article
+from tts.input.fetch import url_stem
+from tts.input.reading import is_url
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
 Notify = Callable[[str], None]  # one-line status messages (which engine was chosen, …)
@@ -97,8 +98,7 @@ def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared
     options = options or BuildOptions()
     profile = with_overrides(load_profile(options.profile), options.engine, options.voice, options.speed)
     lexicon = Lexicon.load(options.lexicon)
-    page = read_page(source)
-    article = clean_text(page.text, CleanOptions(read_captions=options.read_captions, title_hint=page.html_title))
+    page, article = read_article(source, options.read_captions)
     engine, reason = choose_engine(profile.engine)
     speaker = Speaker(lexicon, getattr(engine_class(engine), "lexicon_style", "say"), options.normalize)
     plan = make_plan(article, PlanOptions(announce=options.announce), speaker)
@@ -111,6 +111,8 @@ def output_path(source: str | Path, options: BuildOptions) -> Path:
     suffix = "." + options.audio.format
     if str(source) == "-":
         return Path("article" + suffix)
+    if is_url(source):
+        return Path(url_stem(str(source)) + suffix)  # a fetched page is written to the current folder
     return Path(source).with_suffix(suffix)
 
 

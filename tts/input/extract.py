@@ -36,7 +36,7 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
     options = options or CleanOptions()
     doc = parse(text)
     keep = _kept_lines(doc)
-    headline = find_headline(doc)
+    headline = doc.headline
     hint = "".join(doc.lines[i].text for i in range(headline[0], headline[1] + 1)) if headline else _declared_title(doc)
     texts = doc.texts
     try:
@@ -55,7 +55,7 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
 def _kept_lines(doc: HtmlPage) -> list[int]:
     """Indices of the lines the cleaner sees: the headline and header under it, the region, a short tail."""
     start, end = doc.region
-    headline = find_headline(doc)
+    headline = doc.headline
     keep: list[int] = []
     if headline is not None and headline[0] < start:
         if start - headline[0] <= _HEADER_REACH:

@@ -58,6 +58,7 @@ class HtmlPage:
     lines: list[Line]
     region: tuple[int, int]  # [start, end) line span of the main content
     meta: PageMeta
+    headline: tuple[int, int] | None = None  # inclusive line span of the headline
 
     @property
     def texts(self) -> list[str]:
@@ -69,7 +70,12 @@ def parse(text: str) -> HtmlPage:
     root = _document(text)
     meta = read_meta(root)
     lines = render(root)
-    return HtmlPage(lines, main_region(lines), meta)
+    page = HtmlPage(lines, main_region(lines), meta)
+    headline = find_headline(page)
+    if headline is not None:
+        page.region = main_region(lines, headline)
+        page.headline = headline
+    return page
 
 
 def _document(text: str):
@@ -162,8 +168,9 @@ def line_score(line: Line) -> float:
     return -min(size, 25) * 0.5  # a label, a widget, a short heading or caption: weak evidence against
 
 
-def main_region(lines: list[Line]) -> tuple[int, int]:
-    """[start, end) of the lines under the element whose subtree scores highest."""
+def main_region(lines: list[Line], headline: tuple[int, int] | None = None) -> tuple[int, int]:
+    """[start, end) of the lines under the element whose subtree scores highest. With a headline found, elements
+    that start just under it (or hold it) are preferred: a short article must not lose to a long feed elsewhere."""
     if not lines:
         return 0, 0
     totals: dict[int, float] = {}
@@ -177,14 +184,23 @@ def main_region(lines: list[Line]) -> tuple[int, int]:
             span = spans.setdefault(key, [i, i])
             span[1] = i
             depth[key] = d
-    if not totals:
+    candidates = [k for k in totals if totals[k] > 0]
+    if headline is not None:
+        near = [k for k in candidates if headline[0] - _HOLDS_HEADLINE <= spans[k][0] <= headline[1] + _UNDER_HEADLINE
+                and spans[k][1] > headline[1]]
+        candidates = near or candidates
+    if not candidates:
         return 0, len(lines)
     # Highest total; among near-equal totals the deepest element (the tightest container).
-    best = max(totals, key=lambda k: (round(totals[k], 3), depth[k]))
-    if totals[best] <= 0:
-        return 0, len(lines)
+    best = max(candidates, key=lambda k: (round(totals[k], 3), depth[k]))
     start, last = spans[best]
     return start, last + 1
+
+
+# How far above a headline an article container may start (kicker, breadcrumb), and how far below it the
+# article's own text may start (dateline, share bar, lead image).
+_HOLDS_HEADLINE = 5
+_UNDER_HEADLINE = 25
 
 
 # -- metadata -----------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from tts.input.clean.lines import (
     is_numbered_heading,
     is_prose,
     looks_like_caption,
+    main_run,
     noise_reason,
     split_lines,
 )
@@ -134,8 +135,17 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
     """(dateline index or -1, inclusive title line span)."""
     hinted = _find_hinted_title(lines, _title_field(lines) or title_hint)
     if hinted is not None:
-        near = lines[max(0, hinted[0] - 6) : hinted[1] + 7]
+        below = lines[hinted[1] + 1 : hinted[1] + 7]
+        first_prose = next((n for n, l in enumerate(below) if is_prose(l.text) and not _is_dateline(l.text)), len(below))
+        near = lines[max(0, hinted[0] - 6) : hinted[0]] + below[:first_prose]  # a date under the body is not its dateline
         return next((l.index for l in near if _is_dateline(l.text)), -1), hinted
+    # The dateline nearest above the longest run of prose (the article body) anchors the header.
+    run_start = main_run(lines)[0]
+    near = [l for l in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1] if _is_dateline(l.text)]
+    for line in reversed(near):
+        title = _title_above(lines, line.index) or _title_below(lines, line.index)
+        if title is not None:
+            return line.index, title
     for line in lines:
         if not _is_dateline(line.text):
             continue
@@ -145,13 +155,16 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
         title = _title_above(lines, line.index) or _title_below(lines, line.index)
         if title is not None:
             return line.index, title
-    first_prose = next((l.index for l in lines if is_prose(l.text) and noise_reason(l.text) is None), None)
+    first_prose = next((l.index for l in lines[run_start:] if is_prose(l.text) and noise_reason(l.text) is None), None)
     if first_prose is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
     title = _title_above(lines, first_prose)
     if title is None:
         raise InputError("no headline found above the article body")
     return -1, title
+
+
+_DATELINE_REACH = 30
 
 
 def _title_field(lines: list[Line]) -> str | None:

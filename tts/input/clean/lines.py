@@ -96,3 +96,32 @@ def heading_shape(text: str) -> str:
 
 def is_numbered_heading(text: str) -> bool:
     return heading_shape(text).startswith("numbered")
+
+
+def line_evidence(text: str) -> float:
+    """How much a line speaks for being article text: prose counts for its length; labels, widgets, link-list
+    entries and boilerplate count against it (without markup, the shape of the line is all there is)."""
+    size = len(compare_key(text))
+    if noise_reason(text) or footer_reason(text):
+        return -min(size, 50)
+    cjk = cjk_count(text)
+    if cjk >= 8 and cjk >= 0.3 * size and (is_prose(text) or _CLAUSE.search(text) and cjk >= 15):
+        return cjk
+    return -min(size, 25) * 0.5
+
+
+_CLAUSE = re.compile(r"[，。！？；、]")
+
+
+def main_run(lines: list[Line]) -> tuple[int, int]:
+    """[start, end) of the highest-scoring run of consecutive lines (maximum subarray over line_evidence):
+    the article body, bridging its captions and headings but not a menu or a list of links."""
+    best, best_span = 0.0, (0, len(lines))
+    total, start = 0.0, 0
+    for i, line in enumerate(lines):
+        if total <= 0:
+            total, start = 0.0, i
+        total += line_evidence(line.text)
+        if total > best:
+            best, best_span = total, (start, i + 1)
+    return best_span

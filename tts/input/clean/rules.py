@@ -63,7 +63,8 @@ LINE_NOISE: dict[str, list[str]] = {
 # Fragments removed from inside paragraphs (photo credits, link prompts, promo with URLs, tags).
 INLINE_JUNK: dict[str, list[str]] = {
     "link-prompt": [r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*[）)]", r"[（(]\s*点击[^）)]{0,12}[）)]", r"[（(]\s*详情请点击链接[:：][^）)]*$"],
-    "url": [r"[^。！？]*(?:https?://|www\.)\S+[^。！？]*[。！？]?"],
+    # A bracketed address is a reference: only it goes. A bare one is a link prompt: its sentence goes.
+    "url": [r"[（(]\s*(?:https?://|www\.)[^\s（）()]*\s*[）)]", r"[^。！？]*(?:https?://|www\.)\S+[^。！？]*[。！？]?"],
     "tag": [r"【纠错】", r"【打印】", r"【关闭】"],
     "qr-prompt": [r"[^。！？]*(?:扫描|扫码|长按识别)[^。！？]*二维码[^。！？]*[。！？]?"],
     "stock-quote": [r"[(（]-?\d+(?:\.\d+)?,\s*-?\d+(?:\.\d+)?,\s*-?\d+(?:\.\d+)?%[)）]"],
