@@ -28,7 +28,8 @@ from tts.input.clean.lines import (
     is_numbered_heading,
     is_prose,
     looks_like_caption,
-    main_run,
+    line_evidence,
+    prose_runs,
     noise_reason,
     split_lines,
 )
@@ -125,6 +126,26 @@ def _repair_lines(work: _Work) -> None:
 
 # -- stage 2: header ---------------------------------------------------------------------------
 
+_HEADER_GAP = 10  # lines between a dateline and the article's first paragraph (share bars, counters, lead image)
+
+
+def main_run(lines: list[Line]) -> tuple[int, int]:
+    """The run of prose that is the article: the highest-scoring run, counted double when a headline and a
+    dateline stand just above it (a live feed or a comment thread can hold more prose than a short story), and
+    discounted by the share of its lines that are not prose."""
+    best, best_span = 0.0, (0, len(lines))
+    for start, end, score in prose_runs(lines):
+        # A body is mostly paragraphs; feeds and chats interleave every item with a name/time line.
+        prose_share = sum(1 for l in lines[start:end] if line_evidence(l.text) > 0) / (end - start)
+        score *= 0.5 + 0.5 * prose_share
+        above = lines[max(0, start - _HEADER_GAP) : start]
+        if any(_is_dateline(l.text) and _title_above(lines, l.index) for l in above):
+            score *= 3
+        if score > best:
+            best, best_span = score, (start, end)
+    return best_span
+
+
 def _is_dateline(text: str) -> bool:
     if not rules.DATE.search(text) or is_prose(text) or len(text) > 120:
         return False
@@ -181,7 +202,7 @@ def _find_hinted_title(lines: list[Line], hint: str | None) -> tuple[int, int] |
         return None
     key = compare_key(hint)
     for line in lines:
-        if rules.TITLE_FIELD.match(line.text) or is_prose(line.text):
+        if rules.TITLE_FIELD.match(line.text) or line.text.rstrip(rules.CLOSERS).endswith("。"):
             continue
         joined = ""
         for end in range(line.index, min(len(lines), line.index + 4)):

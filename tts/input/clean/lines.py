@@ -51,8 +51,12 @@ def is_prose(text: str) -> bool:
         return core[-1] not in "：:" or any(c in text for c in "，,、") or cjk_count(text) >= 8
     if text.startswith(("——", "--")) and cjk_count(text) >= 2:
         return True  # an attribution line under a quotation or poem
+    # Without final punctuation a line is still prose when it is built of clauses or holds a finished sentence
+    # ('市政府今天发布新规，要求居民做好垃圾分类。新规将于下月起施行'): menus and headlines rarely are.
     clauses = sum(text.count(c) for c in "，,；;")
-    return cjk_count(text) >= 40 and clauses >= 2
+    inner_end = "。" in text[:-1]  # headlines use ！ and ？ inside, rarely 。
+    cjk = cjk_count(text)
+    return cjk >= 40 and clauses >= 2 or cjk >= 12 and (clauses >= 2 or inner_end and clauses >= 1)
 
 
 def noise_reason(text: str) -> str | None:
@@ -113,15 +117,22 @@ def line_evidence(text: str) -> float:
 _CLAUSE = re.compile(r"[，。！？；、]")
 
 
-def main_run(lines: list[Line]) -> tuple[int, int]:
-    """[start, end) of the highest-scoring run of consecutive lines (maximum subarray over line_evidence):
-    the article body, bridging its captions and headings but not a menu or a list of links."""
-    best, best_span = 0.0, (0, len(lines))
-    total, start = 0.0, 0
+def prose_runs(lines: list[Line]) -> list[tuple[int, int, float]]:
+    """Runs of consecutive lines with a positive total of line_evidence, each trimmed to its best-scoring prefix
+    (maximum-subarray segments): (start, end, score). Article bodies, comment threads and feeds of teasers are runs;
+    menus and link lists separate them."""
+    runs: list[tuple[int, int, float]] = []
+    total = best = 0.0
+    start = end = 0
     for i, line in enumerate(lines):
         if total <= 0:
-            total, start = 0.0, i
+            if best > 0:
+                runs.append((start, end, best))
+            total = best = 0.0
+            start = i
         total += line_evidence(line.text)
         if total > best:
-            best, best_span = total, (start, i + 1)
-    return best_span
+            best, end = total, i + 1
+    if best > 0:
+        runs.append((start, end, best))
+    return runs
