@@ -45,10 +45,12 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
         # The region can be wrong (a page of several short items); the whole page is the fallback.
         article = clean_text("\n".join(texts), CleanOptions(options.read_captions, hint or options.title_hint))
         keep = list(range(len(texts)))
+    if doc.headline_text and compare_key(doc.headline_text) in compare_key(article.title):
+        article.title = doc.headline_text
     kept = set(keep)
     outside = [Removed(t, _outside_reason(doc, i)) for i, t in enumerate(texts) if i not in kept]
     article.removed = in_page_order(outside + article.removed, "\n".join(texts))
-    _fill_metadata(article, doc)
+    _fill_metadata(article, doc, "\n".join(texts[i] for i in keep))
     return article
 
 
@@ -86,7 +88,7 @@ def _declared_title(doc: HtmlPage) -> str | None:
     return None
 
 
-def _fill_metadata(article: Article, doc: HtmlPage) -> None:
+def _fill_metadata(article: Article, doc: HtmlPage, shown: str) -> None:
     """What the header lines did not say, from the page's declarations (cross-checked: names must look like names)."""
     meta = doc.meta
     declared = metadata.parse_date(meta.date.replace("T", " ")) if meta.date else None
@@ -97,7 +99,9 @@ def _fill_metadata(article: Article, doc: HtmlPage) -> None:
         if 2 <= len(source) <= 30 and not re.search(r"https?:|www\.", source) and cjk_count(source):
             article.source = source
     if not article.author:
-        names = [n for a in meta.authors for n in re.split(r"[\s,，、]+", a.strip()) if _looks_like_name(n)]
+        # Only names the article itself shows: <meta name=author> often holds the site or the editor.
+        names = [n for a in meta.authors for n in re.split(r"[\s,，、]+", a.strip())
+                 if _looks_like_name(n) and n in shown and n not in meta.site_names]
         if names:
             article.author = " ".join(dict.fromkeys(names))
 

@@ -59,6 +59,7 @@ class HtmlPage:
     region: tuple[int, int]  # [start, end) line span of the main content
     meta: PageMeta
     headline: tuple[int, int] | None = None  # inclusive line span of the headline
+    headline_text: str | None = None  # the declared headline, when the line shows it with a badge glued on
 
     @property
     def texts(self) -> list[str]:
@@ -331,12 +332,20 @@ def find_headline(page: HtmlPage) -> tuple[int, int] | None:
             if is_site_or_label(text, names):
                 continue
             exact = joined in declared
-            partial = not exact and any(joined in k and len(joined) >= 0.6 * len(k) for k in declared)
+            # A headline shown with a badge glued on ('原创…') or cut short still stands for the declared one.
+            badge = [k for k in declared if k in joined and len(joined) - len(k) <= _BADGE_CHARS]
+            partial = not exact and (badge or any(joined in k and len(joined) >= 0.6 * len(k) for k in declared))
             heading = joined in headings
             if not (exact or partial or heading and cjk_count(text) >= 6):
                 continue
             distance = start - i if i <= start else (i - start) * 3  # above the content is where headlines stand
             rank = (exact or heading, exact and heading, len(joined), -distance)
             if best is None or rank > best[0]:
-                best = (rank, (i, j))
-    return best[1] if best else None
+                best = (rank, (i, j), declared[max(badge, key=len)] if badge and not exact else None)
+    if best is None:
+        return None
+    page.headline_text = best[2]
+    return best[1]
+
+
+_BADGE_CHARS = 4

@@ -71,6 +71,7 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     _read_metadata(article, work, dateline, title_span, body_start)
     _record_outside(work, title_span, dateline, body_start, body_end, title)
     _read_trailer_authors(article, work, body_end)
+    _read_fields_elsewhere(article, work, title_span, body_start, body_end)
     _build_sections(article, work, body_start, body_end, options)
     _strip_inline_junk(article, work)
     article.sections = [s for s in article.sections if s.paragraphs]
@@ -229,6 +230,7 @@ def _title_below(lines: list[Line], dateline: int) -> tuple[int, int] | None:
 
 def _is_title_like(text: str) -> bool:
     return (
+        not rules.FIELD_LABEL.search(text) and
         4 <= cjk_count(text)
         and len(text) <= 90
         and noise_reason(text) is None
@@ -294,6 +296,28 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
             authors += [n for n in metadata.parse_authors(text) if n not in authors]
     if authors:
         article.author = " ".join(authors)
+
+
+def _read_fields_elsewhere(article: Article, work: _Work, title_span: tuple[int, int], start: int, end: int) -> None:
+    """Dates and sources some layouts put under the article ('发布日期：… 来源：…' after the body) or on a line
+    of their own under the headline ('新华社'): read when the header said nothing."""
+    header = work.lines[title_span[1] + 1 : start]
+    if not article.source:
+        for line in header:
+            if metadata.is_source_name(line.text):
+                article.source = line.text
+                break
+    after = work.lines[end : end + _TRAILER_REACH]
+    for line in after:
+        if footer_reason(line.text) == "related-list":  # the next stories and their dates begin
+            break
+        if not article.date and _is_dateline(line.text):
+            article.date = metadata.parse_date(line.text)
+        if not article.source and rules.SOURCE_LABEL.search(line.text):
+            article.source = metadata.parse_source(line.text)
+
+
+_TRAILER_REACH = 20
 
 
 def _read_trailer_authors(article: Article, work: _Work, body_end: int) -> None:

@@ -36,12 +36,26 @@ def parse_source(text: str) -> str | None:
     # Datelines such as '2019年09月11日01:53  新浪科技  我有话说…' name the source without a label.
     date = rules.DATE.search(text)
     if date:
-        for token in text[date.end():].split():
+        tokens = text[date.end():].split()
+        first_token = tokens[0] if tokens else None
+        for token in tokens:
             if _WIDGET.search(token) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", token):
                 continue
-            if _SOURCE_SUFFIX.search(token):
-                return token
+            if _SOURCE_SUFFIX.search(token) or token == first_token:
+                return token  # a name right after the date is the source; further on only what names an outlet
     return None
+
+
+def is_source_name(text: str) -> bool:
+    """A line that is just an outlet's name ('新华社', '人民日报'), as some pages show the source under the headline."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", text)) and bool(_OUTLET.search(text)) and not _WIDGET.search(text)
+
+
+_OUTLET = re.compile(r"(?:社|网|报|台|日报|晚报|时报|新闻|频道|杂志|周刊)$")
+
+
+# Words that follow a role label but are no name ('作者最新文章', '本文作者简介').
+_NOT_A_NAME = re.compile(r"记者|通讯|编辑|摄影|文章|最新|更多|简介|推荐|相关|热门|阅读|专栏|其他|主页|关注")
 
 
 def parse_authors(text: str) -> list[str]:
@@ -51,7 +65,7 @@ def parse_authors(text: str) -> list[str]:
     names: list[str] = []
     for m in rules.AUTHOR.finditer(text):
         for name in re.split(r"[\s、，,]+", m["names"].strip()):
-            if 2 <= len(name) <= 4 and name not in names and not re.search(r"记者|通讯|编辑|摄影", name):
+            if 2 <= len(name) <= 4 and name not in names and not _NOT_A_NAME.search(name):
                 names.append(name)
     return names
 

@@ -21,6 +21,9 @@ DATE = re.compile(
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
 
+SOURCE_LABEL = re.compile(r"(?<!图片)(?<!图)(?:信息来源|文章来源|稿件来源|来源)\s*[:：]")
+# A labelled metadata field ('来源：', '作者：', '发布时间：'): a line carrying one is header, never a headline.
+FIELD_LABEL = re.compile(r"(?:来源|作者|发布时间|发布日期|发表时间|更新时间|时间|日期|编辑|记者|责编)\s*[:：]")
 SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]?\s*(?P<v>[^\s|｜丨]{2,30})")
 EDITOR = re.compile(r"^[（(\[【]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|终审|二审|一审|初审|值班编辑|美编|编审)\s*[:：]")
 # Reporter/writer credits; editors are never authors.
@@ -31,7 +34,7 @@ BYLINE_LINE = re.compile(
     r"(?:[\s、，,]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*\s*[)）】\]]?$"
 )
 # A closing credit at the end of the last paragraph: （记者 胡晓蓉） or (李楠).
-TRAILING_CREDIT = re.compile(r"[（(]\s*(?:记者|作者|文)?\s*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})\s*[)）]$")
+TRAILING_CREDIT = re.compile(r"[（(]\s*(?:(?:记者|作者|文|图|摄影|摄|编辑)\s*[/／、]?\s*)*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})\s*[)）]$")
 NOT_A_NAME = re.compile(r"[图完续摄稿编文局办委厅部社网报]")
 # A link prompt cut by a line break: '…（详情请点击链接：' then a line starting with '）'.
 OPEN_PROMPT = re.compile(r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*$")
