@@ -62,10 +62,10 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     if not any(cjk_count(line.text) for line in work.lines):
         raise InputError("no Chinese text found in the input")
     dateline, title_span = _find_header(work.lines, options.title_hint)
-    title = _join_title(work.lines, title_span)
     body_start, body_end = _find_body(work.lines, max(dateline, title_span[1]) + 1)
     if body_start is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
+    title = _join_title(work.lines, title_span) if title_span != _NO_TITLE_LINE else _lead_title(work.lines[body_start].text)
 
     article = Article(title=title)
     _read_metadata(article, work, dateline, title_span, body_start)
@@ -74,6 +74,9 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     _read_fields_elsewhere(article, work, title_span, body_start, body_end)
     _build_sections(article, work, body_start, body_end, options)
     _strip_inline_junk(article, work)
+    for section in article.sections:
+        if section.heading and not section.paragraphs:
+            work.drop(section.heading, "empty-heading")  # a heading with nothing under it is not announced
     article.sections = [s for s in article.sections if s.paragraphs]
     if article.sections:
         _strip_trailing_credit(article, work)
@@ -182,7 +185,7 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
         raise InputError("no article body found: the page holds only navigation or boilerplate")
     title = _title_above(lines, first_prose)
     if title is None:
-        raise InputError("no headline found above the article body")
+        return -1, _NO_TITLE_LINE  # a readable page without a headline line is still read (titled by its lead)
     return -1, title
 
 
@@ -242,19 +245,32 @@ def _is_title_like(text: str) -> bool:
 
 
 def _title_above(lines: list[Line], below: int) -> tuple[int, int] | None:
-    for i in range(below - 1, max(-1, below - 8), -1):
-        text = lines[i].text
-        if _is_title_like(text) and cjk_count(text) >= 6:
-            start = i
-            # Titles broken over lines: '…购买外汇及' / '调整…的决议'.
-            while start > 0 and _continues_title(lines[start - 1].text, lines[start].text):
-                start -= 1
-            return start, i
-    return None
+    found = next((i for i in range(below - 1, max(-1, below - 8), -1)
+                  if _is_title_like(lines[i].text) and cjk_count(lines[i].text) >= 6), None)
+    if found is None and below > 0 and _is_title_like(lines[below - 1].text):
+        found = below - 1  # a short headline ('新规发布') counts only right above the line it heads
+    if found is None:
+        return None
+    start = found
+    # Titles broken over lines: '…购买外汇及' / '调整…的决议'.
+    while start > 0 and _continues_title(lines[start - 1].text, lines[start].text):
+        start -= 1
+    return start, found
 
 
 def _continues_title(upper: str, lower: str) -> bool:
     return _is_title_like(upper) and (upper[-1] in "及和与的、" or lower.startswith(("关于", "的")))
+
+
+_NO_TITLE_LINE = (-1, -1)
+
+
+def _lead_title(text: str) -> str:
+    """A title for a page that shows none: its first sentence, or the first clause of a long one."""
+    sentence = re.match(r"[^。！？!?]+[。！？!?]?", text).group(0)
+    if len(sentence) > 40:
+        sentence = re.match(r"[^，,；;：:]+", sentence).group(0)[:40]
+    return sentence.rstrip("。，,；;：: ")
 
 
 def _join_title(lines: list[Line], span: tuple[int, int]) -> str:

@@ -61,8 +61,8 @@ def is_prose(text: str) -> bool:
 
 def noise_reason(text: str) -> str | None:
     for reason, pattern in _LINE_NOISE:
-        if pattern.search(text):
-            return reason
+        if pattern.search(text) and not (reason == "breadcrumb" and is_prose(text)):
+            return reason  # a sentence that happens to hold '>' or '-->' is no breadcrumb
     return None
 
 
