@@ -312,6 +312,16 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
             authors += [n for n in metadata.parse_authors(text) if n not in authors]
     if authors:
         article.author = " ".join(authors)
+    elif title_span[1] + 2 == dateline:
+        # Blog and self-media layouts: headline, the writer's name or account, then the date.
+        between = work.lines[title_span[1] + 1].text
+        if _is_name_line(between):
+            article.author = between
+
+
+def _is_name_line(text: str) -> bool:
+    return (2 <= len(text) <= 12 and not re.search(r"[\d\s，。！？、：:,.!?|｜>]", text) and not metadata.is_source_name(text)
+            and noise_reason(text) is None and footer_reason(text) is None and not rules.FIELD_LABEL.search(text))
 
 
 def _read_fields_elsewhere(article: Article, work: _Work, title_span: tuple[int, int], start: int, end: int) -> None:
