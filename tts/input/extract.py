@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 
-from tts.input.clean import CleanOptions, clean_text, metadata
+from tts.errors import InputError
+from tts.input.clean import CleanOptions, clean_text, metadata, rules
 from tts.input.clean.cleaner import in_page_order
 from tts.input.clean.lines import cjk_count, compare_key, footer_reason, noise_reason
 from tts.input.html import HtmlPage, find_headline, is_site_or_label, parse
@@ -35,23 +36,73 @@ def clean_page(page: Page, options: CleanOptions | None = None) -> Article:
 def clean_html(text: str, options: CleanOptions | None = None) -> Article:
     options = options or CleanOptions()
     doc = parse(text)
-    keep = _kept_lines(doc)
     headline = doc.headline
     hint = "".join(doc.lines[i].text for i in range(headline[0], headline[1] + 1)) if headline else _declared_title(doc)
+    own = CleanOptions(options.read_captions, hint or options.title_hint)
     texts = doc.texts
-    try:
-        article = clean_text("\n".join(texts[i] for i in keep), CleanOptions(options.read_captions, hint or options.title_hint))
-    except Exception:
-        # The region can be wrong (a page of several short items); the whole page is the fallback.
-        article = clean_text("\n".join(texts), CleanOptions(options.read_captions, hint or options.title_hint))
-        keep = list(range(len(texts)))
+    everything = list(range(len(texts)))
+    keep = _kept_lines(doc)
+    article = _try_clean(texts, keep, own)
+    # Second opinion: the line cleaner on the whole page. When the two disagree, the body that starts nearer under
+    # the headline wins, then the longer one: a region that is a sidebar or a teaser box loses to the article.
+    whole = _try_clean(texts, everything, own) if keep != everything else None
+    if article is None or whole is not None and _prefer_whole(doc, article, whole):
+        if whole is None:
+            raise InputError("no article body found: the page holds only navigation or boilerplate")
+        article, keep = whole, everything
     if doc.headline_text and compare_key(doc.headline_text) in compare_key(article.title):
         article.title = doc.headline_text
     kept = set(keep)
     outside = [Removed(t, _outside_reason(doc, i)) for i, t in enumerate(texts) if i not in kept]
     article.removed = in_page_order(outside + article.removed, "\n".join(texts))
-    _fill_metadata(article, doc, "\n".join(texts[i] for i in keep))
+    _fill_metadata(article, doc, [texts[i] for i in keep])
     return article
+
+
+def _try_clean(texts: list[str], keep: list[int], options: CleanOptions) -> Article | None:
+    try:
+        return clean_text("\n".join(texts[i] for i in keep), options)
+    except InputError:
+        return None
+
+
+_AGREE = 0.8  # bigram F1 between the two bodies above which they are the same article
+
+
+def _prefer_whole(doc: HtmlPage, region: Article, whole: Article) -> bool:
+    ours, theirs = _body(region), _body(whole)
+    if _overlap(ours, theirs) >= _AGREE:
+        return False
+    if doc.headline is not None:
+        distances = [_distance_below(doc, a) for a in (region, whole)]
+        if distances[0] != distances[1]:
+            return distances[1] < distances[0]
+    return len(theirs) > 2 * len(ours)
+
+
+def _body(article: Article) -> str:
+    return compare_key("".join(article.paragraphs))
+
+
+def _overlap(a: str, b: str) -> float:
+    from collections import Counter
+
+    x, y = Counter(a[i : i + 2] for i in range(len(a) - 1)), Counter(b[i : i + 2] for i in range(len(b) - 1))
+    common = sum((x & y).values())
+    return 2 * common / (sum(x.values()) + sum(y.values())) if common else 0.0
+
+
+def _distance_below(doc: HtmlPage, article: Article) -> int:
+    """Lines from the headline down to the article's first paragraph (large when above it or not found)."""
+    first = compare_key(article.paragraphs[0])[:20] if article.paragraphs else ""
+    for i, line in enumerate(doc.lines):
+        if first and first in compare_key(line.text):
+            # Coarse bands: a few lines of difference (a share bar, a lead image) is no evidence either way.
+            return (i - doc.headline[1]) // _BAND if i > doc.headline[1] else 10**6
+    return 10**6
+
+
+_BAND = 10
 
 
 def _kept_lines(doc: HtmlPage) -> list[int]:
@@ -88,7 +139,7 @@ def _declared_title(doc: HtmlPage) -> str | None:
     return None
 
 
-def _fill_metadata(article: Article, doc: HtmlPage, shown: str) -> None:
+def _fill_metadata(article: Article, doc: HtmlPage, shown_lines: list[str]) -> None:
     """What the header lines did not say, from the page's declarations (cross-checked: names must look like names)."""
     meta = doc.meta
     declared = metadata.parse_date(meta.date.replace("T", " ")) if meta.date else None
@@ -101,9 +152,15 @@ def _fill_metadata(article: Article, doc: HtmlPage, shown: str) -> None:
     if not article.author:
         # Only names the article itself shows: <meta name=author> often holds the site or the editor.
         names = [n for a in meta.authors for n in re.split(r"[\s,，、]+", a.strip())
-                 if _looks_like_name(n) and n in shown and n not in meta.site_names]
+                 if _looks_like_name(n) and _credited(n, shown_lines) and n not in meta.site_names]
         if names:
             article.author = " ".join(dict.fromkeys(names))
+
+
+def _credited(name: str, lines: list[str]) -> bool:
+    """The name stands on a line of its own or after a role label (作者：, 记者, 文/)."""
+    credit = re.compile(rules.AUTHOR_ROLES + r"\s*[:：/／]?\s*" + re.escape(name))
+    return any(line.strip() == name or credit.search(line) for line in lines)
 
 
 def _page_shows(doc: HtmlPage, iso: str) -> bool:
