@@ -7,9 +7,8 @@ import json
 import pytest
 
 from benchmarks.score_cleaning import score_page
-from tts.input.clean import CleanOptions, clean_text
 from tts.input.clean.lines import compare_key
-from tts.input.reading import read_page
+from tts.input.extract import read_article
 
 from .conftest import CORPUS
 
@@ -34,8 +33,7 @@ def test_graded_page_meets_the_quality_gate(key_file, suffix):
 
 @pytest.mark.parametrize("page", PAGES + [p.with_suffix(".html") for p in PAGES], ids=lambda p: p.name)
 def test_every_corpus_page_cleans_to_a_titled_body(page):
-    loaded = read_page(page)
-    article = clean_text(loaded.text, CleanOptions(title_hint=loaded.html_title))
+    loaded, article = read_article(page)
     assert compare_key(article.title) in compare_key(loaded.text)
     assert article.date is not None and len(article.date) >= 10
     body = "".join(article.paragraphs)

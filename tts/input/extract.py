@@ -5,10 +5,11 @@ visible header lines do not say."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from tts.errors import InputError
 from tts.input.clean import CleanOptions, clean_text, metadata, rules
-from tts.input.clean.cleaner import in_page_order
+from tts.input.clean.cleaner import page_positions
 from tts.input.clean.lines import cjk_count, compare_key, footer_reason, noise_reason
 from tts.input.html import HtmlPage, find_headline, is_site_or_label, parse
 from tts.input.reading import Page, read_page
@@ -16,6 +17,7 @@ from tts.model import Article, Removed
 
 # Lines between a headline and the content region that still belong to the header (dateline, byline, lead image).
 _HEADER_REACH = 20
+_ABOVE_HEADLINE = 2
 # Lines after the region kept for the cleaner: closing credits and editor lines it reads authors from.
 _TAIL = 3
 
@@ -52,11 +54,23 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
         article, keep = whole, everything
     if doc.headline_text and compare_key(doc.headline_text) in compare_key(article.title):
         article.title = doc.headline_text
-    kept = set(keep)
-    outside = [Removed(t, _outside_reason(doc, i)) for i, t in enumerate(texts) if i not in kept]
-    article.removed = in_page_order(outside + article.removed, "\n".join(texts))
+    article.removed = _in_page_order(doc, keep, article.removed)
     _fill_metadata(article, doc, [texts[i] for i in keep])
     return article
+
+
+def _in_page_order(doc: HtmlPage, keep: list[int], inside: list[Removed]) -> list[Removed]:
+    """Lines outside the kept span with their reasons, merged by page line with what the cleaner removed."""
+    kept = set(keep)
+    placed = [(i, 0, Removed(t, _outside_reason(doc, i))) for i, t in enumerate(doc.texts) if i not in kept]
+    kept_text = "\n".join(doc.texts[i] for i in keep)
+    starts = [0]
+    for i in keep:
+        starts.append(starts[-1] + len(doc.texts[i]) + 1)
+    for n, (offset, item) in enumerate(zip(page_positions([r.text for r in inside], kept_text), inside)):
+        line = bisect_right(starts, offset) - 1
+        placed.append((keep[line] if line < len(keep) else len(doc.texts), offset, item))
+    return [item for _, _, item in sorted(placed, key=lambda p: (p[0], p[1]))]
 
 
 def _try_clean(texts: list[str], keep: list[int], options: CleanOptions) -> Article | None:
@@ -110,11 +124,12 @@ def _kept_lines(doc: HtmlPage) -> list[int]:
     start, end = doc.region
     headline = doc.headline
     keep: list[int] = []
-    if headline is not None and headline[0] < start:
+    if headline is not None and headline[0] <= start:
+        top = max(0, headline[0] - _ABOVE_HEADLINE)  # e-paper layouts date the page above the headline
         if start - headline[0] <= _HEADER_REACH:
-            keep += range(headline[0], start)
+            keep += range(top, start)
         else:
-            keep += range(headline[0], min(start, headline[1] + 1 + 6))
+            keep += range(top, min(start, headline[1] + 1 + 6))
     keep += range(start, min(len(doc.lines), end + _TAIL))
     return keep
 

@@ -88,16 +88,21 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
 
 
 def in_page_order(removed: list[Removed], page: str) -> list[Removed]:
-    """The audit trail reads top to bottom, whichever stage removed what."""
-    positions: dict[str, int] = {}
+    """The audit trail reads top to bottom, whichever stage removed what. A text removed several times
+    ('期', '|') takes its successive occurrences on the page."""
+    return [item for _, item in sorted(zip(page_positions([r.text for r in removed], page), removed), key=lambda p: p[0])]
 
-    def position(item: Removed) -> int:
-        if item.text not in positions:
-            found = page.find(item.text)
-            positions[item.text] = found if found >= 0 else len(page)
-        return positions[item.text]
 
-    return sorted(removed, key=position)
+def page_positions(texts: list[str], page: str) -> list[int]:
+    last: dict[str, int] = {}
+    out = []
+    for text in texts:
+        found = page.find(text, last.get(text, -1) + 1)
+        if found < 0:
+            found = page.find(text)
+        last[text] = found
+        out.append(found if found >= 0 else len(page))
+    return out
 
 
 # Junk cut from lines before they are judged, so it cannot make a paragraph look like a heading.
