@@ -20,6 +20,7 @@ _SUPERSET = {"gbk": "gb18030", "gb2312": "gb18030", "gb_2312-80": "gb18030", "x-
              "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252"}
 # How many bad bytes a page may have and still be read (with a warning): stray bytes from a CMS, a cut character.
 _MAX_BAD_SHARE = 0.005
+_MAX_BAD_FLOOR = 16  # a short page may still carry a dozen
 _MIN_PLAUSIBLE = 0.6
 
 
@@ -105,7 +106,7 @@ def _lenient(data: bytes, encoding: str, why: str) -> Decoded | None:
     except LookupError:
         return None
     bad = text.count("\ufffd")
-    if bad > max(2, _MAX_BAD_SHARE * len(text)) or plausibility(text) < _MIN_PLAUSIBLE:
+    if bad > max(_MAX_BAD_FLOOR, _MAX_BAD_SHARE * len(text)) or plausibility(text) < _MIN_PLAUSIBLE:
         return None
     warnings = [f"{bad} invalid byte sequence(s) in {encoding} text ({why}) could not be read and were left out"] if bad else []
     return Decoded(text.replace("\ufffd", "") if bad else text, encoding, warnings)

@@ -25,9 +25,10 @@ class Fetched:
     name: str  # a file stem for outputs
 
 
-def fetch(url: str, timeout: float = TIMEOUT_S, max_bytes: int = MAX_BYTES) -> Fetched:
+def fetch(url: str, timeout: float = TIMEOUT_S, max_bytes: int | None = None) -> Fetched:
     import httpx
 
+    max_bytes = max_bytes or MAX_BYTES
     try:
         with httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout,
                           headers={"User-Agent": _USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}) as client:

@@ -26,6 +26,7 @@ from tts.input.clean.lines import (
     heading_shape,
     is_edge_promo,
     is_numbered_heading,
+    is_clause_line,
     is_prose,
     looks_like_caption,
     line_evidence,
@@ -299,6 +300,8 @@ def _find_body(lines: list[Line], after: int) -> tuple[int | None, int]:
             end = line.index
             break
     last_prose = max((l.index for l in lines[start:end] if is_prose(l.text)), default=start)
+    # A closing sentence that lost its final 。 still closes the article.
+    last_prose = max([last_prose] + [l.index for l in lines[last_prose + 1 : min(end, last_prose + 3)] if is_clause_line(l.text)])
     return start, last_prose + 1
 
 
@@ -467,6 +470,8 @@ def _mark_context(body: list[Line], kinds: list[str]) -> None:
         nxt = next((k for k in kinds[n + 1 :] if k in ("p", "cand")), None)
         if kinds[n] == "cand" and line.text[-1] in "：:" and nxt == "p":
             kinds[n] = "p"
+        elif kinds[n] == "cand" and nxt != "p" and "p" in kinds[max(0, n - 2) : n] and is_clause_line(line.text):
+            kinds[n] = "p"  # a sentence without its final 。 after a paragraph, and no paragraph for it to head
     prose = [n for n, k in enumerate(kinds) if k == "p"]
     for n in prose[:1] + prose[-1:]:
         if is_edge_promo(body[n].text):
