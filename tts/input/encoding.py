@@ -59,7 +59,7 @@ def decode_bytes(data: bytes, header_charset: str | None = None) -> Decoded:
     declared = [(enc, why) for enc, why in declared if enc]
     # Strict decodings first: a declared charset, UTF-8, GB18030 and (for even lengths) UTF-16 without BOM.
     candidates = [enc for enc, _ in declared] + ["utf-8", "gb18030"]
-    if len(data) % 2 == 0 and data.count(0) > len(data) // 8:
+    if len(data) % 2 == 0:
         candidates += ["utf-16-le", "utf-16-be"]
     best: Decoded | None = None
     best_score = 0.0
@@ -75,6 +75,8 @@ def decode_bytes(data: bytes, header_charset: str | None = None) -> Decoded:
             best, best_score = Decoded(text, encoding), score
     if best is not None and best_score >= _MIN_PLAUSIBLE:
         return best
+    if _looks_binary(data):
+        raise InputError("input looks like a binary file, not text")
     detected = _detect(data)
     if detected is not None:
         return detected
@@ -112,10 +114,15 @@ def _lenient(data: bytes, encoding: str, why: str) -> Decoded | None:
     return Decoded(text.replace("\ufffd", "") if bad else text, encoding, warnings)
 
 
-def _refuse(data: bytes) -> Decoded:
+def _looks_binary(data: bytes) -> bool:
+    """Control bytes other than whitespace and ESC are rare in any text encoding but UTF-16/32 (tried before)."""
     sample = data[:8192]
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 or b == 127)
-    if controls > 0.02 * len(sample):
+    controls = sum(1 for b in sample if b < 9 or 13 < b < 32 and b != 27 or b == 127)
+    return controls > 0.02 * len(sample)
+
+
+def _refuse(data: bytes) -> Decoded:
+    if _looks_binary(data):
         raise InputError("input looks like a binary file, not text")
     raise InputError("input is not text in any encoding tried (declared charset, UTF-8, UTF-16, GB18030, Big5, detection)")
 

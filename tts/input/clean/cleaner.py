@@ -273,10 +273,10 @@ _NO_TITLE_LINE = (-1, -1)
 
 def _lead_title(text: str) -> str:
     """A title for a page that shows none: its first sentence, or the first clause of a long one."""
-    sentence = re.match(r"[^。！？!?]+[。！？!?]?", text).group(0)
+    sentence = re.match(r"[。！？!?]*[^。！？!?]*", text).group(0)
     if len(sentence) > 40:
-        sentence = re.match(r"[^，,；;：:]+", sentence).group(0)[:40]
-    return sentence.rstrip("。，,；;：: ")
+        sentence = re.split(r"[，,；;：:]", sentence)[0][:40]
+    return sentence.strip("。！？!?，,；;：: ") or text[:40]
 
 
 def _join_title(lines: list[Line], span: tuple[int, int]) -> str:
