@@ -11,13 +11,14 @@ from tts.errors import InputError
 from tts.input.clean import CleanOptions, clean_text, metadata, rules
 from tts.input.clean.cleaner import page_positions
 from tts.input.clean.lines import cjk_count, compare_key, footer_reason, noise_reason
-from tts.input.html import HtmlPage, find_headline, is_site_or_label, parse
+from tts.input.html import HtmlPage, find_headline, is_site_or_label, local_time, parse
 from tts.input.reading import Page, read_page
 from tts.model import Article, Removed
 
 # Lines between a headline and the content region that still belong to the header (dateline, byline, lead image).
 _HEADER_REACH = 20
 _ABOVE_HEADLINE = 2
+_TRAILER_REACH = 20
 # Lines after the region kept for the cleaner: closing credits and editor lines it reads authors from.
 _TAIL = 3
 
@@ -157,12 +158,21 @@ def _declared_title(doc: HtmlPage) -> str | None:
 def _fill_metadata(article: Article, doc: HtmlPage, shown_lines: list[str]) -> None:
     """What the header lines did not say, from the page's declarations (cross-checked: names must look like names)."""
     meta = doc.meta
-    declared = metadata.parse_date(meta.date.replace("T", " ")) if meta.date else None
+    declared = metadata.parse_date(local_time(meta.date)) if meta.date else None
     if declared and (not article.date or article.date[:10] != declared[:10] and _page_shows(doc, declared)):
         article.date = declared
+    if not article.source:
+        # Some layouts state the source under the article ('版权声明 来源：… 时间：…'), past the kept lines.
+        for text in doc.texts[doc.region[1] : doc.region[1] + _TRAILER_REACH]:
+            if footer_reason(text) == "related-list":
+                break
+            if rules.SOURCE_LABEL.search(text) and metadata.parse_source(text):
+                article.source = metadata.parse_source(text)
+                break
     if not article.source and meta.source:
         source = meta.source.strip()
-        if 2 <= len(source) <= 30 and not re.search(r"https?:|www\.", source) and cjk_count(source):
+        shown = any(source in text for text in doc.texts)  # declared and visible: not a stale template value
+        if shown and 2 <= len(source) <= 30 and not re.search(r"https?:|www\.", source) and cjk_count(source):
             article.source = source
     if not article.author:
         # Only names the article itself shows: <meta name=author> often holds the site or the editor.

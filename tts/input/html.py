@@ -11,6 +11,7 @@ higher than either part.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 from dataclasses import dataclass, field
@@ -237,7 +238,7 @@ def read_meta(root) -> PageMeta:
         if named.get(key):
             meta.date = named[key]
             break
-    meta.date = meta.date or ld.get("datePublished")
+    meta.date = meta.date or ld.get("datePublished") or _script_date(root) or named.get("dateupdate") or named.get("datemodified")
     meta.source = next((named[k] for k in _SOURCE_META if named.get(k)), None)
     authors = [named[k] for k in _AUTHOR_META if named.get(k)] + ([ld["author"]] if ld.get("author") else [])
     meta.authors = authors
@@ -247,6 +248,40 @@ def read_meta(root) -> PageMeta:
             if text:
                 meta.headings.append(text)
     return meta
+
+
+# Publication times CMSs leave in their page scripts: JSON keys with an ISO date, or unix seconds under a short key.
+_SCRIPT_ISO = re.compile(r"""["']?(?:publishDate|datePublished|publish_?[tT]ime|pubDate|pub_?[tT]ime|createTime|create_time|"""
+                         r"""releaseDate)["']?\s*[:=]\s*["'](\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?)["']""")
+_SCRIPT_EPOCH = re.compile(r"""\b(?:ct|create_?time|publish_?time|pub_?time|ptime)["']?\s*[:=]\s*["']?(1\d{9})\b""")
+
+
+def _script_date(root) -> str | None:
+    for el in root.iter("script"):
+        code = el.text or ""
+        m = _SCRIPT_ISO.search(code)
+        if m:
+            return m.group(1)
+        m = _SCRIPT_EPOCH.search(code)
+        if m:
+            moment = _dt.datetime.fromtimestamp(int(m.group(1)), _BEIJING)
+            return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return None
+
+
+def local_time(value: str) -> str:
+    """An ISO time with an offset as Beijing time (what a Chinese page shows); without one, as written."""
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        moment = _dt.datetime.fromisoformat(text)
+    except ValueError:
+        return value.replace("T", " ")
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(_BEIJING)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+_BEIJING = _dt.timezone(_dt.timedelta(hours=8))
 
 
 def _json_ld(root) -> dict[str, str]:
