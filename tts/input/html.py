@@ -167,6 +167,8 @@ def line_score(line: Line) -> float:
     cjk = cjk_count(text)
     if cjk >= 8 and cjk >= 0.3 * size and (punct >= 1 or is_prose(text)):
         return own  # a sentence or paragraph
+    if not cjk and size > 15:
+        return -1.0  # code, formulas, English: not chrome on a Chinese page, weak evidence only
     return -min(size, 25) * 0.5  # a label, a widget, a short heading or caption: weak evidence against
 
 

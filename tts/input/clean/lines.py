@@ -118,6 +118,8 @@ def line_evidence(text: str) -> float:
     cjk = cjk_count(text)
     if cjk >= 8 and cjk >= 0.3 * size and (is_prose(text) or _CLAUSE.search(text) and cjk >= 15):
         return cjk
+    if not cjk and size > 15:
+        return -1.0  # code, formulas, English: not chrome (a Chinese page's menus are Chinese), weak evidence only
     return -min(size, 25) * 0.5
 
 
