@@ -32,7 +32,7 @@ class Captions(str, Enum):
     read = "read"
 
 
-ArticleArg = Annotated[str, typer.Argument(help="Article file (.txt or .html, any common Chinese encoding), or - for standard input.", show_default=False)]
+ArticleArg = Annotated[str, typer.Argument(help="Article file (.txt or .html, any common Chinese encoding), an http(s) URL, or - for standard input.", show_default=False)]
 CaptionsOpt = Annotated[Captions, typer.Option("--captions", help="Image captions: skip them, or read them as 图片说明：… where they stand.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on standard output.")]
 
@@ -47,7 +47,7 @@ class Format(str, Enum):
     m4b = "m4b"
 
 
-ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .html, any common Chinese encoding) or folders of them, or - for standard input.", show_default=False)]
+ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .html, any common Chinese encoding) or folders of them, http(s) URLs, or - for standard input.", show_default=False)]
 
 
 @app.command()
