@@ -320,16 +320,24 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
             authors += [n for n in metadata.parse_authors(text) if n not in authors]
     if authors:
         article.author = " ".join(authors)
-    elif title_span[1] + 2 == dateline:
-        # Blog and self-media layouts: headline, the writer's name or account, then the date.
-        between = work.lines[title_span[1] + 1].text
-        if _is_name_line(between):
-            article.author = between
+        return
+    below = work.lines[title_span[1] + 1 : title_span[1] + 3] if title_span != _NO_TITLE_LINE else []
+    if below and _is_name_line(below[0].text):
+        # Blog and self-media layouts: headline, the writer's name or account, then the date or a follow button.
+        followed = dateline == title_span[1] + 2 or len(below) > 1 and metadata.is_widget(below[1].text)
+        if followed:
+            article.author = below[0].text
+            return
+    # An opinion piece titled 'Name：headline' whose header starts a line with the same name (a bio or byline).
+    m = re.match(r"([\u4e00-\u9fff·]{2,4})[：:]", article.title)
+    if m and any(line.text.startswith(m.group(1)) for line in work.lines[title_span[1] + 1 : body_start]):
+        article.author = m.group(1)
 
 
 def _is_name_line(text: str) -> bool:
     return (2 <= len(text) <= 12 and not re.search(r"[\d\s，。！？、：:,.!?|｜>]", text) and not metadata.is_source_name(text)
-            and noise_reason(text) is None and footer_reason(text) is None and not rules.FIELD_LABEL.search(text))
+            and noise_reason(text) is None and footer_reason(text) is None and not rules.FIELD_LABEL.search(text)
+            and not metadata.is_widget(text))
 
 
 def _read_fields_elsewhere(article: Article, work: _Work, title_span: tuple[int, int], start: int, end: int) -> None:

@@ -8,7 +8,12 @@ import re
 from tts.input.clean import rules
 
 _SOURCE_SUFFIX = re.compile(r"(?:网|报|社|台|科技|财经|新闻|日报|晚报|时报|在线|频道|委|局|厅|办|政府|中心|杂志)$")
-_WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击)")
+_WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击|关注|订阅|举报)")
+
+
+def is_widget(text: str) -> bool:
+    """A button or counter label next to the byline ('关注', '举报', '分享到')."""
+    return len(text) <= 8 and bool(_WIDGET.search(text))
 
 
 def parse_date(text: str, today: _dt.date | None = None) -> str | None:
