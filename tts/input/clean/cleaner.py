@@ -157,9 +157,11 @@ def main_run(lines: list[Line]) -> tuple[int, int]:
 
 
 def _is_dateline(text: str) -> bool:
-    if not rules.DATE.search(text) or is_prose(text) or len(text) > 120:
+    if len(text) > 120 or is_prose(text):
         return False
-    return metadata.parse_date(text) is not None
+    if rules.YEARLESS_DATELINE.search(text):
+        return True  # '发布时间：10-08 12:00': a dateline, though it cannot date the article
+    return bool(rules.DATE.search(text)) and metadata.parse_date(text) is not None
 
 
 def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[int, int]]:
