@@ -175,6 +175,9 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
     # The dateline nearest above the longest run of prose (the article body) anchors the header.
     run_start = main_run(lines)[0]
     near = [l for l in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1] if _is_dateline(l.text)]
+    # '最后更新：…' dates a revision; the publication dateline above it heads the article.
+    published = [l for l in near if not rules.UPDATED.search(l.text)]
+    near = published or near
     for line in reversed(near):
         title = _title_above(lines, line.index) or _title_below(lines, line.index)
         if title is not None:
@@ -259,6 +262,11 @@ def _title_above(lines: list[Line], below: int) -> tuple[int, int] | None:
         found = below - 1  # a short headline ('新规发布') counts only right above the line it heads
     if found is None:
         return None
+    # 'Name：headline' above a line starting with that name: the lower line is the writer's byline or bio.
+    upper = lines[found - 1].text if found > 0 else ""
+    m = re.match(r"([\u4e00-\u9fff·]{2,4})[：:]", upper)
+    if m and lines[found].text.startswith(m.group(1)) and _is_title_like(upper):
+        found -= 1
     start = found
     # Titles broken over lines: '…购买外汇及' / '调整…的决议'.
     while start > 0 and _continues_title(lines[start - 1].text, lines[start].text):
