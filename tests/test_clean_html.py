@@ -71,8 +71,10 @@ def test_metadata_declared_in_meta_and_json_ld_fills_what_the_page_does_not_show
     head = (f"<title>静宁苹果丰收季 果农喜笑颜开</title><meta name='ContentSource' content='中国甘肃网'>"
             f"<meta name='author' content='某某网'><script type='application/ld+json'>{json.dumps(ld, ensure_ascii=False)}</script>")
     html = page(head, "<h1>静宁苹果丰收季 果农喜笑颜开</h1><p class='author'>记者 李红军</p>")
-    article = clean_html(html)
+    article = clean_html(html.replace("<h3>热点新闻</h3>", "<h3>中国甘肃网 热点新闻</h3>"))
     assert (article.date, article.source, article.author) == ("2021-09-15 15:09", "中国甘肃网", "李红军")
+    # A declared source the page never shows is a template default, not the article's source.
+    assert clean_html(html).source is None
 
 
 def test_a_meta_author_the_page_does_not_credit_is_not_an_author():

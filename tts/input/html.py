@@ -15,6 +15,7 @@ import datetime as _dt
 import json
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from lxml import etree, html as lxml_html
 
@@ -78,6 +79,14 @@ def parse(text: str) -> HtmlPage:
         page.region = main_region(lines, headline)
         page.headline = headline
     return page
+
+
+def page_text(text: str) -> tuple[str, str | None]:
+    """Only the rendered lines and the <title> (no content location): what Page.text shows."""
+    root = _document(text)
+    title = root.find(".//title")
+    title_text = re.sub(r"\s+", " ", title.text_content()).strip() if title is not None else None
+    return "\n".join(line.text for line in render(root)), title_text or None
 
 
 def _document(text: str):
@@ -321,8 +330,13 @@ _URLISH = re.compile(r"www\.|https?:|\.(?:com|cn|net|org)\b", re.I)
 _SLASH_BYLINE = re.compile(r"^[\u4e00-\u9fff·]{2,4}\s*[/／]\s*\S{2,12}$")
 
 
-def is_site_or_label(text: str, site_names: list[str] = ()) -> bool:
+def is_site_or_label(text: str, site_names: list[str] | tuple[str, ...] = ()) -> bool:
     """A site name, a URL, a byline or a column label: never a headline."""
+    return _is_site_or_label(text, tuple(site_names))
+
+
+@lru_cache(maxsize=4096)
+def _is_site_or_label(text: str, site_names: tuple[str, ...]) -> bool:
     from tts.input.clean import metadata
 
     key = compare_key(text)

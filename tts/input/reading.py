@@ -68,7 +68,6 @@ def decode(data: bytes) -> str:
 
 def html_to_text(html: str) -> tuple[str, str | None]:
     """The visible text of an HTML page, one block per line, plus its <title>."""
-    from tts.input.html import parse
+    from tts.input.html import page_text
 
-    page = parse(html)
-    return "\n".join(page.texts), page.meta.title_tag
+    return page_text(html)
