@@ -127,3 +127,4 @@ def test_a_url_article_is_written_to_the_current_folder_and_tagged_with_its_url(
     url = f"{server}/news/2021/jingning-apples.html"
     assert output_path(url, BuildOptions()).name == "jingning-apples.mp3"
     assert _article_url([url]) == url and _article_url(["page.txt"]) is None
+
