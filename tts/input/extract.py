@@ -11,7 +11,7 @@ from tts.errors import InputError
 from tts.input.clean import CleanOptions, clean_text, metadata, rules
 from tts.input.clean.cleaner import page_positions
 from tts.input.clean.lines import cjk_count, compare_key, footer_reason, noise_reason
-from tts.input.html import HtmlPage, find_headline, is_site_or_label, local_time, parse
+from tts.input.html import HtmlPage, declared_titles, is_site_or_label, local_time, parse
 from tts.input.reading import Page, read_page
 from tts.model import Article, Removed
 
@@ -49,9 +49,9 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
     # Second opinion: the line cleaner on the whole page. When the two disagree, the body that starts nearer under
     # the headline wins, then the longer one: a region that is a sidebar or a teaser box loses to the article.
     whole = _try_clean(texts, everything, own) if keep != everything else None
+    if article is None and whole is None:
+        clean_text("\n".join(texts), own)  # raises the cleaner's own reason (no Chinese, only boilerplate)
     if article is None or whole is not None and _prefer_whole(doc, article, whole):
-        if whole is None:
-            raise InputError("no article body found: the page holds only navigation or boilerplate")
         article, keep = whole, everything
     if doc.headline_text and compare_key(doc.headline_text) in compare_key(article.title):
         article.title = doc.headline_text
@@ -147,8 +147,6 @@ def _outside_reason(doc: HtmlPage, i: int) -> str:
 
 
 def _declared_title(doc: HtmlPage) -> str | None:
-    from tts.input.html import declared_titles
-
     for title in declared_titles(doc.meta):
         if not is_site_or_label(title, doc.meta.site_names):
             return title
