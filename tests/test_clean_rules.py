@@ -148,3 +148,17 @@ def test_removals_are_listed_in_page_order_even_when_a_text_repeats():
     page = "|\n首页\n|\n新闻\n某市发布新规\n2021-09-15 15:09 来源：某市日报\n市政府今天发布新规。\n各单位要认真落实。\n"
     article = clean_text(page)
     assert [r.text for r in article.removed][:4] == ["|", "首页", "|", "新闻"]
+
+
+@pytest.mark.parametrize("above", ["石佳/中国青年报", "某某县人民政府门户网站 www.bynr.gov.cn", "记者 李红军"])
+def test_a_byline_or_site_name_above_the_dateline_is_not_the_title(above):
+    page = f"某市发布垃圾分类新规\n{above}\n2021-09-15 15:09 来源：某市日报\n市政府今天发布新规，要求居民做好垃圾分类。\n各单位要认真落实。\n"
+    assert clean_text(page).title == "某市发布垃圾分类新规"
+
+
+def test_a_teaser_of_another_story_is_not_read():
+    page = ("某市发布垃圾分类新规\n2021-09-15 15:09 来源：某市日报\n市政府今天发布新规，要求居民做好垃圾分类。\n"
+            "各单位要认真落实，确保新规顺利施行。\n邻市今天也召开了垃圾分类工作推进会，部署下一阶段工作[详情]\n")
+    article = clean_text(page)
+    assert article.paragraphs == ["市政府今天发布新规，要求居民做好垃圾分类。", "各单位要认真落实，确保新规顺利施行。"]
+    assert any("[详情]" in r.text for r in article.removed)

@@ -325,9 +325,6 @@ def _json_ld(root) -> dict[str, str]:
 
 # Separators between a headline and the site/channel names in <title>: '_', '|', ' - ', '——', '–'.
 _TITLE_SEP = re.compile(r"(\s*(?:[_|｜]|\s-\s|-{1,2}|—{1,2}|–)\s*)")
-_SITE_WORD = re.compile(r"(?:网|网站|门户网站|官网|官方网站|频道|首页|客户端|新闻中心|新闻网|在线|APP|app)$")
-_URLISH = re.compile(r"www\.|https?:|\.(?:com|cn|net|org)\b", re.I)
-_SLASH_BYLINE = re.compile(r"^[\u4e00-\u9fff·]{2,4}\s*[/／]\s*\S{2,12}$")
 
 
 def is_site_or_label(text: str, site_names: list[str] | tuple[str, ...] = ()) -> bool:
@@ -340,13 +337,11 @@ def _is_site_or_label(text: str, site_names: tuple[str, ...]) -> bool:
     from tts.input.clean import metadata
 
     key = compare_key(text)
-    if any(key == compare_key(s) for s in site_names) or _URLISH.search(text):
+    if any(key == compare_key(s) for s in site_names):
         return True
     if cjk_count(text) < 6 and not re.search(r"\d", text):
         return True  # a column or channel label ('要闻云南', '国际')
-    if _SITE_WORD.search(key) and len(key) <= 14:
-        return True
-    return metadata.is_byline(text) or bool(_SLASH_BYLINE.match(text.strip()))
+    return metadata.is_site_name_or_byline(text)
 
 
 def declared_titles(meta: PageMeta) -> list[str]:

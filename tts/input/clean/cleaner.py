@@ -251,7 +251,7 @@ def _is_title_like(text: str) -> bool:
         and footer_reason(text) is None
         and not text.rstrip(rules.CLOSERS).endswith("。")
         and not _is_dateline(text)
-        and not metadata.is_byline(text)
+        and not metadata.is_site_name_or_byline(text)
     )
 
 

@@ -77,3 +77,17 @@ def parse_authors(text: str) -> list[str]:
 
 def is_byline(text: str) -> bool:
     return bool(rules.BYLINE_LINE.search(text)) and not rules.EDITOR.search(text)
+
+
+_SITE_WORD = re.compile(r"(?:网|网站|门户网站|官网|官方网站|频道|首页|客户端|新闻中心|新闻网|在线|APP|app)$")
+_URLISH = re.compile(r"www\.|https?:|\.(?:com|cn|net|org)\b", re.I)
+_SLASH_BYLINE = re.compile(r"^[\u4e00-\u9fff·]{2,4}\s*[/／]\s*\S{2,12}$")
+
+
+def is_site_name_or_byline(text: str) -> bool:
+    """A site's name or address ('…门户网站 www.bynr.gov.cn', '新浪财经'), or a byline ('石佳/中国青年报',
+    '记者 李红军'): lines that stand where headlines stand but never are one."""
+    key = re.sub(r"\s+", "", text)
+    if _URLISH.search(text) or _SITE_WORD.search(key) and len(key) <= 14:
+        return True
+    return is_byline(text) or bool(_SLASH_BYLINE.match(text.strip()))

@@ -60,6 +60,8 @@ LINE_NOISE: dict[str, list[str]] = {
     "editor": [EDITOR.pattern],
     "footer": [r"^【纠错】$", r"^(?:浏览次数|阅读量|点击数)\s*[:：]"],
     "list-number": [r"^\d{1,3}$"],
+    # A teaser of another story: a line ending in a link to its full text ('…今日发布新规[详情]').
+    "related-list": [r"[\[【](?:详情|详细|全文|更多)[\]】]$"],
     "metadata": [r"^(?:发布日期|发布时间|更新时间|标\s*题|来\s*源|作\s*者|日\s*期)\s*[:：]$", r"^[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号$", r"^(?:索\s*引\s*号|分\s*类|发文机关|成文日期|发文字号|主题分类|发布机构|文\s*号)\s*[:：]"],
     # Whole lines of advertising (two or more promo phrases, or a short line); single phrases are cut inline.
     "promo": [r"(?:免费试玩|下载客户端|专享福利|众测).*(?:免费试玩|下载客户端|专享福利|众测)", r"^(?=.{0,40}$).*(?:免费试玩|下载客户端|专享福利)", r"点击进入.{0,10}专题", r"【(?:点击|立即|马上)[^】]{0,8}】", r"^(?:推广|广告)\s*$"],
@@ -67,7 +69,7 @@ LINE_NOISE: dict[str, list[str]] = {
 
 # Fragments removed from inside paragraphs (photo credits, link prompts, promo with URLs, tags).
 INLINE_JUNK: dict[str, list[str]] = {
-    "link-prompt": [r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*[）)]", r"[（(]\s*点击[^）)]{0,12}[）)]", r"[（(]\s*详情请点击链接[:：][^）)]*$"],
+    "link-prompt": [r"[\[【](?:详情|详细|全文|更多)[\]】](?!\s*$)", r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*[）)]", r"[（(]\s*点击[^）)]{0,12}[）)]", r"[（(]\s*详情请点击链接[:：][^）)]*$"],
     # A bracketed address is a reference: only it goes. A bare one is a link prompt: its sentence goes.
     "url": [r"[（(]\s*(?:https?://|www\.)[^\s（）()]*\s*[）)]", r"[^。！？]*(?:https?://|www\.)\S+[^。！？]*[。！？]?"],
     "tag": [r"【纠错】", r"【打印】", r"【关闭】"],
