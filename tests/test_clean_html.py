@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
+from tts.input.clean import clean_text
 from tts.input.extract import clean_html
-from tts.input.html import is_site_or_label, parse
+from tts.input.html import is_site_or_label, page_text, parse
 
 NAV = "".join(f'<li><a href="/c{n}">频道{n}</a></li>' for n in range(30))
 FEED = "".join(f'<li><a href="/n{n}">某地举行第{n}届农民丰收节活动现场热闹非凡</a> <span>2021-09-1{n % 10}</span></li>'
@@ -92,3 +95,34 @@ def test_hidden_elements_scripts_and_form_widgets_are_not_text():
 def test_a_stray_closing_html_tag_does_not_end_the_page():
     doc = parse("<html><body><div>页头</div></html><!--end header--><div><p>正文在这里，仍然可见。</p></div></body></html>")
     assert "正文在这里，仍然可见。" in doc.texts
+
+
+# -- layouts that trip extractors, read as HTML and as a browser copy of the same page ----------------------
+
+PARAS = ["九月的静宁，满山苹果挂满枝头，果农们正忙着采摘。", "今年全县苹果产量预计达到一百万吨，比去年增长百分之五，销售渠道也更加多样。",
+         "县里还组织电商培训，帮助果农把苹果卖到全国各地。", "据介绍，静宁苹果已经远销东南亚和中东地区，品牌影响力逐年提升。"]
+_P = "".join(f"<p>{p}</p>" for p in PARAS)
+_HEAD = "<h1>静宁苹果丰收季</h1><div>2021-09-15 10:00 来源：某日报</div>"
+_AD = "<div class='ad'>" + "".join(f"<a href='/ad{n}'>广告推广链接第{n}条点击查看</a>" for n in range(6)) + "</div>"
+_COMMENTS = "<div class='comments'><h3>热门跟帖</h3>" + "".join(
+    f"<div><a href='/u{n}'>网友{n}</a><p>这篇报道写得很好，希望家乡的苹果越卖越好，我们都支持。</p></div>" for n in range(10)) + "</div>"
+_GALLERY = "".join(f"<div><img src='{n}.jpg'><span>{n}/40</span><a href='/g{n}'>图集{n}</a></div>" for n in range(40))
+LAYOUTS = {
+    "split-by-an-ad": f"<ul>{NAV}</ul>{_HEAD}<div>{''.join(f'<p>{p}</p>' for p in PARAS[:2])}</div>{_AD}"
+                      f"<div>{''.join(f'<p>{p}</p>' for p in PARAS[2:])}</div>",
+    "comments-after": f"<ul>{NAV}</ul><div class='wrap'>{_HEAD}<div>{_P}</div>{_COMMENTS}</div>",
+    "table-layout": f"<table><tr><td><ul>{NAV}</ul></td><td><b>静宁苹果丰收季</b><br>2021-09-15 10:00 来源：某日报<br>"
+                    f"{'<br>'.join(PARAS)}</td><td><ul>{NAV}</ul></td></tr></table>",
+    "gallery-between": f"<ul>{NAV}</ul>{_HEAD}<div>{_GALLERY}</div><div>{_P}</div><ul>{NAV}</ul>",
+    "feed-longer-than-the-story": f"<ul>{NAV}</ul>{_HEAD}<div>{''.join(f'<p>{p}</p>' for p in PARAS[:2])}</div>"
+                                  f"<h3>相关推荐</h3><ul>{FEED}</ul>",
+}
+
+
+@pytest.mark.parametrize("reading", ["html", "text"])
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_the_story_is_found_whatever_surrounds_it(layout, reading):
+    html = f"<html><head><title>静宁苹果丰收季_某某网</title></head><body>{LAYOUTS[layout]}</body></html>"
+    article = clean_html(html) if reading == "html" else clean_text(page_text(html)[0])
+    assert (article.title, article.date, article.source) == ("静宁苹果丰收季", "2021-09-15 10:00", "某日报")
+    assert article.paragraphs == (PARAS[:2] if layout.startswith("feed") else PARAS)

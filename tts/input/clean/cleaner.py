@@ -182,6 +182,14 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
         title = _title_above(lines, line.index) or _title_below(lines, line.index)
         if title is not None:
             return line.index, title
+    # Further up (a gallery or a long lead-image block between): the last dateline above with no prose in between.
+    for line in reversed(lines[: max(0, run_start - _DATELINE_REACH)]):
+        if is_prose(line.text):
+            break
+        if _is_dateline(line.text):
+            title = _title_above(lines, line.index)
+            if title is not None:
+                return line.index, title
     for line in lines:
         if not _is_dateline(line.text):
             continue
