@@ -130,3 +130,13 @@ def test_text_that_decodes_nowhere_is_not_called_binary():
     with pytest.raises(InputError) as caught:
         decode_bytes(bytes(range(0x80, 0x100)) * 40)
     assert "binary" not in str(caught.value)
+
+
+def test_a_utf8_page_with_a_broken_character_is_read_with_a_warning():
+    from tts.input.encoding import decode_bytes
+
+    data = ("<p>" + ARTICLE + "</p>").encode("utf-8")
+    data = data[:9001] + b"\xff" + data[9001:20000] + b"\xe4\xb8" + data[20000:]
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8" and decoded.warnings
+    assert decoded.text.count("满山苹果挂满枝头") >= 295
