@@ -155,10 +155,6 @@ def _is_hidden(el) -> bool:
     return bool(style and _HIDDEN_STYLE.search(style))
 
 
-def to_text(lines: list[Line]) -> str:
-    return "\n".join(line.text for line in lines)
-
-
 # -- main content -------------------------------------------------------------------------------
 
 def line_score(line: Line) -> float:
