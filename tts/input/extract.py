@@ -53,8 +53,10 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
         clean_text("\n".join(texts), own)  # raises the cleaner's own reason (no Chinese, only boilerplate)
     if article is None or whole is not None and _prefer_whole(doc, article, whole):
         article, keep = whole, everything
-    if doc.headline_text and compare_key(doc.headline_text) in compare_key(article.title):
+    if doc.headline_text and doc.headline_text in article.title and doc.headline_text != article.title:
+        badge = article.title.replace(doc.headline_text, "", 1).strip()
         article.title = doc.headline_text
+        article.removed.append(Removed(badge, "title-badge"))  # '原创' glued to the headline line
     article.removed = _in_page_order(doc, keep, article.removed)
     _fill_metadata(article, doc, [texts[i] for i in keep])
     return article

@@ -70,7 +70,7 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
 
     article = Article(title=title)
     _read_metadata(article, work, dateline, title_span, body_start)
-    _record_outside(work, title_span, dateline, body_start, body_end, title)
+    _record_outside(work, title_span, dateline, body_start, body_end, title, article.author)
     _read_trailer_authors(article, work, body_end)
     _read_fields_elsewhere(article, work, title_span, body_start, body_end)
     _build_sections(article, work, body_start, body_end, options)
@@ -419,7 +419,8 @@ def _read_body_authors(article: Article) -> None:
                 return
 
 
-def _record_outside(work: _Work, title_span: tuple[int, int], dateline: int, start: int, end: int, title: str) -> None:
+def _record_outside(work: _Work, title_span: tuple[int, int], dateline: int, start: int, end: int, title: str,
+                    author: str | None) -> None:
     """Everything outside the body, with why it is not read."""
     title_key = compare_key(title)
     footer_seen: str | None = None
@@ -431,9 +432,12 @@ def _record_outside(work: _Work, title_span: tuple[int, int], dateline: int, sta
             continue  # the title is read as the title
         if i == dateline:
             reason = "dateline"
+        elif author and text == author:
+            reason = "byline"
         elif i >= end:
             footer_seen = footer_reason(text) or footer_seen
-            reason = noise_reason(text) or footer_reason(text) or footer_seen or ("byline" if metadata.is_byline(text) else "footer")
+            reason = (noise_reason(text) or footer_reason(text) or footer_seen or ("byline" if metadata.is_byline(text) else None)
+                      or ("dateline" if _is_dateline(text) and i < end + 3 else "footer"))
         else:
             reason = _header_reason(text, title_key)
         work.drop(text, reason)
@@ -446,7 +450,12 @@ def _header_reason(text: str, title_key: str) -> str:
         return "dateline"
     if metadata.is_byline(text):
         return "byline"
-    return noise_reason(text) or footer_reason(text) or ("caption" if looks_like_caption(text) else "navigation")
+    specific = noise_reason(text) or footer_reason(text)
+    if specific:
+        return specific
+    if metadata.is_widget(text):
+        return "share"  # '关注', '举报', '收藏' buttons by the byline
+    return "caption" if looks_like_caption(text) else "navigation"
 
 
 # -- stage 5: body lines -----------------------------------------------------------------------
