@@ -89,7 +89,11 @@ def _html_text(path: Path) -> str:
 
 
 def tts_clean(path: Path) -> dict:
-    article = read_article(path)[1]
+    return summary(read_article(path)[1])
+
+
+def summary(article) -> dict:
+    """What the benchmark scores of an Article: its body (headings and paragraphs) and metadata."""
     body = "".join(((s.heading or "") + "".join(s.paragraphs)) for s in article.sections)
     return {"body": body, "title": article.title, "date": article.date, "source": article.source, "author": article.author}
 

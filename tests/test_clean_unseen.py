@@ -12,9 +12,11 @@ import statistics
 
 import pytest
 
-from benchmarks.compare_html_extractors import _matches, body_f1, load_pages, tts_clean
+from benchmarks.compare_html_extractors import _matches, body_f1, load_pages, summary
+from tts.input.extract import read_article
 
 from .conftest import CORPUS
+from .test_clean_corpus import assert_accounted_for
 
 LABELS = sorted((CORPUS / "labels").glob("*.json")) if (CORPUS / "labels").is_dir() else []
 pytestmark = pytest.mark.skipif(not LABELS, reason="no labelled unseen pages in tests/corpus/labels")
@@ -35,7 +37,9 @@ def scored() -> dict:
         if page["split"] not in ("dev", "heldout"):
             continue
         for kind in ("html", "txt"):
-            got = tts_clean(page[kind])  # raises on a refused page: no readable page may be refused
+            loaded, article = read_article(page[kind])  # raises on a refused page: no readable page may be refused
+            assert_accounted_for(loaded, article)
+            got = summary(article)
             row = {"f1": body_f1(got["body"], page["ref"])}
             row.update({f: _matches(got[f], page, f) for f in ("title", "date", "source", "author")})
             out.setdefault((page["split"], kind), []).append(row)
