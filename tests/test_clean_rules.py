@@ -162,3 +162,12 @@ def test_a_teaser_of_another_story_is_not_read():
     article = clean_text(page)
     assert article.paragraphs == ["市政府今天发布新规，要求居民做好垃圾分类。", "各单位要认真落实，确保新规顺利施行。"]
     assert any("[详情]" in r.text for r in article.removed)
+
+
+def test_a_relative_time_under_the_headline_anchors_the_header():
+    page = ("首页\n一日一技：在 Python 中实现延迟调用\n原创 kingname 未闻Code\n前天\n摄影：产品经理\n产品经理的生日餐\n"
+            "熟悉 Golang 的同学都知道，Golang 里面有一个关键词叫做defer，它可以实现延迟调用。\n"
+            "实际上在 Python 里面也有相关的语法，那就是contextlib.ExitStack。\n")
+    article = clean_text(page)
+    assert article.title == "一日一技：在 Python 中实现延迟调用" and article.date is None
+    assert article.paragraphs[0].startswith("熟悉 Golang")

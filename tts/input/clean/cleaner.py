@@ -159,7 +159,7 @@ def main_run(lines: list[Line]) -> tuple[int, int]:
 def _is_dateline(text: str) -> bool:
     if len(text) > 120 or is_prose(text):
         return False
-    if rules.YEARLESS_DATELINE.search(text):
+    if rules.YEARLESS_DATELINE.search(text) or rules.RELATIVE_DATELINE.match(text):
         return True  # '发布时间：10-08 12:00': a dateline, though it cannot date the article
     return bool(rules.DATE.search(text)) and metadata.parse_date(text) is not None
 

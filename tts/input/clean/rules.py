@@ -25,6 +25,8 @@ SOURCE_LABEL = re.compile(r"(?<!图片)(?<!图)(?:信息来源|文章来源|稿�
 # A labelled metadata field ('来源：', '作者：', '发布时间：'): a line carrying one is header, never a headline.
 FIELD_LABEL = re.compile(r"(?:来源|作者|发布时间|发布日期|发表时间|更新时间|时间|日期|编辑|记者|责编)\s*[:：]")
 UPDATED = re.compile(r"(?:最后|最近)?(?:更新|修改|编辑)(?:时间|日期|于)?\s*[:：]")
+# A relative time standing alone ('前天', '3小时前', '昨天 12:08'): self-media pages date articles this way.
+RELATIVE_DATELINE = re.compile(r"^(?:今天|昨天|前天|\d{1,2}\s*(?:分钟|小时|天)前)(?:\s*\d{1,2}:\d{2})?$")
 YEARLESS_DATELINE = re.compile(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}")
 SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]?\s*(?P<v>[^\s|｜丨]{2,30})")
 EDITOR = re.compile(r"^[（(\[【]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|终审|二审|一审|初审|值班编辑|美编|编审)\s*[:：]")
