@@ -33,7 +33,7 @@ class Captions(str, Enum):
     read = "read"
 
 
-ArticleArg = Annotated[str, typer.Argument(help="Article file (.txt or .html, any common Chinese encoding), or - for standard input.", show_default=False)]
+ArticleArg = Annotated[str, typer.Argument(help="Article file (.txt or .html, any common Chinese encoding), an http(s) URL, or - for standard input.", show_default=False)]
 CaptionsOpt = Annotated[Captions, typer.Option("--captions", help="Image captions: skip them, or read them as 图片说明：… where they stand.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on standard output.")]
 
@@ -50,7 +50,7 @@ class Format(str, Enum):
     daisy = "daisy"
 
 
-ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .html, any common Chinese encoding) or folders of them, or - for standard input.", show_default=False)]
+ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .html, any common Chinese encoding) or folders of them, http(s) URLs, or - for standard input.", show_default=False)]
 
 
 @app.command()
@@ -418,12 +418,12 @@ def clean(
     as_json: JsonOpt = False,
 ) -> None:
     """Show what would be read from ARTICLE, section by section, and (with --json) what was removed and why."""
-    from tts.input.clean import CleanOptions, clean_text
-    from tts.input.reading import read_page
+    from tts.input.extract import read_article
 
     try:
-        page = read_page(article)
-        result = clean_text(page.text, CleanOptions(read_captions=captions is Captions.read, title_hint=page.html_title))
+        page, result = read_article(article, read_captions=captions is Captions.read)
+        for warning in page.warnings:
+            typer.echo(f"warning: {warning}", err=True)
     except TtsError as exc:
         _fail(exc)
     if as_json:
