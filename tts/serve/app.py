@@ -18,8 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
-from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
+from starlette.routing import Route
 
 from tts.serve import pages
 from tts.serve.db import Store
@@ -65,6 +64,13 @@ class Service:
         self._synced: tuple | None = None
         self._sync_lock = threading.Lock()
         self._feed: tuple[tuple, bytes] | None = None
+        self.pages: dict[tuple, str] = {}  # rendered pages, by what they are made from
+        self.static = _load_static()
+
+    def remember(self, key: tuple, html: str) -> None:
+        if len(self.pages) > 1024:  # a bound, not an LRU: pages are cheap to make again
+            self.pages.clear()
+        self.pages[key] = html
 
     def sync(self) -> None:
         """Refresh the episode index when the library folder changed (a file added, renamed or removed)."""
@@ -102,7 +108,7 @@ def create_app(config: ServeConfig, start_workers: bool = True) -> Starlette:
         Route("/api/jobs/{job_id}", job_status),
         Route("/api/episodes", episode_list),
         Route("/healthz", health),
-        Mount("/static", StaticFiles(directory=pages.STATIC_DIR), name="static"),
+        Route("/static/{name}", static_file, methods=["GET", "HEAD"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
     app.state.service = service
@@ -174,9 +180,14 @@ async def index(request: Request) -> Response:
 
     def render() -> str:
         service.sync()
-        found, total = service.store.find_episodes(query, (page - 1) * pages.PAGE_SIZE, pages.PAGE_SIZE)
-        return pages.render_index(service.env, service.links, found, total, page, query, feed_available(),
-                                  service.config.title)
+        key = ("index", service._synced, query, page)
+        html = service.pages.get(key)
+        if html is None:
+            found, total = service.store.find_episodes(query, (page - 1) * pages.PAGE_SIZE, pages.PAGE_SIZE)
+            html = pages.render_index(service.env, service.links, found, total, page, query, feed_available(),
+                                      service.config.title)
+            service.remember(key, html)
+        return html
 
     return HTMLResponse(await run_in_threadpool(render), headers={"cache-control": "no-cache"})
 
@@ -189,13 +200,42 @@ async def episode_page(request: Request) -> Response:
         episode = service.library.episode(episode_id)
         if episode is None:
             return None
-        return pages.render_episode(service.env, service.links, episode, service.library.transcript(episode),
-                                    service.config.title)
+        key = (episode.id, service.library.signature(episode))
+        html = service.pages.get(key)
+        if html is None:
+            html = pages.render_episode(service.env, service.links, episode, service.library.transcript(episode),
+                                        service.config.title)
+            service.remember(key, html)
+        return html
 
     body = await run_in_threadpool(render)
     if body is None:
         raise HTTPException(404, "没有这一期节目")
     return HTMLResponse(body, headers={"cache-control": "no-cache"})
+
+
+def _load_static() -> dict[str, tuple[bytes, str, str]]:
+    """The player's script and stylesheet, held in memory: (content, ETag, type) by name."""
+    import hashlib
+
+    kinds = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+    files = {}
+    for path in pages.STATIC_DIR.iterdir():
+        if path.suffix in kinds:
+            data = path.read_bytes()
+            files[path.name] = (data, '"' + hashlib.sha256(data).hexdigest()[:32] + '"', kinds[path.suffix])
+    return files
+
+
+async def static_file(request: Request) -> Response:
+    found = _svc(request).static.get(request.path_params["name"])
+    if found is None:
+        raise HTTPException(404, "没有这个文件")
+    data, etag, kind = found
+    headers = {"etag": etag, "cache-control": "public, max-age=300"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(data, media_type=kind, headers=headers)
 
 
 def mime_type(name: str) -> str:

@@ -27,6 +27,7 @@ DOWNLOADS = {
     ".words.json": ("逐词时间 JSON", "application/json"),
     ".report.json": ("生成报告 JSON", "application/json"),
 }
+SIDECAR_SUFFIXES = tuple(s for s in DOWNLOADS if s not in AUDIO_SUFFIXES) + (".json",)
 SENTENCE_END = re.compile(r"[。！？!?…]+[”’」』）)\"']*$")
 MAX_JOIN_GAP = 0.3  # seconds
 SAFE_NAME = re.compile(r"^[^/\\\x00-\x1f]+$")
@@ -78,6 +79,7 @@ class Episode:
     size: int
     downloads: list[Download]
     sort_key: str  # newest first sorts descending on this
+    report: str | None = None  # the run report's file name
 
     @property
     def duration_text(self) -> str:
@@ -122,6 +124,7 @@ class Library:
     def __init__(self, root: Path) -> None:
         self.root = Path(root).resolve()
         self._cache: dict[str, tuple[tuple, Episode]] = {}
+        self._reports: tuple[int, dict[str, Path]] | None = None
 
     def audio_files(self) -> list[os.DirEntry]:
         with os.scandir(self.root) as entries:
@@ -130,13 +133,8 @@ class Library:
 
     def episodes(self) -> list[Episode]:
         """Every episode, newest first."""
-        reports = self._reports_by_audio()
-        found = []
-        for entry in self.audio_files():
-            episode = self._episode(entry, reports)
-            if episode:
-                found.append(episode)
-        self._cache = {e.id: self._cache[e.id] for e in found}
+        found = [e for e in (self._episode(Path(entry.path)) for entry in self.audio_files()) if e]
+        self._cache = {e.id: self._cache[e.id] for e in found if e.id in self._cache}
         return sorted(found, key=lambda e: (e.sort_key, e.id), reverse=True)
 
     def episode(self, episode_id: str) -> Episode | None:
@@ -145,13 +143,29 @@ class Library:
                 return None
             path = self.root / (episode_id + suffix)
             if path.is_file():
-                with os.scandir(self.root) as entries:
-                    entry = next((e for e in entries if e.name == path.name), None)
-                return self._episode(entry, self._reports_by_audio()) if entry else None
+                return self._episode(path)
         return None
 
+    def signature(self, episode: Episode) -> tuple:
+        """Changes whenever one of the episode's files does (for caching what is made from them)."""
+        return self._signature(self.root / episode.audio, episode.id)
+
+    def _signature(self, audio: Path, stem: str) -> tuple:
+        marks = []
+        for name in [audio.name, *(stem + s for s in SIDECAR_SUFFIXES)]:
+            try:
+                stat = os.stat(self.root / name)
+            except OSError:
+                continue
+            marks.append((name, stat.st_mtime_ns, stat.st_size))
+        return tuple(marks)
+
     def _reports_by_audio(self) -> dict[str, Path]:
-        """Reports named otherwise than NAME.report.json/NAME.json, found by the audio file they list."""
+        """Reports named otherwise than NAME.report.json/NAME.json, found by the audio file they list
+        (read once per change of the folder)."""
+        mark = os.stat(self.root).st_mtime_ns
+        if self._reports and self._reports[0] == mark:
+            return self._reports[1]
         found: dict[str, Path] = {}
         with os.scandir(self.root) as entries:
             for entry in entries:
@@ -161,18 +175,17 @@ class Library:
                 audio = (data or {}).get("outputs", {}).get("audio") if isinstance(data, dict) else None
                 if isinstance(audio, str) and "report_version" in data:
                     found.setdefault(Path(audio).name, Path(entry.path))
+        self._reports = (mark, found)
         return found
 
-    def _episode(self, entry: os.DirEntry, reports: dict[str, Path]) -> Episode | None:
-        audio = Path(entry.path)
+    def _episode(self, audio: Path) -> Episode | None:
         stem = audio.name[: -len(audio.suffix)]
-        report_path = next((p for p in (self.root / f"{stem}.report.json", self.root / f"{stem}.json") if p.is_file()),
-                           reports.get(audio.name))
-        sidecars = sorted(p for p in self.root.glob(_glob_escape(stem) + ".*") if p.name != audio.name)
-        signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in [audio, *sidecars] if p.exists())
+        signature = self._signature(audio, stem)
         cached = self._cache.get(stem)
         if cached and cached[0] == signature:
             return cached[1]
+        report_path = next((p for p in (self.root / f"{stem}.report.json", self.root / f"{stem}.json") if p.is_file()),
+                           None) or self._reports_by_audio().get(audio.name)
         episode = _read_episode(audio, stem, report_path)
         if episode:
             self._cache[stem] = (signature, episode)
@@ -180,7 +193,7 @@ class Library:
 
     def transcript(self, episode: Episode) -> list[Chapter]:
         """Chapters with their sentences (and words when timed), from the sidecars."""
-        report = _read_json(self.root / f"{episode.id}.report.json") or _read_json(self.root / f"{episode.id}.json")
+        report = _read_json(self.root / episode.report) if episode.report else None
         chapters = _chapters(self.root, episode, report if isinstance(report, dict) else None)
         sentences = _sentences(self.root, episode.id)
         for sentence in sentences:
@@ -190,10 +203,6 @@ class Library:
                     target = chapter
             target.sentences.append(sentence)
         return chapters
-
-
-def _glob_escape(text: str) -> str:
-    return re.sub(r"([\[\]*?])", r"[\1]", text)
 
 
 def _read_json(path: Path, limit: int = 50_000_000):
@@ -230,7 +239,7 @@ def _read_episode(audio: Path, stem: str, report_path: Path | None) -> Episode |
         date=date or file_date[:10], author=article.get("author"), url=report.get("url"),
         duration=float(duration if duration is not None else tags.get("duration", 0.0)),
         audio=audio.name, mime=mime, mtime=stat.st_mtime, size=stat.st_size, downloads=downloads,
-        sort_key=f"{(date or file_date)[:16]:<16}|{file_date}",
+        sort_key=f"{(date or file_date)[:16]:<16}|{file_date}", report=report_path.name if report_path else None,
     )
 
 
