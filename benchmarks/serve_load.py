@@ -42,7 +42,7 @@ async def client(session, base: str, size: int, stop_at: float, think: bool, rec
 
     rng = random.Random()
     plan = [("index", "/"), ("search", "/?q=%E5%85%AC%E5%9B%AD"), ("episode", "/episodes/ep-{n:03d}"),
-            ("static", "/static/style.css"), ("static", "/static/player.js"), ("range", "/media/ep-{n:03d}.mp3"),
+            ("static", "/static/style.css"), ("static", "/static/player.js"), ("range", "/ep-{n:03d}.mp3"),
             ("index", "/?page=2")]
     step = rng.randrange(len(plan))
     await asyncio.sleep(rng.uniform(0, 1.0))  # listeners arrive over a second, not all in the same millisecond

@@ -183,7 +183,7 @@ def test_static_site_links_all_resolve(tmp_path, served):
             if parts.scheme or url.startswith(("#", "data:")):
                 continue
             assert (page.parent / unquote(parts.path)).resolve().is_file(), (page, url)
-    assert (out / "media" / "park.mp3").read_bytes() == (served.library / "park.mp3").read_bytes()
+    assert (out / "park.mp3").read_bytes() == (served.library / "park.mp3").read_bytes()
     assert not re.search(r'(href|src)="/', (out / "episodes" / "park.html").read_text(encoding="utf-8"))
 
 

@@ -64,6 +64,7 @@ class Service:
         self._synced: tuple | None = None
         self._sync_lock = threading.Lock()
         self._feed: tuple[tuple, bytes] | None = None
+        self._feed_ready: tuple[tuple, bool] | None = None
         self.pages: dict[tuple, str] = {}  # rendered pages, by what they are made from
         self.static = _load_static()
 
@@ -102,13 +103,14 @@ def create_app(config: ServeConfig, start_workers: bool = True) -> Starlette:
     routes = [
         Route("/", index),
         Route("/episodes/{episode_id}", episode_page),
-        Route("/media/{name}", media, methods=["GET", "HEAD"]),
         Route("/feed.xml", feed),
         Route("/api/articles", submit, methods=["POST"]),
         Route("/api/jobs/{job_id}", job_status),
         Route("/api/episodes", episode_list),
         Route("/healthz", health),
         Route("/static/{name}", static_file, methods=["GET", "HEAD"]),
+        # the library's files at the top, as `tts feed --base-url` expects the folder to be served
+        Route("/{name}", media, methods=["GET", "HEAD"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: http_error})
     app.state.service = service
@@ -180,11 +182,11 @@ async def index(request: Request) -> Response:
 
     def render() -> str:
         service.sync()
-        key = ("index", service._synced, query, page)
+        key = ("index", service._synced, _feed_mark(service.root), query, page)
         html = service.pages.get(key)
         if html is None:
             found, total = service.store.find_episodes(query, (page - 1) * pages.PAGE_SIZE, pages.PAGE_SIZE)
-            html = pages.render_index(service.env, service.links, found, total, page, query, feed_available(),
+            html = pages.render_index(service.env, service.links, found, total, page, query, feed_ready(service),
                                       service.config.title)
             service.remember(key, html)
         return html
@@ -238,8 +240,14 @@ async def static_file(request: Request) -> Response:
     return Response(data, media_type=kind, headers=headers)
 
 
+IMAGE_TYPES = {".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png"}  # cover art the feed names
+
+
 def mime_type(name: str) -> str:
     lowered = name.lower()
+    for suffix, kind in IMAGE_TYPES.items():
+        if lowered.endswith(suffix):
+            return kind
     for suffix in sorted(DOWNLOADS, key=len, reverse=True):
         if lowered.endswith(suffix):
             return DOWNLOADS[suffix][1]
@@ -279,41 +287,64 @@ def _not_modified(request: Request, etag: str, mtime: float) -> bool:
 
 def feed_available() -> bool:
     try:
-        import tts.publish.feed  # noqa: F401  (written by the publishing work; optional until it lands)
+        import tts.publish.feed  # noqa: F401  (the `tts feed` generator)
     except ImportError:
         return False
     return True
 
 
 def show_settings(folder: Path, base_url: str):
-    """The feed's show settings for this library, served from base_url (the folder's TOML, when any, wins)."""
+    """The feed's show settings: the library's podcast.toml, with the base URL where this serves the folder."""
     from tts.publish.feed import ShowSettings
 
-    for loader in ("load", "from_folder"):
-        if hasattr(ShowSettings, loader):
-            return getattr(ShowSettings, loader)(folder, base_url=base_url)
-    return ShowSettings(base_url=base_url)
+    return ShowSettings.load(folder, base_url=base_url)
+
+
+def _feed_mark(root: Path) -> tuple:
+    """Changes when an episode is added or removed, or the show's settings file is edited."""
+    toml = root / "podcast.toml"
+    return os.stat(root).st_mtime_ns, toml.stat().st_mtime_ns if toml.exists() else 0
+
+
+def feed_ready(service: Service) -> bool:
+    """Whether /feed.xml can be made: the generator is installed and the show is described (podcast.toml)."""
+    from tts.errors import TtsError
+
+    mark = _feed_mark(service.root)
+    if service._feed_ready and service._feed_ready[0] == mark:
+        return service._feed_ready[1]
+    ready = feed_available()
+    if ready:
+        try:
+            show_settings(service.root, "http://127.0.0.1/").check()
+        except TtsError:
+            ready = False
+    service._feed_ready = (mark, ready)
+    return ready
 
 
 async def feed(request: Request) -> Response:
-    """The podcast feed, from the same generator as `tts feed`, with enclosures served by /media/."""
+    """The podcast feed, from the same generator as `tts feed`, for the folder as this serves it."""
     service = _svc(request)
     if not feed_available():
         raise HTTPException(404, "本服务没有安装播客订阅源生成器")
+    from tts.errors import TtsError
     from tts.publish.feed import feed_xml
 
-    base_url = str(request.base_url).rstrip("/") + "/media/"
+    base_url = str(request.base_url)
 
     def generate() -> bytes:
-        stat = os.stat(service.root)
-        key = (stat.st_mtime_ns, base_url)
+        key = (_feed_mark(service.root), base_url)
         if service._feed and service._feed[0] == key:
             return service._feed[1]
         body = feed_xml(service.root, show_settings(service.root, base_url))
         service._feed = (key, body)
         return body
 
-    body = await run_in_threadpool(generate)
+    try:
+        body = await run_in_threadpool(generate)
+    except TtsError as exc:  # the show is not described yet: say what is missing
+        raise HTTPException(404, f"播客订阅源尚未配置：{exc}") from None
     return Response(body, media_type="application/rss+xml; charset=utf-8", headers={"cache-control": "no-cache"})
 
 

@@ -35,8 +35,8 @@ class Links:
     def episode(self, episode_id: str) -> str:
         return f"{self.prefix}episodes/{quote(episode_id)}"
 
-    def media(self, name: str) -> str:
-        return f"{self.prefix}media/{quote(name)}"
+    def media(self, name: str) -> str:  # the library's files are served at the top, as the feed expects
+        return f"{self.prefix}{quote(name)}"
 
     def static(self, name: str) -> str:
         return f"{self.prefix}static/{name}"
@@ -46,7 +46,7 @@ class Links:
 
 
 class SiteLinks(Links):
-    """Relative URLs for a static copy: index.html, page-2.html, episodes/ID.html, media/…, static/…"""
+    """Relative URLs for a static copy: index.html, page-2.html, episodes/ID.html, the media files, static/…"""
 
     static_site = True
 

@@ -1,7 +1,8 @@
 """`tts site`: the library's pages as static files, for any web server or CDN (no Python where it is hosted).
 
-DIR/index.html (and page-N.html), DIR/episodes/ID.html, DIR/media/ (the audio, sidecars and books), DIR/static/
-(style and player script), and DIR/feed.xml when the feed generator is installed and a base URL is given.
+DIR/index.html (and page-N.html), DIR/episodes/ID.html, the audio, sidecars and books beside them (as the folder
+is laid out, so the feed's enclosures resolve), DIR/static/ (style and player script), and DIR/feed.xml when the feed
+generator is installed and a base URL is given.
 Every link is relative, so the folder works at any address. Files are written to temporary names and renamed.
 """
 
@@ -23,7 +24,7 @@ def build_site(library: Path, output: Path, base_url: str | None = None, title: 
     output = Path(output).resolve()
     if not library.is_dir():
         raise InputError(f"library folder not found: {library}")
-    if output == library:  # the copied media would sit beside the originals
+    if output == library:  # the pages and copies would become part of the library
         raise OutputError("the site folder must not be the library folder itself")
     try:
         output.mkdir(parents=True, exist_ok=True)
@@ -42,13 +43,11 @@ def build_site(library: Path, output: Path, base_url: str | None = None, title: 
         name = "index.html" if page == 1 else f"page-{page}.html"
         atomic_write_bytes(output / name, html.encode("utf-8"))
 
-    media = output / "media"
-    media.mkdir(exist_ok=True)
     for episode in episodes:
         html = pages.render_episode(env, pages.SiteLinks("../"), episode, lib.transcript(episode), title)
         atomic_write_bytes(output / "episodes" / f"{episode.id}.html", html.encode("utf-8"))
         for download in {d.name for d in episode.downloads} | {episode.audio}:
-            _copy(library / download, media / download)
+            _copy(library / download, output / download)
     static = output / "static"
     static.mkdir(exist_ok=True)
     for path in pages.STATIC_DIR.iterdir():
@@ -77,5 +76,5 @@ def _write_feed(library: Path, output: Path, base_url: str | None) -> bool:
         return False
     from tts.serve.app import show_settings
 
-    atomic_write_bytes(output / "feed.xml", feed_xml(library, show_settings(library, base_url.rstrip("/") + "/media/")))
+    atomic_write_bytes(output / "feed.xml", feed_xml(library, show_settings(library, base_url.rstrip("/") + "/")))
     return True
