@@ -191,3 +191,39 @@ def test_site_refuses_to_write_into_the_library(served):
     result = subprocess.run([sys.executable, "-m", "tts.cli", "site", str(served.library), "-o", str(served.library)],
                             env=served.env, capture_output=True, text=True)
     assert result.returncode == 5 and result.stderr.startswith("error:")
+
+
+def test_a_private_library_needs_a_token_to_read(tmp_path, served):
+    import base64
+
+    import httpx
+
+    copy_library(served.library / "park", tmp_path / "lib", ["park"])
+    made = subprocess.run([sys.executable, "-m", "tts.cli", "serve", str(tmp_path / "lib"), "--create-token"],
+                          env=served.env, capture_output=True, text=True, check=True)
+    token = made.stdout.strip().splitlines()[-1]
+    process, url = start_server(tmp_path / "lib", served.env, "--workers", "0", "--private")
+    try:
+        for path in ("/", "/episodes/park", "/park.mp3", "/api/episodes"):
+            refused = httpx.get(url + path)
+            assert refused.status_code == 401 and "basic" in refused.headers["www-authenticate"].lower(), path
+            assert httpx.get(url + path, headers={"authorization": f"Bearer {token}"}).status_code == 200, path
+        basic = base64.b64encode(f"listener:{token}".encode()).decode()
+        assert httpx.get(url + "/park.mp3", headers={"authorization": f"Basic {basic}"}).status_code == 200
+        assert httpx.get(url + "/", headers={"authorization": "Bearer tts_wrong"}).status_code == 401
+    finally:
+        stop_server(process)
+
+
+def test_static_site_feed_points_at_the_copied_files(tmp_path, served):
+    pytest.importorskip("tts.publish.feed", reason="tts.publish.feed (the `tts feed` generator) is not in this branch")
+    copy_library(served.library / "park", tmp_path / "lib", ["park"])
+    (tmp_path / "lib" / "podcast.toml").write_text('title = "测试播客"\nauthor = "测试日报"\nemail = "news@example.org"\n'
+                                                  'image = "https://example.org/cover.jpg"\n', encoding="utf-8")
+    out = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "tts.cli", "site", str(tmp_path / "lib"), "-o", str(out),
+                             "--base-url", "https://example.org/listen"], env=served.env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    feed = (out / "feed.xml").read_text(encoding="utf-8")
+    assert 'url="https://example.org/listen/park.mp3"' in feed and (out / "park.mp3").is_file()
+    assert 'href="feed.xml"' in (out / "index.html").read_text(encoding="utf-8")

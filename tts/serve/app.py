@@ -129,10 +129,13 @@ class _Guard:
             return await self.app(scope, receive, send)
         request = Request(scope)
         length = request.headers.get("content-length")
-        if length and (not length.isdigit() or int(length) > self.service.config.max_body):
-            return await _json(413, f"request body over {self.service.config.max_body} bytes").__call__(scope, receive, send)
+        if length and not length.isdigit():
+            return await _json(400, "invalid Content-Length")(scope, receive, send)
+        if length and int(length) > self.service.config.max_body:
+            return await _json(413, f"request body over {self.service.config.max_body} bytes")(scope, receive, send)
         path = scope["path"]
-        if self.service.config.private and path != "/healthz" and not path.startswith("/api/"):
+        # submissions check their own token; everything else is reading
+        if self.service.config.private and path not in ("/healthz", "/api/articles"):
             if await run_in_threadpool(_token_id, self.service, request) is None:
                 response = Response("a token is needed to read this library", 401, media_type="text/plain; charset=utf-8",
                                     headers={"www-authenticate": 'Basic realm="tts", charset="UTF-8"'})
@@ -459,8 +462,6 @@ async def _submission(request: Request, kind: str, body: bytes) -> tuple[bytes, 
 
 async def job_status(request: Request) -> Response:
     service = _svc(request)
-    if service.config.private and await run_in_threadpool(_token_id, service, request) is None:
-        return _json(401, "a valid bearer token is needed")
     job_id = request.path_params["job_id"]
     job = await run_in_threadpool(service.store.job, job_id) if job_id.isalnum() and len(job_id) <= 64 else None
     if job is None:

@@ -195,6 +195,9 @@ class Store:
                                     "WHERE status='running' AND worker=?", (time.time(), reason, worker))
         return cur.rowcount
 
+    def running_jobs(self, worker: int) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM jobs WHERE status = 'running' AND worker = ?", (worker,))]
+
     def job_counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT status, count(*) FROM jobs GROUP BY status")}
 

@@ -178,6 +178,7 @@ class Workers:
 
     def start(self) -> None:
         self.store.fail_running(None, "the server stopped while this job was running; submit it again")
+        shutil.rmtree(self.library / STATE_DIR / "work", ignore_errors=True)  # what interrupted builds left
         self._processes = [self._spawn() for _ in range(self.count)]
         self._watcher = threading.Thread(target=self._watch, name="tts-workers", daemon=True)
         self._watcher.start()
@@ -192,6 +193,8 @@ class Workers:
         while not self._closing.wait(0.5):
             for n, process in enumerate(self._processes):
                 if not process.is_alive() and not self._closing.is_set():
+                    for job_id in self.store.running_jobs(process.pid):
+                        shutil.rmtree(self.library / STATE_DIR / "work" / job_id, ignore_errors=True)
                     self.store.fail_running(process.pid, f"the worker process ended unexpectedly (exit code {process.exitcode})")
                     self._processes[n] = self._spawn()
 
