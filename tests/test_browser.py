@@ -241,3 +241,32 @@ def test_axe_finds_no_serious_violations(page, served, static_site, kind, where,
     assert axe_violations(page) == []
     if scheme == "light":
         shot(page, served, kind)
+
+
+def test_word_level_highlight_follows_word_timings(page, served, tmp_path):
+    """With a NAME.words.json beside the audio, the word being spoken is highlighted too."""
+    from .serve_fixtures import copy_library, start_server, stop_server
+
+    copy_library(served.library / "park", tmp_path / "lib", ["park"])
+    words = []
+    for start, end, text in [(_seconds(c.start), _seconds(c.end), c.text) for c in webvtt.read(str(served.library / "park.vtt"))]:
+        pieces = [text[i:i + 2] for i in range(0, len(text), 2)]  # two characters a word, time shared by characters
+        for n, piece in enumerate(pieces):
+            words.append({"text": piece, "start": round(start + (end - start) * 2 * n / len(text), 3),
+                          "end": round(start + (end - start) * min(len(text), 2 * n + 2) / len(text), 3)})
+    (tmp_path / "lib" / "park.words.json").write_text(json.dumps({"words": words}, ensure_ascii=False), encoding="utf-8")
+    process, url = start_server(tmp_path / "lib", served.env, "--workers", "0")
+    try:
+        page.goto(url + "/episodes/park")
+        page.focus("#seek")
+        for _ in range(2):
+            page.keyboard.press("ArrowRight")  # 10 s
+        state = page.evaluate("""() => new Promise(done => requestAnimationFrame(() => done({
+            t: document.getElementById('audio').currentTime,
+            word: (document.querySelector('.w.current-word') || {}).textContent,
+            inside: !!document.querySelector('.s.current .w.current-word')})))""")
+        expected = [w["text"] for w in words if w["start"] <= state["t"] + 1e-3][-1]
+        assert state["word"] == expected and state["inside"], (state, expected)
+        shot(page, served, "episode-word-timings")
+    finally:
+        stop_server(process)

@@ -17,7 +17,7 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from tts.serve import db
-from tts.serve.library import Library, resolve_inside, spoken_duration
+from tts.serve.library import Library, pieces, resolve_inside, spoken_duration
 
 from .serve_fixtures import copy_library, served, start_server, stop_server  # noqa: F401  (session fixture)
 
@@ -109,11 +109,20 @@ def test_caption_pieces_are_joined_into_sentences_and_word_timings_are_used(tmp_
     library = Library(tmp_path / "lib")
     sentences = [s for c in library.transcript(library.episode("long")) for s in c.sentences]
     assert [(s.text, s.start, s.end) for s in sentences] == [("第一句很长，后半句。", 0.0, 2.0), ("第二句。", 2.5, 3.0)]
-    words = {"words": [{"text": "第二", "start": 2.5, "end": 2.7}, {"text": "句。", "start": 2.7, "end": 3.0}]}
+    words = {"words": [{"text": "第一句", "start": 0.0, "end": 0.4}, {"text": "很长", "start": 0.4, "end": 1.0},
+                       {"text": "后半句", "start": 1.0, "end": 2.0}, {"text": "第二", "start": 2.5, "end": 2.7},
+                       {"text": "句", "start": 2.7, "end": 3.0}]}  # word timings without punctuation
     (tmp_path / "lib" / "long.words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
     library = Library(tmp_path / "lib")
     sentences = [s for c in library.transcript(library.episode("long")) for s in c.sentences]
-    assert [(s.text, [w.text for w in s.words]) for s in sentences] == [("第二句。", ["第二", "句。"])]
+    assert [(s.text, [w.text for w in s.words]) for s in sentences] == [
+        ("第一句很长，后半句。", ["第一句", "很长", "后半句"]), ("第二句。", ["第二", "句"])]
+    assert [(text, w is not None) for text, w in pieces(sentences[0])] == [
+        ("第一句", True), ("很长", True), ("，", False), ("后半句", True), ("。", False)]
+    (tmp_path / "lib" / "long.vtt").unlink()  # words alone: sentences end at punctuation or a pause
+    library = Library(tmp_path / "lib")
+    sentences = [s for c in library.transcript(library.episode("long")) for s in c.sentences]
+    assert [s.text for s in sentences] == ["第一句很长后半句", "第二句"]
 
 
 def test_audio_without_a_report_is_listed_from_its_tags(tmp_path, served):

@@ -7,6 +7,7 @@ its run report (NAME.report.json, NAME.json, or any report whose outputs name th
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -274,10 +275,35 @@ def _chapters(root: Path, episode: Episode, report: dict | None) -> list[Chapter
 
 def _sentences(root: Path, stem: str) -> list[Sentence]:
     words = _words(root / f"{stem}.words.json")
-    cues = _vtt_cues(root / f"{stem}.vtt")
-    if words:
-        return _sentences_from_words(words) if not isinstance(words[0], Sentence) else words
-    return _join_cues(cues)
+    if words and isinstance(words[0], Sentence):
+        return words
+    sentences = _join_cues(_vtt_cues(root / f"{stem}.vtt"))
+    if not words:
+        return sentences
+    if not sentences:
+        return _sentences_from_words(words)
+    # the sentences are the transcript's; each word goes to the sentence being spoken when it starts
+    starts = [s.start for s in sentences]
+    for word in words:
+        sentences[max(0, bisect.bisect_right(starts, word.start + 1e-3) - 1)].words.append(word)
+    return sentences
+
+
+def pieces(sentence: Sentence) -> list[tuple[str, Word | None]]:
+    """The sentence's text cut into its timed words and the text between them (punctuation that words lack)."""
+    out: list[tuple[str, Word | None]] = []
+    cursor = 0
+    for word in sentence.words:
+        at = sentence.text.find(word.text, cursor) if word.text else -1
+        if at < 0:
+            continue
+        if at > cursor:
+            out.append((sentence.text[cursor:at], None))
+        out.append((word.text, word))
+        cursor = at + len(word.text)
+    if cursor < len(sentence.text):
+        out.append((sentence.text[cursor:], None))
+    return out
 
 
 def _vtt_cues(path: Path) -> list[Sentence]:
@@ -349,11 +375,13 @@ def _word_list(items: list) -> list[Word]:
 
 
 def _sentences_from_words(words: list[Word]) -> list[Sentence]:
+    """Without a transcript: a sentence ends at closing punctuation or at a pause (a heading has no full stop)."""
     sentences: list[Sentence] = []
     current: list[Word] = []
-    for word in words:
+    for n, word in enumerate(words):
         current.append(word)
-        if SENTENCE_END.search(word.text):
+        pause = n + 1 < len(words) and words[n + 1].start - word.end >= MAX_JOIN_GAP
+        if SENTENCE_END.search(word.text) or pause:
             sentences.append(Sentence(current[0].start, current[-1].end, "".join(w.text for w in current), current))
             current = []
     if current:

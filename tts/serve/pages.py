@@ -12,7 +12,7 @@ from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from tts.serve.library import Chapter, Episode, spoken_duration
+from tts.serve.library import Chapter, Episode, pieces, spoken_duration
 
 HERE = Path(__file__).resolve().parent
 STATIC_DIR = HERE / "static"
@@ -64,6 +64,7 @@ def environment() -> Environment:
     env.filters["clock"] = clock
     env.filters["size"] = human_size
     env.globals["SPEEDS"] = SPEEDS
+    env.globals["pieces"] = pieces
     return env
 
 
