@@ -69,6 +69,13 @@ async def client(session, base: str, size: int, stop_at: float, think: bool, rec
             await asyncio.sleep(rng.uniform(0, 1.0))
 
 
+async def lag_probe(stop_at: float, lags: list) -> None:
+    while time.monotonic() < stop_at:
+        began = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lags.append(time.perf_counter() - began - 0.01)
+
+
 async def phase(base: str, clients: int, seconds: float, size: int, think: bool) -> dict:
     import aiohttp
 
@@ -76,10 +83,12 @@ async def phase(base: str, clients: int, seconds: float, size: int, think: bool)
     errors: list[str] = []
     connector = aiohttp.TCPConnector(limit=clients)
     timeout = aiohttp.ClientTimeout(total=30)
+    lags: list[float] = []
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         began = time.monotonic()
         stop_at = began + seconds
-        await asyncio.gather(*(client(session, base, size, stop_at, think, records, errors) for _ in range(clients)))
+        await asyncio.gather(lag_probe(stop_at, lags),
+                             *(client(session, base, size, stop_at, think, records, errors) for _ in range(clients)))
         elapsed = time.monotonic() - began
     kinds = {}
     for kind in sorted({k for k, _ in records}):
@@ -95,6 +104,9 @@ async def phase(base: str, clients: int, seconds: float, size: int, think: bool)
         "pages_p99_ms": round(percentile(pages, 99) * 1000, 1),
         "mean_ms": round(statistics.fmean([t for _, t in records]) * 1000, 1) if records else 0,
         "errors": len(errors), "error_examples": errors[:5], "by_kind": kinds,
+        # how late the client's own 10 ms timer fires: delay no server could cause (a busy or shared machine)
+        "client_timer_lag_p50_ms": round(percentile(lags, 50) * 1000, 1),
+        "client_timer_lag_p99_ms": round(percentile(lags, 99) * 1000, 1),
     }
 
 

@@ -194,6 +194,12 @@ async def index(request: Request) -> Response:
             service.remember(key, html)
         return html
 
+    # a page already made is answered on the event loop (a stat or two); making one goes to a thread
+    mark = os.stat(service.root)
+    if (mark.st_mtime_ns, mark.st_ino) == service._synced:
+        html = service.pages.get(("index", service._synced, _feed_mark(service.root), query, page))
+        if html is not None:
+            return HTMLResponse(html, headers={"cache-control": "no-cache"})
     return HTMLResponse(await run_in_threadpool(render), headers={"cache-control": "no-cache"})
 
 
@@ -213,7 +219,10 @@ async def episode_page(request: Request) -> Response:
             service.remember(key, html)
         return html
 
-    body = await run_in_threadpool(render)
+    signature = service.library.signature_of(episode_id)
+    body = service.pages.get((episode_id, signature)) if signature else None
+    if body is None:
+        body = await run_in_threadpool(render)
     if body is None:
         raise HTTPException(404, "没有这一期节目")
     return HTMLResponse(body, headers={"cache-control": "no-cache"})

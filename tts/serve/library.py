@@ -147,6 +147,14 @@ class Library:
                 return self._episode(path)
         return None
 
+    def signature_of(self, episode_id: str) -> tuple | None:
+        """The signature of the episode with this id, without reading its files (None: no such episode)."""
+        for suffix in AUDIO_SUFFIXES:
+            name = episode_id + suffix
+            if is_safe_name(name) and os.path.isfile(self.root / name):
+                return self._signature(self.root / name, episode_id)
+        return None
+
     def signature(self, episode: Episode) -> tuple:
         """Changes whenever one of the episode's files does (for caching what is made from them)."""
         return self._signature(self.root / episode.audio, episode.id)
