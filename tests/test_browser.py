@@ -182,6 +182,23 @@ def test_enter_on_a_sentence_plays_from_it(page, served):
     shot(page, served, "episode-playing")
 
 
+def test_the_sentence_being_spoken_is_kept_in_view(browser, served):
+    context = browser.new_context(viewport={"width": 800, "height": 560}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(served.url + "/episodes/park")
+    page.focus("#play")
+    page.keyboard.press("k")
+    page.keyboard.press("]")
+    page.keyboard.press("]")  # the last chapter, below the fold at this height
+    page.wait_for_function("""() => { const el = document.querySelector('.s.current'); if (!el) return false;
+        const box = el.getBoundingClientRect(), player = document.getElementById('player').getBoundingClientRect();
+        return box.top >= player.bottom - 1 && box.bottom <= innerHeight + 1; }""", timeout=10_000)
+    start = page.evaluate("parseFloat(document.querySelector('.s.current').dataset.start)")
+    assert start >= timeline(served)[1][2]["startTime"]  # two chapters on from the start: chapter 3
+    page.screenshot(path=str(served.artifacts / "episode-small-window.png"))
+    context.close()
+
+
 def test_shortcuts_never_act_outside_the_player(page, served):
     page.goto(served.url + "/episodes/park")
     page.focus("#main")

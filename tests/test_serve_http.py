@@ -218,7 +218,9 @@ def test_json_and_multipart_submissions(served):
     headers = {"authorization": f"Bearer {served.token}"}
     by_json = httpx.post(served.url + "/api/articles", json={"text": BRIEF, "announce": False, "loudness": "off"},
                          headers=headers, timeout=30)
-    by_form = httpx.post(served.url + "/api/articles", files={"file": ("brief.txt", BRIEF.encode(), "text/plain")},
+    html = ("<html><head><title>晨间简讯：城市公园开放</title></head><body><nav>首页 | 新闻</nav>"
+            + "".join(f"<p>{line}</p>" for line in BRIEF.split("\n") if line) + "</body></html>")
+    by_form = httpx.post(served.url + "/api/articles", files={"file": ("brief.html", html.encode(), "text/html")},
                          data={"announce": "false", "loudness": "off"}, headers=headers, timeout=30)
     assert by_json.status_code == 202 and by_form.status_code == 202
     for answer in (by_json, by_form):

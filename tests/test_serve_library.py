@@ -236,3 +236,9 @@ def test_static_site_feed_points_at_the_copied_files(tmp_path, served):
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert 'url="https://example.org/listen/park.mp3"' in feed and (out / "park.mp3").is_file()
     assert 'href="feed.xml"' in (out / "index.html").read_text(encoding="utf-8")
+
+
+def test_serve_refuses_a_missing_library_in_one_line(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "tts.cli", "serve", str(tmp_path / "missing")],
+                            capture_output=True, text=True)
+    assert result.returncode == 2 and result.stderr.startswith("error:") and len(result.stderr.splitlines()) == 1

@@ -42,6 +42,7 @@
 
   audio.removeAttribute("controls");
   controls.hidden = false;
+  document.getElementById("shortcuts").hidden = false;
 
   // -- time and words --------------------------------------------------------------------------------------------
   function duration() {
@@ -107,9 +108,12 @@
   }
   function keepInView(el) {
     var box = el.getBoundingClientRect();
-    var top = player.getBoundingClientRect().bottom;  // the sticky player covers the top of the window
+    // on tall windows the player stays at the top (sticky) and covers that part of the window
+    var top = getComputedStyle(player).position === "sticky" ? Math.max(0, player.getBoundingClientRect().bottom) : 0;
     if (box.top < top || box.bottom > window.innerHeight) {
-      el.scrollIntoView({ block: "center", behavior: reducedMotion.matches ? "auto" : "smooth" });
+      var middle = top + (window.innerHeight - top) / 2;
+      window.scrollTo({ top: window.scrollY + box.top + box.height / 2 - middle,
+                        behavior: reducedMotion.matches ? "auto" : "smooth" });
     }
   }
 
@@ -168,7 +172,8 @@
   }
   function chapterStep(delta) {
     if (!chapters.length) return;
-    var n = lastStartingBefore(chapters.map(function (c) { return { start: c.seekTo }; }), audio.currentTime);
+    // before the first sentence, the listener is in chapter 1
+    var n = Math.max(0, lastStartingBefore(chapters.map(function (c) { return { start: c.seekTo }; }), audio.currentTime));
     n = Math.max(0, Math.min(chapters.length - 1, n + delta));
     seekTo(chapters[n].seekTo);
     say("第" + (n + 1) + "章：" + chapters[n].el.textContent);
