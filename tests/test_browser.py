@@ -287,3 +287,14 @@ def test_word_level_highlight_follows_word_timings(page, served, tmp_path):
         shot(page, served, "episode-word-timings")
     finally:
         stop_server(process)
+
+
+def test_static_site_searches_titles_in_the_browser(page, served, static_site):
+    page.goto((static_site / "index.html").as_uri())
+    page.focus("#q")
+    page.keyboard.type("今日开放")
+    assert page.locator("#search-results li").count() == 1
+    assert page.locator("#episode-list").is_hidden()
+    page.locator("#search-results a").click()
+    page.wait_for_url("**/episodes/park.html")
+    assert page.locator("audio").count() == 1

@@ -8,6 +8,7 @@ Every link is relative, so the folder works at any address. Files are written to
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -35,6 +36,12 @@ def build_site(library: Path, output: Path, base_url: str | None = None, title: 
     episodes = lib.episodes()
     summaries = [pages.episode_dict(e) for e in episodes]
     feed = _write_feed(library, output, base_url)
+
+    # every title for the in-browser search (a script, so it also works opened from disk)
+    titles = [{"title": e["title"], "url": pages.SiteLinks("").episode(e["id"]), "source": e["source"],
+               "date": e["date"], "duration": e["duration_text"]} for e in summaries]
+    script = "window.TTS_EPISODES = " + json.dumps(titles, ensure_ascii=False).replace("</", "<\\/") + ";\n"
+    atomic_write_bytes(output / "episodes.js", script.encode("utf-8"))
 
     page_count = max(1, -(-len(summaries) // pages.PAGE_SIZE))
     for page in range(1, page_count + 1):
