@@ -27,12 +27,12 @@ IDLE_POLL_SECONDS = 0.2
 _BOOL = (bool,)
 OPTION_RULES: dict[str, tuple] = {
     "profile": (str, r"^[A-Za-z0-9_-]{1,64}$"),  # a profile by name only: no paths on the server
-    "engine": (str, r"^(auto|kokoro|edge)$"),
+    "engine": (str, r"^[a-z0-9_-]{1,40}$"),  # checked against the registry by BuildOptions' consumers
     "voice": (str, r"^[A-Za-z0-9_-]{1,64}$"),
     "speed": (float, 0.5, 2.0),
     "captions": (str, r"^(skip|read)$"),
     "format": (str, r"^(mp3|m4b)$"),
-    "bitrate": (str, r"^(3[2-9]|[4-9][0-9]|1[0-9]{2}|2[0-9]{2}|320)k$"),
+    "bitrate": (str, r"^[0-9]{1,4}k$"),  # what the encoder takes is checked by AudioSettings
     "sample_rate": (int, (22050, 24000, 44100, 48000)),
     "stereo": _BOOL,
     "loudness": (str, r"^(off|-[1-3][0-9](\.[0-9]+)?)$"),
@@ -58,10 +58,17 @@ def check_options(raw: dict[str, object]) -> dict[str, object]:
         if rule is None:
             raise OptionError(f"unknown option {key!r}; allowed: {', '.join(sorted(OPTION_RULES))}")
         options[key] = _typed(key, value, rule)
-    if "loudness" in options:
-        level = options["loudness"]
-        if level != "off" and not -30 <= float(level) <= -10:
-            raise OptionError("loudness must be 'off' or between -30 and -10 LUFS")
+    # Values are checked where every build option is checked: by creating the option groups.
+    from tts.errors import TtsError
+
+    try:
+        build_options(options, {}, Path("check.mp3"))
+        if "engine" in options and options["engine"] != "auto":
+            from tts.engines import engine_class
+
+            engine_class(str(options["engine"]))
+    except TtsError as exc:
+        raise OptionError(str(exc)) from None
     return options
 
 
@@ -95,19 +102,22 @@ def _typed(key: str, value: object, rule: tuple) -> object:
 
 def build_options(options: dict, defaults: dict, output: Path):
     """BuildOptions for a job: the server's defaults, then the submission's options; all sidecars always."""
-    from tts.output.episode import AudioSettings
-    from tts.pipeline import SIDECARS, BuildOptions
+    from tts.options import DEFAULTS, SIDECARS, AudioSettings, BuildOptions, TagOptions
 
     merged = {**defaults, **options}
-    level = merged.get("loudness", "-16")
-    audio = AudioSettings(format=merged.get("format", "mp3"), bitrate=merged.get("bitrate", "64k"),
-                          sample_rate=merged.get("sample_rate", 44_100), channels=2 if merged.get("stereo") else 1,
-                          loudness=None if level == "off" else float(level), true_peak=merged.get("true_peak", -1.0))
+    level = merged.get("loudness", f"{DEFAULTS.audio.loudness:g}")
+    audio = AudioSettings(format=merged.get("format", DEFAULTS.audio.format),
+                          bitrate=merged.get("bitrate", DEFAULTS.audio.bitrate),
+                          sample_rate=merged.get("sample_rate", DEFAULTS.audio.sample_rate),
+                          channels=2 if merged.get("stereo") else 1,
+                          loudness=None if level == "off" else float(level),
+                          true_peak=merged.get("true_peak", DEFAULTS.audio.true_peak))
+    tags = TagOptions(album=merged.get("album"), genre=merged.get("genre", DEFAULTS.tags.genre), url=merged.get("url"))
     return BuildOptions(
-        profile=merged.get("profile", "news"), engine=merged.get("engine"), voice=merged.get("voice"),
+        profile=merged.get("profile", DEFAULTS.profile), engine=merged.get("engine"), voice=merged.get("voice"),
         speed=merged.get("speed"), output=output, read_captions=merged.get("captions") == "read", audio=audio,
-        sidecars=frozenset(SIDECARS), album=merged.get("album"), genre=merged.get("genre", "Podcast"),
-        url=merged.get("url"), announce=merged.get("announce", True), normalize=merged.get("normalize", True),
+        tags=tags, sidecars=frozenset(SIDECARS), announce=merged.get("announce", DEFAULTS.announce),
+        normalize=merged.get("normalize", DEFAULTS.normalize),
     )
 
 
