@@ -135,14 +135,16 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     body = [n for n in range(len(chunks)) if n != announcement]
     clips: dict[int, Clip] = {}
     total = len(chunks)
+    cache_warnings: list[str] = []  # damaged cache entries met (synthesised again)
     body_clips, synthesized = synthesize_chunks([chunks[n] for n in body], engine, voice, speed, options.use_cache,
-                                                progress and (lambda done, _t: progress(done, total)))
+                                                progress and (lambda done, _t: progress(done, total)), cache_warnings)
     clips.update(zip(body, body_clips))
     if announcement >= 0:
         seconds = _estimated_length(plan, clips, prepared.profile, announcement)
         text = announcement_text(prepared.article, seconds)
         fill_announcement(plan, text, prepared.speaker(text))
-        (clip,), extra = synthesize_chunks([plan.chunks[announcement]], engine, voice, speed, options.use_cache)
+        (clip,), extra = synthesize_chunks([plan.chunks[announcement]], engine, voice, speed, options.use_cache,
+                                           warnings=cache_warnings)
         clips[announcement], synthesized = clip, synthesized + extra
         if progress:
             progress(total, total)
@@ -160,6 +162,7 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
             faults[kind] = faults.get(kind, 0) + 1
     warnings = [f"chunk audio looked short after {r.tries} tries and was kept" for r in log if r.short_audio]
     warnings += cover.warnings() if cover else []
+    warnings += cache_warnings
     return BuildResult(
         prepared.article, plan, track.timeline, audio_path, sidecars, engine.name, voice,
         synthesized, total - synthesized, time.perf_counter() - started, prepared.engine_reason,
@@ -184,7 +187,7 @@ def open_engine(name: str, profile: VoiceProfile, engine_options: dict[str, dict
 
 
 def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: float, use_cache: bool = True,
-                      progress: Progress | None = None) -> tuple[list[Clip], int]:
+                      progress: Progress | None = None, warnings: list[str] | None = None) -> tuple[list[Clip], int]:
     """One clip per chunk, from the cache where possible; new clips are cached as soon as each exists.
 
     Up to engine.concurrency chunks are synthesised at once. When a chunk fails for good, chunks already
@@ -195,6 +198,8 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
     cache = ClipCache() if use_cache else None
     keys = [chunk_key(engine.name, engine.identity, voice, speed, c.spoken) for c in chunks]
     clips: list[Clip | None] = [cache.get(k) if cache else None for k in keys]
+    if cache and warnings is not None:
+        warnings += cache.warnings  # damaged entries: dropped, synthesised again below
     todo = [n for n, clip in enumerate(clips) if clip is None]
     done = len(chunks) - len(todo)
     if progress:
