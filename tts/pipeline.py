@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -155,18 +156,16 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     sidecars = write_sidecars(audio_path, track.timeline, set(options.sidecars))
     if options.use_cache:
         ClipCache().trim()
-    log = getattr(engine, "log", [])
-    faults: dict[str, int] = {}
-    for record in log:
-        for kind in record.faults or []:
-            faults[kind] = faults.get(kind, 0) + 1
-    warnings = [f"chunk audio looked short after {r.tries} tries and was kept" for r in log if r.short_audio]
+    # Engines that meet faults report them through stats() (see tts.engines.edge.EdgeEngine.stats).
+    stats = engine.stats() if hasattr(engine, "stats") else {}
+    faults: dict[str, int] = dict(stats.get("faults", {}))
+    warnings = [f"{stats['short_audio_kept']} chunk(s) looked short after every retry and were kept"] if stats.get("short_audio_kept") else []
     warnings += cover.warnings() if cover else []
     warnings += cache_warnings
     return BuildResult(
         prepared.article, plan, track.timeline, audio_path, sidecars, engine.name, voice,
         synthesized, total - synthesized, time.perf_counter() - started, prepared.engine_reason,
-        loudness, warnings, faults, sum(max(0, r.tries - 1) for r in log),
+        loudness, warnings, faults, stats.get("retries", 0),
     )
 
 
@@ -190,8 +189,9 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
                       progress: Progress | None = None, warnings: list[str] | None = None) -> tuple[list[Clip], int]:
     """One clip per chunk, from the cache where possible; new clips are cached as soon as each exists.
 
-    Up to engine.concurrency chunks are synthesised at once. When a chunk fails for good, chunks already
-    in flight still finish (and are cached) before the error is raised, so a rerun redoes only what is missing.
+    Up to engine.concurrency chunks are synthesised at once; every finished chunk is cached, so a rerun redoes
+    only what is missing. When a chunk fails for good, or on Ctrl-C, the engine's work in flight is cancelled
+    (engines with `cancel()`) so the build ends promptly.
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
@@ -213,7 +213,7 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
 
     failure: tuple[int, EngineError] | None = None
     workers = max(1, getattr(engine, "concurrency", 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool, _cancelled_on_failure(engine):
         pending = {}
         queue = iter(todo)
         while True:
@@ -230,7 +230,9 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
                 try:
                     clips[n] = future.result()
                 except EngineError as exc:
-                    failure = failure or (n, exc)
+                    if failure is None:
+                        failure = (n, exc)
+                        _cancel(engine)  # the build fails: stop the other chunks' requests and retries now
                     continue
                 done += 1
                 if progress:
@@ -240,6 +242,22 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
         raise EngineError(f"chunk {n + 1}/{len(chunks)} ({chunks[n].text[:15]}…): {exc}; "
                           f"{done} of {len(chunks)} chunks are cached, rerun to continue") from None
     return [c for c in clips if c is not None], len(todo)
+
+
+def _cancel(engine: Engine) -> None:
+    cancel = getattr(engine, "cancel", None)
+    if cancel is not None:
+        cancel()
+
+
+@contextmanager
+def _cancelled_on_failure(engine: Engine):
+    """Ctrl-C or any unexpected error while chunks are in flight: cancel them before the pool waits for them."""
+    try:
+        yield
+    except BaseException:
+        _cancel(engine)
+        raise
 
 
 def _check_options(options: BuildOptions) -> None:

@@ -7,6 +7,7 @@ pointing at the class. Engine modules are imported only when an engine is asked 
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 from importlib import import_module
 from importlib.metadata import entry_points
@@ -62,13 +63,29 @@ def engine_class(name: str) -> type:
     raise ConfigError(f"unknown engine {name!r}; available: {', '.join(engine_names())}")
 
 
+_LIVE: "weakref.WeakSet[Engine]" = weakref.WeakSet()  # engines made by get_engine, for cancel_all()
+
+
 def get_engine(name: str, **options: object) -> Engine:
     """An engine instance by registry name, configured with engine-specific options."""
     cls = engine_class(name)
     try:
-        return cls(**options)
+        engine = cls(**options)
     except TypeError as exc:
         raise ConfigError(f"invalid option for engine {name!r}: {exc}") from None
+    try:
+        _LIVE.add(engine)
+    except TypeError:  # a plugin engine without weak-reference support: it cannot be cancelled
+        pass
+    return engine
+
+
+def cancel_all() -> None:
+    """Ctrl-C or a fatal error: every engine that can (`cancel()`) ends its work in flight now."""
+    for engine in list(_LIVE):
+        cancel = getattr(engine, "cancel", None)
+        if cancel is not None:
+            cancel()
 
 
 def choose_engine(name: str) -> tuple[str, str]:
