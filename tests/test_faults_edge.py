@@ -92,9 +92,10 @@ def test_an_incomplete_answer_is_never_accepted_even_on_the_last_attempt(kind, e
         engine.synthesize("九月的静宁，满山苹果挂满枝头。果农们正忙着采摘，一派丰收景象。", VOICE)
     assert time.perf_counter() - started < 2 * FAST["deadline"] + 3  # the deadlines bound every attempt
     stats = engine.stats()
-    assert stats["requests"] == 2 and stats["failed"] == 1 and sum(stats["faults"].values()) == 2
+    assert [(r.tries, r.failed) for r in engine.log] == [(2, True)]
+    assert stats.retries == 1 and sum(stats.faults.values()) == 2
     expected = {"stall": "stall", "stall@0.5": "stall", "drip": "deadline", "truncated": "short-of-boundary"}
-    assert set(stats["faults"]) <= {expected.get(kind, "no-turn-end"), "connection"}
+    assert set(stats.faults) <= {expected.get(kind, "no-turn-end"), "connection"}
 
 
 def test_a_cut_off_build_fails_and_caches_nothing_from_the_bad_answers(edge_peer, fresh_cache, tmp_path):

@@ -16,7 +16,7 @@ from tts.output.assemble import assemble
 from tts.speech.cache import ClipCache, chunk_key
 from tts.input.clean import CleanOptions, clean_text
 from tts.engines import Engine, get_engine
-from tts.engines.base import choose_engine
+from tts.engines.base import EngineStats, choose_engine
 from tts.output.episode import AudioSettings, Metadata, write_audio, write_sidecars
 from tts.errors import ConfigError, EngineError, OutputError
 from tts.model import Article, Chunk, Clip, SpeechPlan, Timeline
@@ -156,16 +156,15 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     sidecars = write_sidecars(audio_path, track.timeline, set(options.sidecars))
     if options.use_cache:
         ClipCache().trim()
-    # Engines that meet faults report them through stats() (see tts.engines.edge.EdgeEngine.stats).
-    stats = engine.stats() if hasattr(engine, "stats") else {}
-    faults: dict[str, int] = dict(stats.get("faults", {}))
-    warnings = [f"{stats['short_audio_kept']} chunk(s) looked short after every retry and were kept"] if stats.get("short_audio_kept") else []
+    # Engines that meet faults report them through stats() (EngineStats, as on main).
+    stats = engine.stats() if hasattr(engine, "stats") else EngineStats()
+    faults, warnings = dict(stats.faults), list(stats.warnings)
     warnings += cover.warnings() if cover else []
     warnings += cache_warnings
     return BuildResult(
         prepared.article, plan, track.timeline, audio_path, sidecars, engine.name, voice,
         synthesized, total - synthesized, time.perf_counter() - started, prepared.engine_reason,
-        loudness, warnings, faults, stats.get("retries", 0),
+        loudness, warnings, faults, stats.retries,
     )
 
 

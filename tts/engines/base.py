@@ -8,7 +8,7 @@ pointing at the class. Engine modules are imported only when an engine is asked 
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import import_module
 from importlib.metadata import entry_points
 from typing import ClassVar, Protocol
@@ -29,6 +29,15 @@ class VoiceInfo:
     gender: str  # 'female' | 'male'
     locale: str
     description: str = ""
+
+
+@dataclass
+class EngineStats:
+    """What happened during one engine's synthesis calls, for warnings and the run report (as on main)."""
+
+    retries: int = 0  # extra attempts beyond the first, over all chunks
+    faults: dict[str, int] = field(default_factory=dict)  # fault kind -> how often it was seen
+    warnings: list[str] = field(default_factory=list)
 
 
 class Engine(Protocol):

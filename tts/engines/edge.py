@@ -31,7 +31,7 @@ from typing import ClassVar
 from tts.audio import decode_mp3, trim_silence
 from tts.errors import ConfigError, EngineError
 from tts.model import Clip, Mark
-from tts.engines.base import VoiceInfo
+from tts.engines.base import EngineStats, VoiceInfo
 
 SAMPLE_RATE = 24_000
 MP3_BITRATE = 48_000  # the service always answers audio-24khz-48kbitrate-mono-mp3 (CBR)
@@ -199,19 +199,15 @@ class EdgeEngine:
 
     # -- what happened --------------------------------------------------------------------------
 
-    def stats(self) -> dict:
-        """Counts for the run report: {"chunks", "requests", "retries", "faults": {kind: n}, "short_audio_kept",
-        "failed"}. `requests` includes the ones edge_tts repeated by itself; so does `retries`."""
+    def stats(self) -> EngineStats:
+        """Retries (the ones edge_tts made by itself after a 403 included), every fault seen by kind (incomplete
+        answers too: no-turn-end, short-of-boundary, stall, deadline), and warnings for the report."""
         with self._lock:
             records = list(self.log)
-        return {
-            "chunks": len(records),
-            "requests": sum(r.tries + r.client_retries for r in records),
-            "retries": sum(max(0, r.tries - 1) + r.client_retries for r in records),
-            "faults": dict(Counter(kind for r in records for kind in r.faults)),
-            "short_audio_kept": sum(r.short_audio for r in records),
-            "failed": sum(r.failed for r in records),
-        }
+        faults = dict(Counter(kind for r in records for kind in r.faults))
+        retries = sum(max(0, r.tries - 1) + r.client_retries for r in records)
+        warnings = [f"chunk audio looked short after {r.tries} tries and was kept" for r in records if r.short_audio]
+        return EngineStats(retries, faults, warnings)
 
     # -- cancellation ---------------------------------------------------------------------------
 
