@@ -16,7 +16,7 @@ from tts.output.assemble import assemble
 from tts.speech.cache import ClipCache, chunk_key
 from tts.input.clean import CleanOptions, clean_text
 from tts.engines import Engine, get_engine
-from tts.engines.base import EngineStats, choose_engine
+from tts.engines.base import EngineStats, choose_engine, is_cancelled
 from tts.output.episode import AudioSettings, Metadata, write_audio, write_sidecars
 from tts.errors import ConfigError, EngineError, OutputError
 from tts.model import Article, Chunk, Clip, SpeechPlan, Timeline
@@ -220,6 +220,8 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
                 n = next(queue, None)
                 if n is None:
                     break
+                if is_cancelled(engine):  # Ctrl-C in a batch (see tts.engines.base.cancel_all): start nothing new
+                    raise EngineError("interrupted")
                 pending[pool.submit(work, n)] = n
             if not pending:
                 break

@@ -89,12 +89,24 @@ def get_engine(name: str, **options: object) -> Engine:
     return engine
 
 
+_CANCELLED: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
 def cancel_all() -> None:
-    """Ctrl-C or a fatal error: every engine that can (`cancel()`) ends its work in flight now."""
+    """Ctrl-C or a fatal error: every engine made by get_engine is marked cancelled (the pipeline starts no new
+    chunk on it), and those that can (`cancel()`) also end their work in flight now."""
     for engine in list(_LIVE):
+        _CANCELLED.add(engine)
         cancel = getattr(engine, "cancel", None)
         if cancel is not None:
             cancel()
+
+
+def is_cancelled(engine: Engine) -> bool:
+    try:
+        return engine in _CANCELLED
+    except TypeError:
+        return False
 
 
 def choose_engine(name: str) -> tuple[str, str]:
