@@ -72,6 +72,9 @@ def main() -> None:
         "control_removal_merged": props._control_removal_merged(),
         "components": {},
     }
+    if RESULTS.exists() and args.only != ",".join(props.COMPONENTS):  # a partial run updates the components it ran
+        previous = json.loads(RESULTS.read_text(encoding="utf-8"))
+        report["components"] = previous.get("components", {})
     for name in args.only.split(","):
         report["components"][name] = result = run_component(name, args.examples)
         print(f"{name:12} {result['inputs']:6} inputs  {result['ok']:6} ok  {result['violations']:6} violations  "

@@ -10,10 +10,10 @@ from collections.abc import Callable
 
 # A sentence ends at 。！？ (or …… / ；), with any closing quotes or brackets kept on it.
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]+|…+|$)[”’」』）)\"']*", re.S)
-# A clause ends after ，、：— (and after , or : unless a digit follows: 12,000 and 10:30 stay whole).
-_CLAUSE_BREAK = re.compile(r"(?<=[，、：—])|(?<=[,:])(?![0-9０-９])")
-# Never cut inside these: Latin words, numbers with their separators and percent signs (R&D, 3.5%, 10:30).
 _ALNUM = "A-Za-z0-9０-９Ａ-Ｚａ-ｚ"
+# A clause ends after ，、：— (and after , or : unless a letter or digit follows: 12,000 and 10:30 stay whole).
+_CLAUSE_BREAK = re.compile(rf"(?<=[，、：—])|(?<=[,:])(?![{_ALNUM}])")
+# Never cut inside these: Latin words, numbers with their separators and percent signs (R&D, 3.5%, 10:30).
 _UNBREAKABLE = re.compile(rf"[{_ALNUM}]+(?:[.,:'’&/\-][{_ALNUM}]+)*[%％]?")
 _SPEAKABLE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ]")
 
