@@ -79,11 +79,13 @@ def _damaged_entries(cache: Path) -> list[str]:
     return bad
 
 
-def _leftovers(out_dir: Path, expected: set[str], cache: Path, tmp: Path) -> list[str]:
+def _leftovers(out_dir: Path, expected: set[str], cache: Path, tmp: Path, persistent: set[str]) -> list[str]:
+    """Files no finished build should leave: beside the output, in the cache, or in the build's TMPDIR (less what a
+    complete build leaves there by design, `persistent`: jieba's dictionary cache, a library's session file)."""
     found = [f"out/{p.name}" for p in out_dir.iterdir() if p.name not in expected]
     clips = cache / "clips"
     found += [f"cache/{p.relative_to(cache)}" for p in clips.rglob("*") if p.is_file() and not p.name.endswith(".pcm")] if clips.exists() else []
-    found += [f"tmp/{p.relative_to(tmp)}" for p in tmp.rglob("*")]
+    found += [f"tmp/{p.relative_to(tmp)}" for p in tmp.rglob("*") if str(p.relative_to(tmp)) not in persistent]
     return found
 
 
@@ -105,6 +107,7 @@ def kill_points(work: Path, model_dir: Path, points: int, budget: float, rng: ra
     article.write_text(OLD, encoding="utf-8")
     assert _run(_build_command(article, mp3), env).returncode == 0
     old = (mp3.read_bytes(), vtt.read_bytes())
+    persistent = {str(p.relative_to(tmp)) for p in tmp.rglob("*")}  # what one complete build leaves in TMPDIR
     article.write_text(NEW, encoding="utf-8")
     started = time.perf_counter()
     assert _run(_build_command(article, mp3), env).returncode == 0
@@ -137,6 +140,7 @@ def kill_points(work: Path, model_dir: Path, points: int, budget: float, rng: ra
                 proc.kill()  # the build's process only, as `kill -9 PID` or the OOM killer does
             else:
                 os.killpg(proc.pid, signal.SIGINT)  # the whole foreground group, as Ctrl-C does
+        signalled = time.perf_counter()
         try:
             stderr = proc.communicate(timeout=30)[1]
         except subprocess.TimeoutExpired:
@@ -146,7 +150,9 @@ def kill_points(work: Path, model_dir: Path, points: int, budget: float, rng: ra
         time.sleep(0.5)  # orphaned children (ffmpeg) see their pipes close and end
         state = "old" if (mp3.read_bytes(), vtt.read_bytes()) == old else "new" if (mp3.read_bytes(), vtt.read_bytes()) == new else "torn"
         row = {"round": n, "cache": "cold" if cold else "warm", "signal": how, "at_s": round(at, 2),
-               "exit": proc.returncode, "destination": state}
+               "exit": proc.returncode, "exit_after_s": round(time.perf_counter() - signalled - 0.5, 1), "destination": state}
+        if proc.returncode not in (0, -9):
+            row["stderr"] = stderr.strip()[-200:]
         if state == "torn" or (state == "new" and mp3.read_bytes() != new[0]):
             failures.append(f"round {n}: destination is neither the old nor the new file")
         if how == "SIGINT" and proc.returncode not in (0, 130):
@@ -154,20 +160,21 @@ def kill_points(work: Path, model_dir: Path, points: int, budget: float, rng: ra
         if how == "SIGINT" and proc.returncode == 130 and "Traceback" in stderr:
             failures.append(f"round {n}: traceback on SIGINT")
         if how == "SIGINT":
-            row["left_after_clean_exit"] = _leftovers(out_dir, expected, cache, tmp)
+            row["left_after_clean_exit"] = _leftovers(out_dir, expected, cache, tmp, persistent)
         damaged = _damaged_entries(cache)
         if damaged:
             failures.append(f"round {n}: damaged cache entries {damaged[:3]}")
         next_run = _run(_build_command(article, mp3), env)
         row["next_run_exit"] = next_run.returncode
-        row["left_after_next_run"] = _leftovers(out_dir, expected, cache, tmp)
+        row["left_after_next_run"] = _leftovers(out_dir, expected, cache, tmp, persistent)
         if next_run.returncode != 0 or (mp3.read_bytes(), vtt.read_bytes()) != new:
             failures.append(f"round {n}: the next run did not give the new episode: {next_run.stderr.strip()[-300:]}")
         if row["left_after_next_run"]:
             failures.append(f"round {n}: left behind after the next run: {row['left_after_next_run'][:4]}")
         rounds.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    return {"cold_build_s": round(cold_s, 1), "warm_build_s": round(warm_s, 1), "rounds": rounds,
+    return {"cold_build_s": round(cold_s, 1), "warm_build_s": round(warm_s, 1), "tmpdir_after_a_complete_build": sorted(persistent),
+            "rounds": rounds,
             "destination": {s: sum(r["destination"] == s for r in rounds) for s in ("old", "new", "torn")},
             "failures": failures}
 
