@@ -82,15 +82,18 @@ def test_least_recently_used_sentences_are_evicted_beyond_the_limit(fresh_cache)
         cache.put(f"{n:064x}", Clip(np.zeros(24_000, dtype=np.float32), 24_000))
         os.utime(cache._path(f"{n:064x}"), (1000 + n, 1000 + n))
     cache.get(f"{0:064x}")  # used just now: kept
-    removed = cache.trim(limit=3 * 48_008)
+    removed = cache.trim(limit=3 * cache._path(f"{0:064x}").stat().st_size)
     assert removed == 2
     assert cache.get(f"{0:064x}") is not None and cache.get(f"{1:064x}") is None and cache.get(f"{4:064x}") is not None
 
 
 def test_a_damaged_cache_entry_is_synthesised_again(short_article, fresh_cache):
+    """Issue 12 item 2: a clip truncated to an even byte count used to pass; now the checksum catches it."""
     first = pipeline.build(short_article, KOKORO)
-    for entry in (fresh_cache / "clips").rglob("*.pcm"):
-        entry.write_bytes(b"torn")
-        break
+    entry = sorted((fresh_cache / "clips").rglob("*.pcm"))[0]
+    data = entry.read_bytes()
+    entry.write_bytes(data[: len(data) // 2 & ~1])  # an even length, as a torn write leaves it
     second = pipeline.build(short_article, KOKORO)
     assert second.synthesized == 1 and second.mp3.read_bytes() == first.mp3.read_bytes()
+    assert any("damaged" in w and entry.name in w for w in second.warnings)
+    assert entry.read_bytes() == data  # re-synthesised and stored whole again

@@ -26,7 +26,7 @@ def test_long_sentences_split_at_clauses_without_losing_text():
 def test_unpunctuated_runs_are_split_by_length():
     text = "很" * 300
     pieces = split_chunk(text, 120)
-    assert "".join(pieces) == text and max(map(len, pieces)) == 120
+    assert "".join(pieces) == text and max(map(len, pieces)) <= 120
 
 
 def test_chunks_without_speakable_characters_are_never_planned():

@@ -64,8 +64,16 @@ def build_many(sources: list[str], options, jobs: int | None = None,
         except TtsError as exc:
             item.error = exc
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs or engine_class(engine).batch_jobs)) as pool:
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs or engine_class(engine).batch_jobs))
+    try:
         list(pool.map(run, items))
+    except BaseException:  # Ctrl-C lands here, in the main thread: end the builds' requests in flight too
+        from tts.engines.base import cancel_all
+
+        cancel_all()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown()
     return items
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from tts.engines import Engine, get_engine
-from tts.engines.base import choose_engine, engine_class
+from tts.engines.base import choose_engine, engine_class, is_cancelled
 from tts.errors import EngineError, OutputError
 from tts.input.extract import read_article
 from tts.model import Article, Chunk, Clip, SpeechPlan, Timeline
@@ -109,7 +110,9 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
         notify(f"engine: {engine.name} ({prepared.engine_reason}), voice {voice}")
 
     plan = prepared.plan
-    clips, synthesized = synthesize_chunks(plan.chunks, engine, voice, speed, options.use_cache, progress)
+    cache_warnings: list[str] = []  # damaged cache entries met (synthesised again)
+    clips, synthesized = synthesize_chunks(plan.chunks, engine, voice, speed, options.use_cache, progress,
+                                           cache_warnings)
     track = assemble(plan, clips, prepared.profile.pauses)
     tags = options.tags
     url = tags.url or prepared_url(source)
@@ -119,7 +122,7 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     if options.use_cache:
         ClipCache().trim()
     stats = engine.stats()
-    warnings = stats.warnings + (cover.warnings() if cover else [])
+    warnings = stats.warnings + (cover.warnings() if cover else []) + cache_warnings
     return BuildResult(
         prepared.article, plan, track.timeline, audio_path, sidecars, engine.name, voice,
         synthesized, len(plan.chunks) - synthesized, time.perf_counter() - started, prepared.engine_reason,
@@ -143,17 +146,20 @@ def open_engine(name: str, profile: VoiceProfile, engine_options: dict[str, dict
 
 
 def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: float, use_cache: bool = True,
-                      progress: Progress | None = None) -> tuple[list[Clip], int]:
+                      progress: Progress | None = None, warnings: list[str] | None = None) -> tuple[list[Clip], int]:
     """One clip per chunk, from the cache where possible; new clips are cached as soon as each exists.
 
-    Up to engine.concurrency chunks are synthesised at once. When a chunk fails for good, chunks already
-    in flight still finish (and are cached) before the error is raised, so a rerun redoes only what is missing.
+    Up to engine.concurrency chunks are synthesised at once; every finished chunk is cached, so a rerun redoes
+    only what is missing. When a chunk fails for good, or on Ctrl-C, the engine's work in flight is cancelled
+    (engines with `cancel()`) so the build ends promptly.
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     cache = _writable_cache() if use_cache else None
     keys = [chunk_key(engine.name, engine.identity, voice, speed, c.spoken) for c in chunks]
     clips: list[Clip | None] = [cache.get(k) if cache else None for k in keys]
+    if cache and warnings is not None:
+        warnings += cache.warnings  # damaged entries: dropped, synthesised again below
     todo = [n for n, clip in enumerate(clips) if clip is None]
     done = len(chunks) - len(todo)
     if progress:
@@ -170,7 +176,7 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
 
     failure: tuple[int, EngineError] | None = None
     workers = max(1, engine.concurrency)
-    with ThreadPoolExecutor(max_workers=workers) as pool:
+    with ThreadPoolExecutor(max_workers=workers) as pool, _cancelled_on_failure(engine):
         pending = {}
         queue = iter(todo)
         while True:
@@ -178,6 +184,8 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
                 n = next(queue, None)
                 if n is None:
                     break
+                if is_cancelled(engine):  # Ctrl-C in a batch (see tts.engines.base.cancel_all): start nothing new
+                    raise EngineError("interrupted")
                 pending[pool.submit(work, n)] = n
             if not pending:
                 break
@@ -187,7 +195,9 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
                 try:
                     clips[n] = future.result()
                 except EngineError as exc:
-                    failure = failure or (n, exc)
+                    if failure is None:
+                        failure = (n, exc)
+                        _cancel(engine)  # the build fails: stop the other chunks' requests and retries now
                     continue
                 done += 1
                 if progress:
@@ -211,6 +221,20 @@ def _writable_cache() -> ClipCache:
     except OSError as exc:
         raise _cache_error(exc) from None
     return ClipCache()
+
+
+def _cancel(engine: Engine) -> None:
+    engine.cancel()
+
+
+@contextmanager
+def _cancelled_on_failure(engine: Engine):
+    """Ctrl-C or any unexpected error while chunks are in flight: cancel them before the pool waits for them."""
+    try:
+        yield
+    except BaseException:
+        _cancel(engine)
+        raise
 
 
 def _cache_error(exc: OSError) -> OutputError:

@@ -9,6 +9,7 @@ it, how it wants the lexicon, how it checks a voice — is declared on the class
 
 from __future__ import annotations
 
+import weakref
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
@@ -91,6 +92,10 @@ class Engine(ABC):
         """What the model is given for TEXT, for `tts say --phonemes`; None when the engine has no phonemes."""
         return None
 
+    def cancel(self) -> None:
+        """Ctrl-C or a fatal chunk: end work in flight now. Engines that wait on a service override it; for a
+        CPU-bound engine the pipeline simply starts no new chunk (see is_cancelled)."""
+
 
 def engine_names() -> list[str]:
     return sorted({ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)})
@@ -106,13 +111,41 @@ def engine_class(name: str) -> type[Engine]:
     raise ConfigError(f"unknown engine {name!r}; available: {', '.join(engine_names())}")
 
 
+_LIVE: "weakref.WeakSet[Engine]" = weakref.WeakSet()  # engines made by get_engine, for cancel_all()
+
+
 def get_engine(name: str, **options: object) -> Engine:
     """An engine instance by registry name, configured with engine-specific options."""
     cls = engine_class(name)
     try:
-        return cls(**options)
+        engine = cls(**options)
     except TypeError as exc:
         raise ConfigError(f"invalid option for engine {name!r}: {exc}") from None
+    try:
+        _LIVE.add(engine)
+    except TypeError:  # a plugin engine without weak-reference support: it cannot be cancelled
+        pass
+    return engine
+
+
+_CANCELLED: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+
+
+def cancel_all() -> None:
+    """Ctrl-C or a fatal error: every engine made by get_engine is marked cancelled (the pipeline starts no new
+    chunk on it), and those that can (`cancel()`) also end their work in flight now."""
+    for engine in list(_LIVE):
+        _CANCELLED.add(engine)
+        cancel = getattr(engine, "cancel", None)
+        if cancel is not None:
+            cancel()
+
+
+def is_cancelled(engine: Engine) -> bool:
+    try:
+        return engine in _CANCELLED
+    except TypeError:
+        return False
 
 
 def choose_engine(name: str) -> tuple[str, str]:

@@ -12,7 +12,11 @@ from tts.speech.profiles import Pauses
 
 # A sentence ends at 。！？ (or …… / ；), with any closing quotes or brackets kept on it.
 _SENTENCE = re.compile(r".+?(?:[。！？!?；;]+|…+|$)[”’」』）)\"']*", re.S)
-_CLAUSE_BREAK = re.compile(r"(?<=[，,、：:—])")
+_ALNUM = "A-Za-z0-9０-９Ａ-Ｚａ-ｚ"
+# A clause ends after ，、：— (and after , or : unless a letter or digit follows: 12,000 and 10:30 stay whole).
+_CLAUSE_BREAK = re.compile(rf"(?<=[，、：—])|(?<=[,:])(?![{_ALNUM}])")
+# Never cut inside these: Latin words, numbers with their separators and percent signs (R&D, 3.5%, 10:30).
+_UNBREAKABLE = re.compile(rf"[{_ALNUM}]+(?:[.,:'’&/\-][{_ALNUM}]+)*[%％]?")
 _SPEAKABLE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ]")
 
 
@@ -34,16 +38,46 @@ def split_sentences(text: str) -> list[str]:
 
 
 def split_chunk(sentence: str, limit: int, breaks: re.Pattern[str] = _CLAUSE_BREAK) -> list[str]:
-    """Split an over-long sentence at clause punctuation (`breaks`), then by length; every character is kept."""
+    """Split an over-long sentence at clause punctuation (`breaks`), then a clause still too long at word
+    boundaries (jieba for Chinese; Latin words and numbers are never cut); every character is kept."""
     if len(sentence) <= limit:
         return [sentence]
     pieces: list[str] = []
     for clause in breaks.split(sentence):
         if pieces and len(pieces[-1]) + len(clause) <= limit:
             pieces[-1] += clause
+        elif len(clause) <= limit:
+            pieces.append(clause)
         else:
-            pieces.extend(clause[i : i + limit] for i in range(0, len(clause), limit))
+            pieces.extend(split_words(clause, limit))
     return [p for p in pieces if p]
+
+
+def split_words(text: str, limit: int) -> list[str]:
+    """Cut text without punctuation into pieces of at most `limit` characters, at word boundaries, as even
+    in length as those boundaries allow. A single word longer than `limit` is the only thing ever cut."""
+    cuts = word_boundaries(text)
+    pieces, start = [], 0
+    while len(text) - start > limit:
+        rest = len(text) - start
+        target = start + -(-rest // -(-rest // limit))  # even pieces: rest / ceil(rest / limit), rounded up
+        allowed = [c for c in cuts if start < c <= start + limit]
+        cut = min(allowed, key=lambda c: (abs(c - target), -c)) if allowed else start + limit
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
+def word_boundaries(text: str) -> list[int]:
+    """Positions between two words of text: jieba's word ends, less any inside a Latin word or a number."""
+    import logging
+
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for our users
+    inside = {i for m in _UNBREAKABLE.finditer(text) for i in range(m.start() + 1, m.end())}
+    return [end for _, _, end in jieba.tokenize(text) if 0 < end < len(text) and end not in inside]
 
 
 def is_speakable(text: str) -> bool:
