@@ -1,33 +1,212 @@
-"""Measure: trafilatura main-content extraction + our line rules vs our whole-page innerText + rules, on the keyed HTML pages.
+"""Body F1 and metadata accuracy of `tts clean` (HTML and text input) against readability-lxml, trafilatura and
+GeneralNewsExtractor, in one run, on the labelled pages, reported per split:
 
-Run:  uv run --with trafilatura python -m benchmarks.compare_html_extractors
+  old18    the 5 keyed pages of tests/corpus/keys (reference body: the raw text from the key's first to last sentence)
+  dev      tests/corpus/labels/*.json with "split": "dev" (the cleaner may be tuned on these)
+  heldout  tests/corpus/labels/*.json with "split": "heldout" (never tuned on)
+
+Body F1: character bigrams (as multisets) of the extracted body against the labelled body text, both NFKC with all
+whitespace removed. For tts the body is its headings and paragraphs (not the title); for the anchors, their text.
+
+Run:  uv sync --group bench && uv run python -m benchmarks.compare_html_extractors   (writes benchmarks/results/cleaning.json)
 """
-import json, sys, time
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from collections import Counter
 from pathlib import Path
-from benchmarks.score_cleaning import CORPUS, score_page, summary, PageScore
-from tts.input.clean import clean_text, CleanOptions
-from tts.input.reading import read_page, decode
 
-import trafilatura
+from tts.errors import TtsError
+from tts.input.clean.lines import compare_key
+from tts.input.encoding import decode_bytes
+from tts.input.extract import read_article
 
-def via_trafilatura(path):
-    html = decode(path.read_bytes())
-    text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True, with_metadata=False) or ""
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus"
+RESULTS = ROOT / "benchmarks" / "results" / "cleaning.json"
+
+
+# -- the labelled pages --------------------------------------------------------------------------
+
+def load_pages() -> list[dict]:
+    """Every labelled page as {name, split, txt, html, body, title, date, source, author (+ alternatives)}."""
+    pages = []
+    for key_file in sorted((CORPUS / "keys").glob("*.json")):
+        key = json.loads(key_file.read_text(encoding="utf-8"))
+        txt = CORPUS / key["file"]
+        raw = compare_key(txt.read_text(encoding="utf-8"))
+        first, last = compare_key(key["body_first_sentence"]), compare_key(key["body_last_sentence"])
+        start = raw.find(first)
+        body = raw[start : raw.find(last, start) + len(last)]
+        pages.append({**key, "name": txt.stem, "split": "old18", "txt": txt, "html": txt.with_suffix(".html"), "ref": body})
+    for label_file in sorted((CORPUS / "labels").glob("*.json")):
+        label = json.loads(label_file.read_text(encoding="utf-8"))
+        txt = CORPUS / label["file"]
+        if not txt.exists():
+            continue
+        ref = compare_key("".join(label.get("headings", [])) + "".join(label["body"]))
+        pages.append({**label, "name": txt.stem, "txt": txt, "html": txt.with_suffix(".html"), "ref": ref})
+    return pages
+
+
+# -- metric --------------------------------------------------------------------------------------
+
+def bigrams(text: str) -> Counter:
+    key = compare_key(text)
+    return Counter(key[i : i + 2] for i in range(len(key) - 1))
+
+
+def body_f1(predicted: str, reference: str) -> float:
+    p, r = bigrams(predicted), bigrams(reference)
+    overlap = sum((p & r).values())
+    if not overlap:
+        return 0.0
+    precision, recall = overlap / sum(p.values()), overlap / sum(r.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def _matches(value: str | None, page: dict, field: str) -> bool:
+    accepted = [page.get(field)] + page.get(f"{field}_alternatives", [])
+    if value is None:
+        return None in accepted
+    if field == "author":
+        return any(a is not None and set(value.split()) == set(a.split()) for a in accepted)
+    if field == "date":
+        truth = page.get("date")
+        n = min(len(value), len(truth or ""))
+        return truth is not None and n >= 10 and value[:n] == truth[:n]
+    return compare_key(value) in {compare_key(a) for a in accepted if a}
+
+
+# -- extractors ----------------------------------------------------------------------------------
+
+def _html_text(path: Path) -> str:
+    return decode_bytes(path.read_bytes()).text
+
+
+def tts_clean(path: Path) -> dict:
+    return summary(read_article(path)[1])
+
+
+def summary(article) -> dict:
+    """What the benchmark scores of an Article: its body (headings and paragraphs) and metadata."""
+    body = "".join(((s.heading or "") + "".join(s.paragraphs)) for s in article.sections)
+    return {"body": body, "title": article.title, "date": article.date, "source": article.source, "author": article.author}
+
+
+def readability_body(path: Path) -> dict:
+    from readability import Document
+
+    from tts.input.html import parse
+
+    document = Document(_html_text(path))
+    return {"body": "\n".join(parse(document.summary(html_partial=True)).texts), "title": document.short_title()}
+
+
+def trafilatura_body(path: Path) -> dict:
+    import trafilatura
+
+    html = _html_text(path)
     meta = trafilatura.extract_metadata(html)
-    # keep the title/date line so metadata can be read
-    head = "\n".join(x for x in [meta.title if meta else None, meta.date if meta else None] if x)
-    return head + "\n" + text
+    body = trafilatura.extract(html, include_comments=False, include_tables=True) or ""
+    return {"body": body, "title": meta.title if meta else None, "date": meta.date if meta else None,
+            "author": meta.author if meta else None}
 
 
-res = []
-t0=time.time()
-for key_file in sorted((CORPUS / "keys").glob("*.json")):
-    key = json.loads(key_file.read_text())
-    txt = CORPUS / key["file"]; html = txt.with_suffix(".html")
-    text = via_trafilatura(html)
-    tmp = Path("/tmp") / (html.stem + ".traf.txt"); tmp.write_text(text)
-    s = score_page(txt, key, tmp); res.append(s)
-    print(s.page, s.title, s.date, s.first_sentence, s.last_sentence, round(s.coverage,2), s.heading_recall, s.error)
-print("trafilatura overall", {k: round(v,2) for k,v in summary(res).items()}, time.time()-t0)
-ours = [score_page(CORPUS / json.loads(k.read_text())["file"], json.loads(k.read_text()), (CORPUS / json.loads(k.read_text())["file"]).with_suffix(".html")) for k in sorted((CORPUS / "keys").glob("*.json"))]
-print("innerText+rules overall", {k: round(v, 2) for k, v in summary(ours).items()})
+def gne_body(path: Path) -> dict:
+    from gne import GeneralNewsExtractor
+
+    result = GeneralNewsExtractor().extract(_html_text(path))
+    return {"body": result.get("content", ""), "title": result.get("title"), "date": result.get("publish_time"),
+            "author": result.get("author")}
+
+
+EXTRACTORS = {
+    "tts-html": lambda page: tts_clean(page["html"]),
+    "tts-text": lambda page: tts_clean(page["txt"]),
+    "readability-lxml": lambda page: readability_body(page["html"]),
+    "trafilatura": lambda page: trafilatura_body(page["html"]),
+    "gne": lambda page: gne_body(page["html"]),
+}
+FIELDS = ("title", "date", "source", "author")
+
+
+def run(names: list[str] | None = None) -> dict:
+    pages = load_pages()
+    per_page: list[dict] = []
+    for page in pages:
+        row = {"page": page["name"], "split": page["split"]}
+        for name, extract in EXTRACTORS.items():
+            if names and name not in names:
+                continue
+            started = time.perf_counter()
+            try:
+                out = extract(page)
+                error = None
+            except TtsError as exc:
+                out, error = {"body": ""}, str(exc)
+            except Exception as exc:  # an anchor failing on a page counts as an empty extraction
+                out, error = {"body": ""}, f"{type(exc).__name__}: {exc}"
+            row[name] = {
+                "f1": round(body_f1(out.get("body") or "", page["ref"]), 4),
+                "seconds": round(time.perf_counter() - started, 4),
+                "error": error,
+                **{f: _matches(out.get(f), page, f) for f in FIELDS if f in out or name.startswith("tts")},
+            }
+            if name.startswith("tts"):
+                row[name]["got"] = {f: out.get(f) for f in FIELDS}
+        per_page.append(row)
+    return {"pages": per_page, "summary": summarise(per_page)}
+
+
+def summarise(rows: list[dict]) -> dict:
+    out: dict = {}
+    for split in ("old18", "dev", "heldout", "unseen"):
+        chosen = [r for r in rows if r["split"] == split or split == "unseen" and r["split"] in ("dev", "heldout")]
+        if not chosen:
+            continue
+        out[split] = {"pages": len(chosen)}
+        for name in EXTRACTORS:
+            results = [r[name] for r in chosen if name in r]
+            if not results:
+                continue
+            entry = {
+                "body_f1": round(statistics.mean(x["f1"] for x in results), 4),
+                "refused_or_failed": sum(1 for x in results if x["error"]),
+                "median_seconds": round(statistics.median(x["seconds"] for x in results), 4),
+            }
+            for field in FIELDS:
+                judged = [x[field] for x in results if field in x]
+                if judged:
+                    entry[field] = round(sum(judged) / len(judged), 4)
+            out[split][name] = entry
+    return out
+
+
+def main() -> None:
+    names = [a for a in sys.argv[1:] if not a.startswith("-")] or None
+    result = run(names)
+    for split, entry in result["summary"].items():
+        print(f"\n{split} ({entry['pages']} pages)")
+        print(f"  {'extractor':<18}{'body F1':>8}{'title':>7}{'date':>7}{'source':>7}{'author':>7}{'failed':>7}{'median s':>9}")
+        for name, e in entry.items():
+            if name == "pages":
+                continue
+            cells = "".join(f"{e[f]:>7.2f}" if f in e else f"{'—':>7}" for f in FIELDS)
+            print(f"  {name:<18}{e['body_f1']:>8.3f}{cells}{e['refused_or_failed']:>7}{e['median_seconds']:>9.3f}")
+    if "--pages" in sys.argv:
+        for row in result["pages"]:
+            cells = " ".join(f"{n}={row[n]['f1']:.2f}" for n in EXTRACTORS if n in row)
+            print(row["split"], row["page"], cells, row.get("tts-html", {}).get("error") or "")
+    if not names:
+        RESULTS.parent.mkdir(parents=True, exist_ok=True)
+        RESULTS.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(f"\nwrote {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

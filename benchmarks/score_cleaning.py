@@ -11,7 +11,7 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tts.input.clean import CleanOptions, clean_text
+from tts.input.extract import read_article
 from tts.input.clean.lines import compare_key
 from tts.errors import TtsError
 from tts.input.reading import read_page
@@ -72,8 +72,7 @@ def score_page(txt: Path, key: dict, page_file: Path | None = None) -> PageScore
     """Score the cleaner on page_file (default: the key's .txt; pass the .html to grade HTML input)."""
     page_file = page_file or txt
     try:
-        page = read_page(page_file)
-        article = clean_text(page.text, CleanOptions(title_hint=page.html_title))
+        article = read_article(page_file)[1]
     except TtsError as exc:
         return PageScore(page_file.name, False, False, False, False, 0, 0, False, False, 0, 0, 0, error=str(exc))
     body = compare_key("".join(p for s in article.sections for p in ([s.heading] if s.heading else []) + s.paragraphs))

@@ -7,9 +7,8 @@ import json
 import pytest
 
 from benchmarks.score_cleaning import score_page
-from tts.input.clean import CleanOptions, clean_text
 from tts.input.clean.lines import compare_key
-from tts.input.reading import read_page
+from tts.input.extract import read_article
 
 from .conftest import CORPUS
 
@@ -34,8 +33,7 @@ def test_graded_page_meets_the_quality_gate(key_file, suffix):
 
 @pytest.mark.parametrize("page", PAGES + [p.with_suffix(".html") for p in PAGES], ids=lambda p: p.name)
 def test_every_corpus_page_cleans_to_a_titled_body(page):
-    loaded = read_page(page)
-    article = clean_text(loaded.text, CleanOptions(title_hint=loaded.html_title))
+    loaded, article = read_article(page)
     assert compare_key(article.title) in compare_key(loaded.text)
     assert article.date is not None and len(article.date) >= 10
     body = "".join(article.paragraphs)
@@ -43,3 +41,25 @@ def test_every_corpus_page_cleans_to_a_titled_body(page):
     spoken = compare_key(article.title + body)
     for junk in ("版权所有", "ICP备", "分享到", "责任编辑", "扫一扫"):
         assert junk not in spoken, junk
+
+
+@pytest.mark.parametrize("page", [p for t in PAGES for p in (t, t.with_suffix(".html"))], ids=lambda p: p.name)
+def test_every_line_is_read_or_listed_as_removed_in_page_order(page):
+    loaded, article = read_article(page)
+    assert_accounted_for(loaded, article)
+
+
+def assert_accounted_for(loaded, article) -> None:
+    """Every line of the page is read (title, heading, paragraph, caption) or listed in removed, in page order."""
+    read = compare_key(article.title + "".join((s.heading or "") + "".join(s.paragraphs) for s in article.sections)
+                       + "".join(article.captions))
+    removed = [compare_key(r.text) for r in article.removed]
+    for line in loaded.text.splitlines():
+        key = compare_key(line)
+        assert not key or key in read or key in removed or any(r and r in key for r in removed), line
+    # Page order: each removed text is found at or after where the previous one was.
+    page_key, at = compare_key(loaded.text), 0
+    for key in removed:
+        found = page_key.find(key, at)
+        assert found >= 0, f"{key} is listed out of page order"
+        at = found

@@ -33,7 +33,7 @@ class Captions(str, Enum):
     read = "read"
 
 
-ArticleArg = Annotated[str, typer.Argument(help="Article file (.txt or .html, any common Chinese encoding), or - for standard input.", show_default=False)]
+ArticleArg = Annotated[str, typer.Argument(help="Article file (.txt or .html, any common Chinese encoding), an http(s) URL, or - for standard input.", show_default=False)]
 CaptionsOpt = Annotated[Captions, typer.Option("--captions", help="Image captions: skip them, or read them as 图片说明：… where they stand.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON on standard output.")]
 
@@ -50,7 +50,7 @@ class Format(str, Enum):
     daisy = "daisy"
 
 
-ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .html, any common Chinese encoding) or folders of them, or - for standard input.", show_default=False)]
+ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .html, any common Chinese encoding) or folders of them, http(s) URLs, or - for standard input.", show_default=False)]
 
 
 @app.command()
@@ -418,12 +418,12 @@ def clean(
     as_json: JsonOpt = False,
 ) -> None:
     """Show what would be read from ARTICLE, section by section, and (with --json) what was removed and why."""
-    from tts.input.clean import CleanOptions, clean_text
-    from tts.input.reading import read_page
+    from tts.input.extract import read_article
 
     try:
-        page = read_page(article)
-        result = clean_text(page.text, CleanOptions(read_captions=captions is Captions.read, title_hint=page.html_title))
+        page, result = read_article(article, read_captions=captions is Captions.read)
+        for warning in page.warnings:
+            typer.echo(f"warning: {warning}", err=True)
     except TtsError as exc:
         _fail(exc)
     if as_json:
@@ -576,6 +576,47 @@ def _root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
 ) -> None:
     """Turn Chinese news articles into chaptered Mandarin audio (MP3 with chapters and a WebVTT transcript)."""
+# -- tts serve / tts site (tts/serve/) ---------------------------------------------------------------------------
+
+@app.command()
+def serve(
+    library: Annotated[Path, typer.Argument(help="Folder of built episodes (audio with its report and sidecars); submissions are built into it.", show_default=False)],
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=0, max=65535, help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=0, max=16, help="Worker processes building submitted articles (0: no submissions are built).")] = 1,
+    engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="Engine for submissions that name none: auto, edge or kokoro (default: the profile's).")] = None,
+    private: Annotated[bool, typer.Option("--private", help="Reading the library needs a token too (Bearer, or as the password of HTTP Basic for podcast apps).")] = False,
+    max_body_mb: Annotated[float, typer.Option("--max-body-mb", min=0.01, max=1024, help="Largest submission accepted, in MB (larger: HTTP 413).")] = 5.0,
+    title: Annotated[str, typer.Option("--title", help="The library's name on its pages.")] = "新闻听书馆",
+    create_token: Annotated[bool, typer.Option("--create-token", help="Create a submission token, print it once (only its hash is stored) and exit.")] = False,
+    token_name: Annotated[str, typer.Option("--token-name", help="A name for the token --create-token makes (who it was given to).")] = "default",
+    list_tokens: Annotated[bool, typer.Option("--list-tokens", help="List tokens (id, name, created, revoked) and exit.")] = False,
+    revoke_token: Annotated[Optional[int], typer.Option("--revoke-token", help="Revoke the token with this id and exit.")] = None,
+) -> None:
+    """Serve LIBRARY as an accessible listening library: index, read-along player, downloads, feed and submission API."""
+    from tts.serve.cli import serve_command
+
+    serve_command(library, host=host, port=port, workers=workers, engine=engine, private=private,
+                  max_body=int(max_body_mb * 1024 * 1024), title=title, create_token=create_token,
+                  token_name=token_name, list_tokens=list_tokens, revoke_token=revoke_token)
+
+
+@app.command()
+def site(
+    library: Annotated[Path, typer.Argument(help="Folder of built episodes.", show_default=False)],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the static site into (created if missing).")],
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Public address of the site, for feed.xml (written only with it).")] = None,
+    title: Annotated[str, typer.Option("--title", help="The library's name on its pages.")] = "新闻听书馆",
+) -> None:
+    """Write LIBRARY's pages as static files (index, episode pages with the read-along player, media) for any web server."""
+    from tts.serve.site import build_site
+
+    try:
+        counts = build_site(library, output, base_url, title)
+    except TtsError as exc:
+        _fail(exc)
+    typer.echo(f"wrote {counts['episodes']} episode pages and {counts['index_pages']} index pages to {output}"
+               + (" with feed.xml" if counts["feed"] else ""))
 
 
 def main() -> None:

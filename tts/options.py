@@ -114,8 +114,12 @@ class BuildOptions:
         if self.output:
             return Path(self.output)
         suffix = "." + self.audio.format
-        if str(source) == "-" or "://" in str(source):
+        if str(source) == "-":
             return Path("article" + suffix)
+        if "://" in str(source):  # a fetched page is written to the current folder, named after its address
+            from tts.input.fetch import url_stem
+
+            return Path(url_stem(str(source)) + suffix)
         return Path(source).with_suffix(suffix)
 
 

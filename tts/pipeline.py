@@ -15,8 +15,7 @@ from pathlib import Path
 from tts.engines import Engine, get_engine
 from tts.engines.base import choose_engine, engine_class
 from tts.errors import EngineError, OutputError
-from tts.input.clean import CleanOptions, clean_text
-from tts.input.reading import read_page
+from tts.input.extract import read_article
 from tts.model import Article, Chunk, Clip, SpeechPlan, Timeline
 from tts.options import SIDECARS, BuildOptions
 from tts.output.assemble import assemble
@@ -76,8 +75,7 @@ def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared
     options = options or BuildOptions()
     profile = with_overrides(load_profile(options.profile), options.engine, options.voice, options.speed)
     lexicon = Lexicon.load(options.lexicon)
-    page = read_page(source)
-    article = clean_text(page.text, CleanOptions(read_captions=options.read_captions, title_hint=page.html_title))
+    page, article = read_article(source, options.read_captions)
     engine, reason = choose_engine(profile.engine)
     cls = engine_class(engine)
     speaker = Speaker(lexicon, cls.lexicon_style, options.normalize)

@@ -26,8 +26,11 @@ from tts.input.clean.lines import (
     heading_shape,
     is_edge_promo,
     is_numbered_heading,
+    is_clause_line,
     is_prose,
     looks_like_caption,
+    line_evidence,
+    prose_runs,
     noise_reason,
     split_lines,
 )
@@ -60,38 +63,47 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     if not any(cjk_count(line.text) for line in work.lines):
         raise InputError("no Chinese text found in the input")
     dateline, title_span = _find_header(work.lines, options.title_hint)
-    title = _join_title(work.lines, title_span)
     body_start, body_end = _find_body(work.lines, max(dateline, title_span[1]) + 1)
     if body_start is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
+    title = _join_title(work.lines, title_span) if title_span != _NO_TITLE_LINE else _lead_title(work.lines[body_start].text)
 
     article = Article(title=title)
     _read_metadata(article, work, dateline, title_span, body_start)
-    _record_outside(work, title_span, dateline, body_start, body_end, title)
+    _record_outside(work, title_span, dateline, body_start, body_end, title, article.author)
     _read_trailer_authors(article, work, body_end)
+    _read_fields_elsewhere(article, work, title_span, body_start, body_end)
     _build_sections(article, work, body_start, body_end, options)
     _strip_inline_junk(article, work)
+    for section in article.sections:
+        if section.heading and not section.paragraphs:
+            work.drop(section.heading, "empty-heading")  # a heading with nothing under it is not announced
     article.sections = [s for s in article.sections if s.paragraphs]
     if article.sections:
         _strip_trailing_credit(article, work)
         _read_body_authors(article)
     if not article.sections:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
-    article.removed = _in_page_order(work.removed, page)
+    article.removed = in_page_order(work.removed, page)
     return article
 
 
-def _in_page_order(removed: list[Removed], page: str) -> list[Removed]:
-    """The audit trail reads top to bottom, whichever stage removed what."""
-    positions: dict[str, int] = {}
+def in_page_order(removed: list[Removed], page: str) -> list[Removed]:
+    """The audit trail reads top to bottom, whichever stage removed what. A text removed several times
+    ('期', '|') takes its successive occurrences on the page."""
+    return [item for _, item in sorted(zip(page_positions([r.text for r in removed], page), removed), key=lambda p: p[0])]
 
-    def position(item: Removed) -> int:
-        if item.text not in positions:
-            found = page.find(item.text)
-            positions[item.text] = found if found >= 0 else len(page)
-        return positions[item.text]
 
-    return sorted(removed, key=position)
+def page_positions(texts: list[str], page: str) -> list[int]:
+    last: dict[str, int] = {}
+    out = []
+    for text in texts:
+        found = page.find(text, last.get(text, -1) + 1)
+        if found < 0:
+            found = page.find(text)
+        last[text] = found
+        out.append(found if found >= 0 else len(page))
+    return out
 
 
 # Junk cut from lines before they are judged, so it cannot make a paragraph look like a heading.
@@ -124,18 +136,60 @@ def _repair_lines(work: _Work) -> None:
 
 # -- stage 2: header ---------------------------------------------------------------------------
 
+_HEADER_GAP = 10  # lines between a dateline and the article's first paragraph (share bars, counters, lead image)
+
+
+def main_run(lines: list[Line]) -> tuple[int, int]:
+    """The run of prose that is the article: the highest-scoring run, counted double when a headline and a
+    dateline stand just above it (a live feed or a comment thread can hold more prose than a short story), and
+    discounted by the share of its lines that are not prose."""
+    best, best_span = 0.0, (0, len(lines))
+    for start, end, score in prose_runs(lines):
+        # A body is mostly paragraphs; feeds and chats interleave every item with a name/time line.
+        prose_share = sum(1 for l in lines[start:end] if line_evidence(l.text) > 0) / (end - start)
+        score *= 0.5 + 0.5 * prose_share
+        above = lines[max(0, start - _HEADER_GAP) : start]
+        if any(_is_dateline(l.text) and _title_above(lines, l.index) for l in above):
+            score *= 3
+        if score > best:
+            best, best_span = score, (start, end)
+    return best_span
+
+
 def _is_dateline(text: str) -> bool:
-    if not rules.DATE.search(text) or is_prose(text) or len(text) > 120:
+    if len(text) > 120 or is_prose(text):
         return False
-    return metadata.parse_date(text) is not None
+    if rules.YEARLESS_DATELINE.search(text) or rules.RELATIVE_DATELINE.match(text):
+        return True  # '发布时间：10-08 12:00': a dateline, though it cannot date the article
+    return bool(rules.DATE.search(text)) and metadata.parse_date(text) is not None
 
 
 def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[int, int]]:
     """(dateline index or -1, inclusive title line span)."""
     hinted = _find_hinted_title(lines, _title_field(lines) or title_hint)
     if hinted is not None:
-        near = lines[max(0, hinted[0] - 6) : hinted[1] + 7]
+        below = lines[hinted[1] + 1 : hinted[1] + 7]
+        first_prose = next((n for n, l in enumerate(below) if is_prose(l.text) and not _is_dateline(l.text)), len(below))
+        near = lines[max(0, hinted[0] - 6) : hinted[0]] + below[:first_prose]  # a date under the body is not its dateline
         return next((l.index for l in near if _is_dateline(l.text)), -1), hinted
+    # The dateline nearest above the longest run of prose (the article body) anchors the header.
+    run_start = main_run(lines)[0]
+    near = [l for l in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1] if _is_dateline(l.text)]
+    # '最后更新：…' dates a revision; the publication dateline above it heads the article.
+    published = [l for l in near if not rules.UPDATED.search(l.text)]
+    near = published or near
+    for line in reversed(near):
+        title = _title_above(lines, line.index) or _title_below(lines, line.index)
+        if title is not None:
+            return line.index, title
+    # Further up (a gallery or a long lead-image block between): the last dateline above with no prose in between.
+    for line in reversed(lines[: max(0, run_start - _DATELINE_REACH)]):
+        if is_prose(line.text):
+            break
+        if _is_dateline(line.text):
+            title = _title_above(lines, line.index)
+            if title is not None:
+                return line.index, title
     for line in lines:
         if not _is_dateline(line.text):
             continue
@@ -145,13 +199,16 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
         title = _title_above(lines, line.index) or _title_below(lines, line.index)
         if title is not None:
             return line.index, title
-    first_prose = next((l.index for l in lines if is_prose(l.text) and noise_reason(l.text) is None), None)
+    first_prose = next((l.index for l in lines[run_start:] if is_prose(l.text) and noise_reason(l.text) is None), None)
     if first_prose is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
     title = _title_above(lines, first_prose)
     if title is None:
-        raise InputError("no headline found above the article body")
+        return -1, _NO_TITLE_LINE  # a readable page without a headline line is still read (titled by its lead)
     return -1, title
+
+
+_DATELINE_REACH = 30
 
 
 def _title_field(lines: list[Line]) -> str | None:
@@ -168,7 +225,7 @@ def _find_hinted_title(lines: list[Line], hint: str | None) -> tuple[int, int] |
         return None
     key = compare_key(hint)
     for line in lines:
-        if rules.TITLE_FIELD.match(line.text) or is_prose(line.text):
+        if rules.TITLE_FIELD.match(line.text) or line.text.rstrip(rules.CLOSERS).endswith("。"):
             continue
         joined = ""
         for end in range(line.index, min(len(lines), line.index + 4)):
@@ -195,30 +252,49 @@ def _title_below(lines: list[Line], dateline: int) -> tuple[int, int] | None:
 
 def _is_title_like(text: str) -> bool:
     return (
+        not rules.FIELD_LABEL.search(text) and
         4 <= cjk_count(text)
         and len(text) <= 90
         and noise_reason(text) is None
         and footer_reason(text) is None
         and not text.rstrip(rules.CLOSERS).endswith("。")
         and not _is_dateline(text)
-        and not metadata.is_byline(text)
+        and not metadata.is_site_name_or_byline(text)
     )
 
 
 def _title_above(lines: list[Line], below: int) -> tuple[int, int] | None:
-    for i in range(below - 1, max(-1, below - 8), -1):
-        text = lines[i].text
-        if _is_title_like(text) and cjk_count(text) >= 6:
-            start = i
-            # Titles broken over lines: '…购买外汇及' / '调整…的决议'.
-            while start > 0 and _continues_title(lines[start - 1].text, lines[start].text):
-                start -= 1
-            return start, i
-    return None
+    found = next((i for i in range(below - 1, max(-1, below - 8), -1)
+                  if _is_title_like(lines[i].text) and cjk_count(lines[i].text) >= 6), None)
+    if found is None and below > 0 and _is_title_like(lines[below - 1].text):
+        found = below - 1  # a short headline ('新规发布') counts only right above the line it heads
+    if found is None:
+        return None
+    # 'Name：headline' above a line starting with that name: the lower line is the writer's byline or bio.
+    upper = lines[found - 1].text if found > 0 else ""
+    m = re.match(r"([\u4e00-\u9fff·]{2,4})[：:]", upper)
+    if m and lines[found].text.startswith(m.group(1)) and _is_title_like(upper):
+        found -= 1
+    start = found
+    # Titles broken over lines: '…购买外汇及' / '调整…的决议'.
+    while start > 0 and _continues_title(lines[start - 1].text, lines[start].text):
+        start -= 1
+    return start, found
 
 
 def _continues_title(upper: str, lower: str) -> bool:
     return _is_title_like(upper) and (upper[-1] in "及和与的、" or lower.startswith(("关于", "的")))
+
+
+_NO_TITLE_LINE = (-1, -1)
+
+
+def _lead_title(text: str) -> str:
+    """A title for a page that shows none: its first sentence, or the first clause of a long one."""
+    sentence = re.match(r"[。！？!?]*[^。！？!?]*", text).group(0)
+    if len(sentence) > 40:
+        sentence = re.split(r"[，,；;：:]", sentence)[0][:40]
+    return sentence.strip("。！？!?，,；;：: ") or text[:40]
 
 
 def _join_title(lines: list[Line], span: tuple[int, int]) -> str:
@@ -242,6 +318,8 @@ def _find_body(lines: list[Line], after: int) -> tuple[int | None, int]:
             end = line.index
             break
     last_prose = max((l.index for l in lines[start:end] if is_prose(l.text)), default=start)
+    # A closing sentence that lost its final 。 still closes the article.
+    last_prose = max([last_prose] + [l.index for l in lines[last_prose + 1 : min(end, last_prose + 3)] if is_clause_line(l.text)])
     return start, last_prose + 1
 
 
@@ -260,6 +338,46 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
             authors += [n for n in metadata.parse_authors(text) if n not in authors]
     if authors:
         article.author = " ".join(authors)
+        return
+    below = work.lines[title_span[1] + 1 : title_span[1] + 3] if title_span != _NO_TITLE_LINE else []
+    if below and _is_name_line(below[0].text):
+        # Blog and self-media layouts: headline, the writer's name or account, then the date or a follow button.
+        followed = dateline == title_span[1] + 2 or len(below) > 1 and metadata.is_widget(below[1].text)
+        if followed:
+            article.author = below[0].text
+            return
+    # An opinion piece titled 'Name：headline' whose header starts a line with the same name (a bio or byline).
+    m = re.match(r"([\u4e00-\u9fff·]{2,4})[：:]", article.title)
+    if m and any(line.text.startswith(m.group(1)) for line in work.lines[title_span[1] + 1 : body_start]):
+        article.author = m.group(1)
+
+
+def _is_name_line(text: str) -> bool:
+    return (2 <= len(text) <= 12 and not re.search(r"[\d\s，。！？、：:,.!?|｜>]", text) and not metadata.is_source_name(text)
+            and noise_reason(text) is None and footer_reason(text) is None and not rules.FIELD_LABEL.search(text)
+            and not metadata.is_widget(text))
+
+
+def _read_fields_elsewhere(article: Article, work: _Work, title_span: tuple[int, int], start: int, end: int) -> None:
+    """Dates and sources some layouts put under the article ('发布日期：… 来源：…' after the body) or on a line
+    of their own under the headline ('新华社'): read when the header said nothing."""
+    header = work.lines[title_span[1] + 1 : start]
+    if not article.source:
+        for line in header:
+            if metadata.is_source_name(line.text):
+                article.source = line.text
+                break
+    after = work.lines[end : end + _TRAILER_REACH]
+    for line in after:
+        if footer_reason(line.text) == "related-list":  # the next stories and their dates begin
+            break
+        if not article.date and _is_dateline(line.text):
+            article.date = metadata.parse_date(line.text)
+        if not article.source and rules.SOURCE_LABEL.search(line.text):
+            article.source = metadata.parse_source(line.text)
+
+
+_TRAILER_REACH = 20
 
 
 def _read_trailer_authors(article: Article, work: _Work, body_end: int) -> None:
@@ -301,7 +419,8 @@ def _read_body_authors(article: Article) -> None:
                 return
 
 
-def _record_outside(work: _Work, title_span: tuple[int, int], dateline: int, start: int, end: int, title: str) -> None:
+def _record_outside(work: _Work, title_span: tuple[int, int], dateline: int, start: int, end: int, title: str,
+                    author: str | None) -> None:
     """Everything outside the body, with why it is not read."""
     title_key = compare_key(title)
     footer_seen: str | None = None
@@ -313,9 +432,12 @@ def _record_outside(work: _Work, title_span: tuple[int, int], dateline: int, sta
             continue  # the title is read as the title
         if i == dateline:
             reason = "dateline"
+        elif author and text == author:
+            reason = "byline"
         elif i >= end:
             footer_seen = footer_reason(text) or footer_seen
-            reason = noise_reason(text) or footer_reason(text) or footer_seen or ("byline" if metadata.is_byline(text) else "footer")
+            reason = (noise_reason(text) or footer_reason(text) or footer_seen or ("byline" if metadata.is_byline(text) else None)
+                      or ("dateline" if _is_dateline(text) and i < end + 3 else "footer"))
         else:
             reason = _header_reason(text, title_key)
         work.drop(text, reason)
@@ -328,7 +450,12 @@ def _header_reason(text: str, title_key: str) -> str:
         return "dateline"
     if metadata.is_byline(text):
         return "byline"
-    return noise_reason(text) or footer_reason(text) or ("caption" if looks_like_caption(text) else "navigation")
+    specific = noise_reason(text) or footer_reason(text)
+    if specific:
+        return specific
+    if metadata.is_widget(text):
+        return "share"  # '关注', '举报', '收藏' buttons by the byline
+    return "caption" if looks_like_caption(text) else "navigation"
 
 
 # -- stage 5: body lines -----------------------------------------------------------------------
@@ -378,6 +505,8 @@ def _mark_context(body: list[Line], kinds: list[str]) -> None:
         nxt = next((k for k in kinds[n + 1 :] if k in ("p", "cand")), None)
         if kinds[n] == "cand" and line.text[-1] in "：:" and nxt == "p":
             kinds[n] = "p"
+        elif kinds[n] == "cand" and nxt != "p" and "p" in kinds[max(0, n - 2) : n] and is_clause_line(line.text):
+            kinds[n] = "p"  # a sentence without its final 。 after a paragraph, and no paragraph for it to head
     prose = [n for n, k in enumerate(kinds) if k == "p"]
     for n in prose[:1] + prose[-1:]:
         if is_edge_promo(body[n].text):

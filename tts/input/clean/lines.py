@@ -51,14 +51,25 @@ def is_prose(text: str) -> bool:
         return core[-1] not in "：:" or any(c in text for c in "，,、") or cjk_count(text) >= 8
     if text.startswith(("——", "--")) and cjk_count(text) >= 2:
         return True  # an attribution line under a quotation or poem
+    # Without final punctuation a line is still prose when it is built of clauses or holds a finished sentence
+    # ('市政府今天发布新规，要求居民做好垃圾分类。新规将于下月起施行'): menus and headlines rarely are.
     clauses = sum(text.count(c) for c in "，,；;")
-    return cjk_count(text) >= 40 and clauses >= 2
+    inner_end = "。" in text[:-1]  # headlines use ！ and ？ inside, rarely 。
+    cjk = cjk_count(text)
+    return cjk >= 40 and clauses >= 2 or cjk >= 12 and (clauses >= 2 or inner_end and clauses >= 1)
+
+
+def is_clause_line(text: str) -> bool:
+    """A sentence that lost its final punctuation ('县里还组织电商培训，帮助果农把苹果卖到全国各地'): prose where the
+    context says so (after a paragraph, heading nothing); alone it could as well be a headline."""
+    return (cjk_count(text) >= 15 and any(c in text for c in "，,；;") and text[-1] not in "：:"
+            and not is_numbered_heading(text) and not rules.FIELD_LABEL.search(text))
 
 
 def noise_reason(text: str) -> str | None:
     for reason, pattern in _LINE_NOISE:
-        if pattern.search(text):
-            return reason
+        if pattern.search(text) and not (reason == "breadcrumb" and is_prose(text)):
+            return reason  # a sentence that happens to hold '>' or '-->' is no breadcrumb
     return None
 
 
@@ -96,3 +107,41 @@ def heading_shape(text: str) -> str:
 
 def is_numbered_heading(text: str) -> bool:
     return heading_shape(text).startswith("numbered")
+
+
+def line_evidence(text: str) -> float:
+    """How much a line speaks for being article text: prose counts for its length; labels, widgets, link-list
+    entries and boilerplate count against it (without markup, the shape of the line is all there is)."""
+    size = len(compare_key(text))
+    if noise_reason(text) or footer_reason(text):
+        return -min(size, 50)
+    cjk = cjk_count(text)
+    if cjk >= 8 and cjk >= 0.3 * size and (is_prose(text) or _CLAUSE.search(text) and cjk >= 15):
+        return cjk
+    if not cjk and size > 15:
+        return -1.0  # code, formulas, English: not chrome (a Chinese page's menus are Chinese), weak evidence only
+    return -min(size, 25) * 0.5
+
+
+_CLAUSE = re.compile(r"[，。！？；、]")
+
+
+def prose_runs(lines: list[Line]) -> list[tuple[int, int, float]]:
+    """Runs of consecutive lines with a positive total of line_evidence, each trimmed to its best-scoring prefix
+    (maximum-subarray segments): (start, end, score). Article bodies, comment threads and feeds of teasers are runs;
+    menus and link lists separate them."""
+    runs: list[tuple[int, int, float]] = []
+    total = best = 0.0
+    start = end = 0
+    for i, line in enumerate(lines):
+        if total <= 0:
+            if best > 0:
+                runs.append((start, end, best))
+            total = best = 0.0
+            start = i
+        total += line_evidence(line.text)
+        if total > best:
+            best, end = total, i + 1
+    if best > 0:
+        runs.append((start, end, best))
+    return runs

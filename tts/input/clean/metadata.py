@@ -8,7 +8,12 @@ import re
 from tts.input.clean import rules
 
 _SOURCE_SUFFIX = re.compile(r"(?:网|报|社|台|科技|财经|新闻|日报|晚报|时报|在线|频道|委|局|厅|办|政府|中心|杂志)$")
-_WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击)")
+_WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击|关注|订阅|举报)")
+
+
+def is_widget(text: str) -> bool:
+    """A button or counter label next to the byline ('关注', '举报', '分享到')."""
+    return len(text) <= 8 and bool(_WIDGET.search(text))
 
 
 def parse_date(text: str, today: _dt.date | None = None) -> str | None:
@@ -36,12 +41,26 @@ def parse_source(text: str) -> str | None:
     # Datelines such as '2019年09月11日01:53  新浪科技  我有话说…' name the source without a label.
     date = rules.DATE.search(text)
     if date:
-        for token in text[date.end():].split():
+        tokens = text[date.end():].split()
+        first_token = tokens[0] if tokens else None
+        for token in tokens:
             if _WIDGET.search(token) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", token):
                 continue
-            if _SOURCE_SUFFIX.search(token):
-                return token
+            if _SOURCE_SUFFIX.search(token) or token == first_token:
+                return token  # a name right after the date is the source; further on only what names an outlet
     return None
+
+
+def is_source_name(text: str) -> bool:
+    """A line that is just an outlet's name ('新华社', '人民日报'), as some pages show the source under the headline."""
+    return bool(re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", text)) and bool(_OUTLET.search(text)) and not _WIDGET.search(text)
+
+
+_OUTLET = re.compile(r"(?:社|网|报|台|日报|晚报|时报|新闻|频道|杂志|周刊)$")
+
+
+# Words that follow a role label but are no name ('作者最新文章', '本文作者简介').
+_NOT_A_NAME = re.compile(r"记者|通讯|编辑|摄影|文章|最新|更多|简介|推荐|相关|热门|阅读|专栏|其他|主页|关注")
 
 
 def parse_authors(text: str) -> list[str]:
@@ -51,10 +70,24 @@ def parse_authors(text: str) -> list[str]:
     names: list[str] = []
     for m in rules.AUTHOR.finditer(text):
         for name in re.split(r"[\s、，,]+", m["names"].strip()):
-            if 2 <= len(name) <= 4 and name not in names and not re.search(r"记者|通讯|编辑|摄影", name):
+            if 2 <= len(name) <= 4 and name not in names and not _NOT_A_NAME.search(name):
                 names.append(name)
     return names
 
 
 def is_byline(text: str) -> bool:
     return bool(rules.BYLINE_LINE.search(text)) and not rules.EDITOR.search(text)
+
+
+_SITE_WORD = re.compile(r"(?:网|网站|门户网站|官网|官方网站|频道|首页|客户端|新闻中心|新闻网|在线|APP|app)$")
+_URLISH = re.compile(r"www\.|https?:|\.(?:com|cn|net|org)\b", re.I)
+_SLASH_BYLINE = re.compile(r"^[\u4e00-\u9fff·]{2,4}\s*[/／]\s*\S{2,12}$")
+
+
+def is_site_name_or_byline(text: str) -> bool:
+    """A site's name or address ('…门户网站 www.bynr.gov.cn', '新浪财经'), or a byline ('石佳/中国青年报',
+    '记者 李红军'): lines that stand where headlines stand but never are one."""
+    key = re.sub(r"\s+", "", text)
+    if _URLISH.search(text) or _SITE_WORD.search(key) and len(key) <= 14:
+        return True
+    return is_byline(text) or bool(_SLASH_BYLINE.match(text.strip()))
