@@ -36,7 +36,12 @@ def _prepare(text: str) -> str:
     text = strip_controls(text)
     text = _ENTITY.sub(lambda m: strip_controls(html.unescape(m.group(0))), text)  # &amp; left by a page's markup
     text = _VULGAR_FRACTION.sub(lambda m: (m["whole"] + "又" if m["whole"] else "") + unicodedata.normalize("NFKC", m["f"]), text)
-    return _FULLWIDTH.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    text = _FULLWIDTH.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+    # Digits of other scripts (Arabic-Indic, mathematical bold, …) as ASCII: the rules read numbers with \d.
+    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
+
+
+_OTHER_DIGIT = re.compile(r"[^\x00-\x7f0-9０-９](?<=\d)")
 
 
 def spoken_form(text: str) -> str:
