@@ -15,7 +15,7 @@ import struct
 from dataclasses import dataclass
 from pathlib import Path
 
-from tts.model import Clip
+from tts.model import Clip, Mark
 from tts.paths import atomic_write_bytes, cache_dir
 
 _MAGIC = b"TTSC"
@@ -66,11 +66,13 @@ class ClipCache:
             os.utime(path)  # recently used: evicted last
         except OSError:
             pass
-        return Clip(np.frombuffer(data, dtype="<i2", offset=8), rate)
+        return Clip(np.frombuffer(data, dtype="<i2", offset=8), rate, _read_marks(path))
 
     def put(self, key: str, clip: Clip) -> None:
         from tts.audio import to_int16
 
+        if clip.marks:  # written first: an entry whose audio exists has its timings too
+            atomic_write_bytes(_marks_path(self._path(key)), _marks_json(clip.marks))
         atomic_write_bytes(self._path(key), _MAGIC + struct.pack("<I", clip.sample_rate) + to_int16(clip.samples).tobytes())
 
     def _entries(self) -> list[os.DirEntry]:
@@ -97,6 +99,7 @@ class ClipCache:
                 removed += 1
             except FileNotFoundError:
                 pass
+            _marks_path(Path(entry.path)).unlink(missing_ok=True)
         return removed
 
     def trim(self, limit: int | None = None) -> int:
@@ -112,9 +115,27 @@ class ClipCache:
                 os.unlink(path)
             except FileNotFoundError:
                 continue
+            _marks_path(Path(path)).unlink(missing_ok=True)
             total -= size
             removed += 1
         return removed
+
+
+# Engine timings (Clip.marks) live beside the audio entry as small JSON: [[start_char, end_char, start, end], …].
+def _marks_path(entry: Path) -> Path:
+    return entry.with_suffix(".marks.json")
+
+
+def _marks_json(marks: tuple[Mark, ...]) -> bytes:
+    return json.dumps([[m.start_char, m.end_char, round(m.start, 4), round(m.end, 4)] for m in marks]).encode()
+
+
+def _read_marks(entry: Path) -> tuple[Mark, ...]:
+    try:
+        rows = json.loads(_marks_path(entry).read_bytes())
+        return tuple(Mark(int(a), int(b), float(s), float(e)) for a, b, s, e in rows)
+    except (FileNotFoundError, ValueError, TypeError):
+        return ()  # no timings (or unreadable ones): callers fall back to estimates
 
 
 __all__ = ["CacheInfo", "ClipCache", "chunk_key", "limit_bytes"]
