@@ -74,7 +74,8 @@ def build(
     vtt: Annotated[bool, typer.Option("--vtt/--no-vtt", help="Write a WebVTT transcript beside the audio.")] = True,
     srt: Annotated[bool, typer.Option("--srt", help="Also write SRT captions.")] = False,
     chapters_json: Annotated[bool, typer.Option("--chapters-json", help="Also write Podcasting 2.0 chapters (.chapters.json).")] = False,
-    sidecars: Annotated[Optional[str], typer.Option("--sidecars", help="'all' writes vtt, srt and chapters.json; 'none' writes none.")] = None,
+    words_json: Annotated[bool, typer.Option("--words-json", help="Also write word timings (.words.json) for read-along players.")] = False,
+    sidecars: Annotated[Optional[str], typer.Option("--sidecars", help="'all' writes vtt, srt, chapters.json and words.json; 'none' writes none.")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Write a JSON run report: input, engine, durations per section, chapters, removals by reason, retries, warnings, wall time (also on failure).")] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse and keep synthesised sentences in the per-user cache, so reruns and resumed builds skip finished work.")] = True,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Clean and plan only: show what would be read, synthesise nothing.")] = False,
@@ -103,6 +104,7 @@ def build(
     kinds = {"vtt"} if vtt else set()
     kinds |= {"srt"} if srt else set()
     kinds |= {"chapters.json"} if chapters_json else set()
+    kinds |= {"words.json"} if words_json else set()
     if sidecars is not None:
         if sidecars not in ("all", "none"):
             _fail(ConfigError(f"--sidecars takes all or none, got {sidecars!r}"))

@@ -25,7 +25,7 @@ from tts.input.reading import read_page
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
 Notify = Callable[[str], None]  # one-line status messages (which engine was chosen, …)
-SIDECARS = ("vtt", "srt", "chapters.json")
+SIDECARS = ("vtt", "srt", "chapters.json", "words.json")
 
 
 @dataclass(frozen=True)
