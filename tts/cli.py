@@ -74,6 +74,7 @@ def build(
     vtt: Annotated[bool, typer.Option("--vtt/--no-vtt", help="Write a WebVTT transcript beside the audio.")] = True,
     srt: Annotated[bool, typer.Option("--srt", help="Also write SRT captions.")] = False,
     chapters_json: Annotated[bool, typer.Option("--chapters-json", help="Also write Podcasting 2.0 chapters (.chapters.json).")] = False,
+    verify: Annotated[bool, typer.Option("--verify", help="Transcribe the episode with Whisper-base, report each sentence's character error rate, re-synthesise garbled sentences (needs the verify extra).")] = False,
     words_json: Annotated[bool, typer.Option("--words-json", help="Also write word timings (.words.json) for read-along players.")] = False,
     sidecars: Annotated[Optional[str], typer.Option("--sidecars", help="'all' writes vtt, srt, chapters.json and words.json; 'none' writes none.")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Write a JSON run report: input, engine, durations per section, chapters, removals by reason, retries, warnings, wall time (also on failure).")] = None,
@@ -116,7 +117,7 @@ def build(
         audio=AudioSettings(format=audio_format.value, bitrate=bitrate, sample_rate=sample_rate, channels=2 if stereo else 1,
                             loudness=level, true_peak=true_peak),
         sidecars=frozenset(kinds), use_cache=cache, album=album, genre=genre, url=url, cover=cover, announce=announce,
-        lexicon=lexicon, normalize=normalize, engine_options={"kokoro": kokoro, "edge": edge},
+        lexicon=lexicon, normalize=normalize, engine_options={"kokoro": kokoro, "edge": edge}, verify=verify,
     )
     try:
         sources = _expand(articles)
@@ -155,6 +156,10 @@ def build(
                f"{result.engine}/{result.voice}; {result.synthesized} synthesised, {result.from_cache} from cache, {result.seconds:.1f}s)")
     for path in result.sidecars.values():
         typer.echo(f"wrote {path}")
+    if result.verification is not None:
+        from tts.speech.verify import summary
+
+        typer.echo(summary(result.verification))
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
 

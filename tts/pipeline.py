@@ -46,6 +46,7 @@ class BuildOptions:
     announce: bool = True  # after the title: source, date and length, for listeners who cannot glance at the page
     lexicon: Path | None = None  # user pronunciation lexicon (TOML); ./lexicon.toml is used when present
     normalize: bool = True  # numbers, dates, units… in words (off only to compare)
+    verify: bool = False  # transcribe the episode, report per-sentence error, re-synthesise garbled sentences
     # Per-engine constructor options, e.g. {"kokoro": {"model": …}, "edge": {"concurrency": 2}}; they
     # override the profile's [engine] table.
     engine_options: dict[str, dict[str, object]] = field(default_factory=dict)
@@ -79,6 +80,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     faults: dict[str, int] = field(default_factory=dict)
     retries: int = 0
+    verification: object | None = None  # tts.speech.verify.Verification with --verify
 
     @property
     def mp3(self) -> Path:  # the audio file, whatever its format
@@ -122,6 +124,10 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     started = time.perf_counter()
     options = options or BuildOptions()
     _check_options(options)
+    if options.verify:
+        from tts.speech.verify import require_recogniser
+
+        require_recogniser()  # before any work: a missing extra is a bad option, not a failure after synthesis
     cover = load_cover(options.cover) if options.cover else None
     prepared = prepare(source, options)
     audio_path = output_path(source, options)
@@ -148,6 +154,12 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
             progress(total, total)
 
     track = assemble(plan, [clips[n] for n in range(total)], prepared.profile.pauses)
+    verification = None
+    if options.verify:  # may re-synthesise garbled sentences and re-assemble: before anything is written
+        from tts.speech.verify import verify_and_repair
+
+        track, _, verification = verify_and_repair(plan, [clips[n] for n in range(total)], prepared.profile.pauses,
+                                                   engine, voice, speed, track, options.use_cache)
     meta = Metadata(album=options.album, genre=options.genre, url=options.url, cover=cover)
     loudness = write_audio(audio_path, track, prepared.article, options.audio, meta)
     sidecars = write_sidecars(audio_path, track.timeline, set(options.sidecars))
@@ -163,7 +175,7 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     return BuildResult(
         prepared.article, plan, track.timeline, audio_path, sidecars, engine.name, voice,
         synthesized, total - synthesized, time.perf_counter() - started, prepared.engine_reason,
-        loudness, warnings, faults, sum(max(0, r.tries - 1) for r in log),
+        loudness, warnings, faults, sum(max(0, r.tries - 1) for r in log), verification,
     )
 
 
