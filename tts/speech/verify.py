@@ -100,8 +100,7 @@ def _wav(samples, rate: int) -> io.BytesIO:
 def transcribe(audio, rate: int | None = None) -> list[Heard]:
     """The recogniser's words with their times: audio is a file path, or mono samples at `rate`."""
     source = str(audio) if rate is None else _wav(audio, rate)
-    segments, _ = _model().transcribe(source, language="zh", beam_size=5,
-                                      word_timestamps=True, condition_on_previous_text=False)
+    segments, _ = _model().transcribe(source, language="zh", beam_size=5, word_timestamps=True)
     return [Heard(w.word.strip(), w.start, w.end) for s in segments for w in (s.words or []) if w.word.strip()]
 
 
