@@ -21,6 +21,7 @@ from tts.errors import ConfigError, EngineError, OutputError
 from tts.model import Article, Chunk, Clip, SpeechPlan, Timeline
 from tts.speech.plan import ANNOUNCEMENT, PlanOptions, announcement_text, fill_announcement, make_plan
 from tts.speech.profiles import DEFAULT_PROFILE, VoiceProfile, load_profile, with_overrides
+from tts.speech.verify import require_recogniser, verify_build
 from tts.input.reading import read_page
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
@@ -124,10 +125,7 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     started = time.perf_counter()
     options = options or BuildOptions()
     _check_options(options)
-    if options.verify:
-        from tts.speech.verify import require_recogniser
-
-        require_recogniser()  # before any work: a missing extra is a bad option, not a failure after synthesis
+    require_recogniser(options.verify)  # before any work: a missing extra is a bad option, not a late failure
     cover = load_cover(options.cover) if options.cover else None
     prepared = prepare(source, options)
     audio_path = output_path(source, options)
@@ -154,12 +152,7 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
             progress(total, total)
 
     track = assemble(plan, [clips[n] for n in range(total)], prepared.profile.pauses)
-    verification = None
-    if options.verify:  # may re-synthesise garbled sentences and re-assemble: before anything is written
-        from tts.speech.verify import verify_and_repair
-
-        track, _, verification = verify_and_repair(plan, [clips[n] for n in range(total)], prepared.profile.pauses,
-                                                   engine, voice, speed, track, options.use_cache)
+    track, verification = verify_build(options.verify, plan, clips, prepared.profile.pauses, engine, voice, speed, track, options.use_cache)
     meta = Metadata(album=options.album, genre=options.genre, url=options.url, cover=cover)
     loudness = write_audio(audio_path, track, prepared.article, options.audio, meta)
     sidecars = write_sidecars(audio_path, track.timeline, set(options.sidecars))

