@@ -23,7 +23,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from tts.errors import ConfigError
+from tts.errors import ConfigError, TtsError
 from tts.model import Chunk, Clip, Mark, SpeechPlan, Timeline
 from tts.paths import cache_dir
 
@@ -294,7 +294,7 @@ def _takes(index: int, plan: SpeechPlan, clips: list[Clip], pauses, engine, voic
             made, _ = synthesize_chunks(flat, engine, voice, speed, use_cache)
             takes["clauses"] = _joined(made, pieces, gap)
         takes["slower"], _ = synthesize_chunks(chunks, engine, voice, speed * SLOWER, use_cache)
-    except Exception:  # an alternative that fails leaves the first take in place
+    except TtsError:  # an alternative that fails leaves the first take in place
         pass
     return takes
 
