@@ -70,6 +70,31 @@ def errors(cues, heard) -> dict:
             "mean_signed_s": round(statistics.fmean(e for e, _ in rows), 3)}
 
 
+def onset_errors(audio: Path, cues, search_s: float = 0.3) -> dict:
+    """Sentence starts against the audio itself: each sentence follows a planned pause (digital silence before
+    encoding), so where the sound begins is unambiguous. From search_s before the cue start, the first 10 ms frame
+    louder than -40 dBFS is the onset."""
+    import numpy as np
+
+    from tts.output.ffmpeg import decode_pcm_bytes
+
+    rate = 24_000
+    pcm = np.frombuffer(decode_pcm_bytes(audio.read_bytes(), rate), dtype="<i2").astype(np.float32) / 32768
+    frame = rate // 100
+    rms = np.sqrt(np.mean(pcm[: len(pcm) // frame * frame].reshape(-1, frame) ** 2, axis=1))
+    loud = rms > 10 ** (-40 / 20)
+    rows = []
+    for cue in cues:
+        first = max(0, int((cue.start - search_s) * 100))
+        hits = np.flatnonzero(loud[first : first + int(2 * search_s * 100) + 1])
+        if hits.size:
+            rows.append(cue.start - (first + hits[0]) / 100)
+    absolute = sorted(abs(e) for e in rows)
+    return {"cues": len(cues), "measured": len(rows), "p50_s": round(absolute[len(absolute) // 2], 3),
+            "p90_s": round(absolute[min(len(absolute) - 1, int(0.9 * len(absolute)))], 3),
+            "max_s": round(absolute[-1], 3), "mean_signed_s": round(statistics.fmean(rows), 3)}
+
+
 def split_only(cues, sentence_starts: set[float]):
     """Cues that begin inside a sentence (not at its first word)."""
     return [c for c in cues if all(abs(c.start - s) > 1e-6 for s in sentence_starts)]
@@ -151,6 +176,8 @@ def run(tmp: Path, sample: Path = SAMPLE) -> dict:
             "split_cues_before": errors(split_only(before, sentence_starts_before), heard),
             "split_cues_after": errors(split_only(after, sentence_starts_after), heard),
             "sentence_starts_after": errors(after_tl.sentences, heard),
+            "sentence_starts_vs_audio_onset_before": onset_errors(result.audio, before_tl.sentences[1:]),
+            "sentence_starts_vs_audio_onset_after": onset_errors(result.audio, after_tl.sentences[1:]),
         },
         "whisper_transcribe_s": round(transcribe_s, 1),
         "cer_episode": round(checked.cer, 4),
