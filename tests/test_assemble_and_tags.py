@@ -91,3 +91,25 @@ def test_mp3_carries_ordered_chapters_readable_by_mutagen_and_ffmpeg(tmp_path, p
 def test_chapter_times_are_written_in_milliseconds():
     tag = id3_tag(EpisodeTags(title="t"), [Chapter(0, 1.2344, "a"), Chapter(1.2344, 2.5, "b")], 2.5)
     assert tag[:3] == b"ID3" and tag[3] == 3
+
+
+def test_marks_place_words_cues_and_chapters_in_the_track(plan):
+    """Marks are relative to each clip: the timeline adds where the clip lies (lead-in, clips and pauses before it)."""
+    from tts.model import Mark
+
+    def marked(clip: Clip, text: str) -> Clip:
+        spans = [(i, i + 1) for i, c in enumerate(text) if c not in "。"]
+        step = (len(clip.samples) / RATE - 0.2) / len(spans)
+        return Clip(clip.samples, RATE, tuple(Mark(a, b, 0.1 + n * step, 0.1 + (n + 1) * step) for n, (a, b) in enumerate(spans)))
+
+    clips = [marked(tone(1.0), c.spoken) for c in plan.chunks]
+    pauses = Pauses(sentence=500, paragraph=700, heading=600, title=1000, section=1300)
+    timeline = assemble(plan, clips, pauses, lead_in_ms=300).timeline
+    assert timeline.words and [w.start for w in timeline.words] == sorted(w.start for w in timeline.words)
+    first = timeline.words[0]
+    assert (first.sentence, first.start) == (0, pytest.approx(0.4))  # 0.3 s lead-in + the mark's 0.1 s
+    plain = assemble(plan, [tone(1.0) for _ in plan.chunks], pauses, lead_in_ms=300).timeline
+    for cue, edge in zip(timeline.sentences, plain.sentences):
+        assert cue.start == pytest.approx(edge.start + 0.1) and cue.end == pytest.approx(edge.end - 0.1)
+    heading = next(c for c in timeline.sentences if c.text == "第二部分的一个很长很长的小标题")
+    assert timeline.chapters[1].start == pytest.approx(heading.start - 0.25)

@@ -36,8 +36,14 @@ def test_input_beyond_the_token_limit_is_split_not_truncated(kokoro):
     long_text = sentence * 12  # ~200 characters, far past the model's ~509 phoneme tokens
     assert len(kokoro._token_ids(long_text)) > MAX_TOKENS
     short = len(kokoro.synthesize(sentence, "zf_xiaoxiao").samples)
-    long = len(kokoro.synthesize(long_text, "zf_xiaoxiao").samples)
+    clip = kokoro.synthesize(long_text, "zf_xiaoxiao")
+    long = len(clip.samples)
     assert long > 9 * short  # every repetition is spoken
+    # Timings run on across the split: every character timed once, in order, up to the end of the clip.
+    timed = [m for m in clip.marks if long_text[m.start_char] != "，"]
+    assert len(timed) == len(long_text) - long_text.count("，")
+    assert [m.start for m in clip.marks] == sorted(m.start for m in clip.marks)
+    assert abs(clip.marks[-1].end - long / clip.sample_rate) < 0.06
 
 
 def test_text_with_nothing_to_say_is_an_engine_error(kokoro):

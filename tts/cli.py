@@ -77,7 +77,9 @@ def build(
     vtt: Annotated[bool, typer.Option("--vtt/--no-vtt", help="Write a WebVTT transcript beside the audio.")] = True,
     srt: Annotated[bool, typer.Option("--srt", help="Also write SRT captions.")] = False,
     chapters_json: Annotated[bool, typer.Option("--chapters-json", help="Also write Podcasting 2.0 chapters (.chapters.json).")] = False,
-    sidecars: Annotated[Optional[str], typer.Option("--sidecars", help="'all' writes vtt, srt and chapters.json; 'none' writes none.")] = None,
+    verify: Annotated[bool, typer.Option("--verify", help="Transcribe the episode with Whisper-base, report each sentence's character error rate, re-synthesise garbled sentences (needs the verify extra).")] = False,
+    words_json: Annotated[bool, typer.Option("--words-json", help="Also write word timings (.words.json) for read-along players.")] = False,
+    sidecars: Annotated[Optional[str], typer.Option("--sidecars", help="'all' writes vtt, srt, chapters.json and words.json; 'none' writes none.")] = None,
     report: Annotated[Optional[Path], typer.Option("--report", help="Write a JSON run report: input, engine, durations per section, chapters, removals by reason, retries, warnings, wall time (also on failure).")] = None,
     cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse and keep synthesised sentences in the per-user cache, so reruns and resumed builds skip finished work.")] = True,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Clean and plan only: show what would be read, synthesise nothing.")] = False,
@@ -155,6 +157,10 @@ def build(
                f"{result.engine}/{result.voice}; {result.synthesized} synthesised, {result.from_cache} from cache, {result.seconds:.1f}s)")
     for path in result.sidecars.values():
         typer.echo(f"wrote {path}")
+    if result.verification is not None:
+        from tts.speech.verify import summary
+
+        typer.echo(summary(result.verification))
     for warning in result.warnings:
         typer.echo(f"warning: {warning}", err=True)
 
@@ -259,6 +265,7 @@ def _build_options(flags: dict):
     kinds = {"vtt"} if flags["vtt"] else set()
     kinds |= {"srt"} if flags["srt"] else set()
     kinds |= {"chapters.json"} if flags["chapters_json"] else set()
+    kinds |= {"words.json"} if flags["words_json"] else set()
     if flags["sidecars"] is not None:
         if flags["sidecars"] not in ("all", "none"):
             raise ConfigError(f"--sidecars takes all or none, got {flags['sidecars']!r}")
@@ -282,7 +289,7 @@ def _build_options(flags: dict):
                             true_peak=flags["true_peak"]),
         tags=TagOptions(album=flags["album"], genre=flags["genre"], url=flags["url"], cover=flags["cover"]),
         sidecars=frozenset(kinds), use_cache=flags["cache"], announce=flags["announce"], lexicon=flags["lexicon"],
-        normalize=flags["normalize"], engine_options={"kokoro": kokoro, "edge": edge},
+        normalize=flags["normalize"], verify=flags["verify"], engine_options={"kokoro": kokoro, "edge": edge},
     )
 
 

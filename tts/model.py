@@ -123,6 +123,17 @@ class Chapter:
     title: str
 
 
+@dataclass(frozen=True)
+class Word:
+    """Where a word of a sentence's written text is heard in the assembled audio (from engine marks)."""
+
+    sentence: int  # index into Timeline.sentences
+    start_char: int  # span [start_char, end_char) of that sentence's written text
+    end_char: int
+    start: float
+    end: float
+
+
 @dataclass
 class Timeline:
     """Where each sentence and section lies in the assembled audio."""
@@ -130,3 +141,5 @@ class Timeline:
     duration: float
     sentences: list[Cue]
     chapters: list[Chapter]
+    # Word timings where the engine reported marks (empty otherwise), in order.
+    words: list[Word] = field(default_factory=list)

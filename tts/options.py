@@ -14,7 +14,7 @@ from tts.errors import ConfigError
 
 FORMATS = ("mp3", "m4b")
 SAMPLE_RATES = (22_050, 24_000, 44_100, 48_000)
-SIDECARS = ("vtt", "srt", "chapters.json")
+SIDECARS = ("vtt", "srt", "chapters.json", "words.json")
 DEFAULT_PROFILE = "news"
 # Bitrates the encoders accept (kbit/s). MP3 at 44.1/48 kHz is MPEG-1 Layer III (32-320); at 22.05/24 kHz it is
 # MPEG-2 (8-160). AAC takes any rate in its range.
@@ -94,6 +94,7 @@ class BuildOptions:
     announce: bool = True  # after the title: source, date and length, for listeners who cannot glance at the page
     lexicon: Path | None = None  # user pronunciation lexicon (TOML); ./lexicon.toml is used when present
     normalize: bool = True  # numbers, dates, units… in words (off only to compare)
+    verify: bool = False  # transcribe the episode, report per-sentence error, re-synthesise garbled sentences
     # Per-engine constructor options, e.g. {"kokoro": {"model": …}, "edge": {"concurrency": 2}}; they
     # override the profile's [engine] table.
     engine_options: dict[str, dict[str, object]] = field(default_factory=dict)

@@ -24,6 +24,7 @@ from tts.output.episode import Metadata, write_audio, write_sidecars
 from tts.speech.cache import ClipCache, chunk_key
 from tts.speech.plan import PlanOptions, make_plan
 from tts.speech.profiles import VoiceProfile, load_profile, with_overrides
+from tts.speech.verify import require_recogniser, verify_build
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
 Notify = Callable[[str], None]  # one-line status messages (which engine was chosen, …)
@@ -59,6 +60,7 @@ class BuildResult:
     faults: dict[str, int] = field(default_factory=dict)
     retries: int = 0
     url: str | None = None  # the original article's address (--url, or the address it was read from)
+    verification: object | None = None  # tts.speech.verify.Verification with --verify
 
     @property
     def mp3(self) -> Path:  # the audio file, whatever its format
@@ -102,6 +104,7 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     options = options or BuildOptions()
     outputs = planned_outputs(source, options)
     check_outputs(outputs, inputs_of(source, options))
+    require_recogniser(options.verify)  # before any work: a missing extra is a bad option, not a late failure
     audio_path = outputs[0]
     cover = load_cover(options.tags.cover) if options.tags.cover else None
     prepared = prepare(source, options)
@@ -114,6 +117,8 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     clips, synthesized = synthesize_chunks(plan.chunks, engine, voice, speed, options.use_cache, progress,
                                            cache_warnings)
     track = assemble(plan, clips, prepared.profile.pauses)
+    track, verification = verify_build(options.verify, plan, clips, prepared.profile.pauses, engine, voice, speed, track,
+                                       options.use_cache)
     tags = options.tags
     url = tags.url or prepared_url(source)
     meta = Metadata(album=tags.album, genre=tags.genre, url=url, cover=cover)
@@ -126,7 +131,7 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     return BuildResult(
         prepared.article, plan, track.timeline, audio_path, sidecars, engine.name, voice,
         synthesized, len(plan.chunks) - synthesized, time.perf_counter() - started, prepared.engine_reason,
-        loudness, warnings, stats.faults, stats.retries, url,
+        loudness, warnings, stats.faults, stats.retries, url, verification,
     )
 
 

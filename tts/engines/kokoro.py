@@ -8,9 +8,8 @@ import re
 from importlib import resources
 from typing import ClassVar
 
-from tts.audio import trim_silence
 from tts.errors import AssetError, EngineError
-from tts.model import Clip
+from tts.model import Clip, Mark
 from tts.engines import kokoro_assets, kokoro_text
 from tts.engines.base import Engine, VoiceInfo
 
@@ -30,7 +29,9 @@ _VOICES = [
 
 class KokoroEngine(Engine):
     name: ClassVar[str] = "kokoro"
-    version: ClassVar[str] = f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/misaki-zh+sandhi+en-lexicon"
+    # The timed model (durations exposed) sounds the same, but its clips carry marks: a new identity re-synthesises.
+    version: ClassVar[str] = (f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/{kokoro_assets.TIMED_VERSION}"
+                              "/misaki-zh+sandhi+en-lexicon")
     concurrency: ClassVar[int] = 1  # CPU-bound: onnxruntime already uses every core for one chunk
     lexicon_style: ClassVar[str] = "pinyin"  # reads {word|pin1 yin1} markup exactly
     default_voice: ClassVar[str] = "zm_yunjian"
@@ -43,6 +44,8 @@ class KokoroEngine(Engine):
         self._voices_path = voices
         self._threads = threads or min(os.cpu_count() or 1, 4)
         self._session = None
+        self._run_options = None  # onnxruntime.RunOptions, shared by every run so cancel() can stop one in flight
+        self._cancelled = False
         self._vocab: dict[str, int] = json.loads(resources.files(__package__).joinpath("kokoro_vocab.json").read_text("utf-8"))
         self._styles: dict[str, object] = {}
         self._pause_ids = {self._vocab[c] for c in ';:,.!?—…"()“” ' if c in self._vocab}
@@ -58,19 +61,46 @@ class KokoroEngine(Engine):
         return list(_VOICES)
 
     def synthesize(self, text: str, voice: str, speed: float = 1.0) -> Clip:
+        """Speech for text, with a Mark per character (per Latin word) where the model gives durations."""
         import numpy as np
 
-        ids = self._token_ids(text)
+        ids, spans = self._tokens(text)
         if not any(i not in self._pause_ids for i in ids):
             raise EngineError(f"nothing speakable in {text!r}")
-        pieces = [self._infer(part, voice, speed) for part in _split_tokens(ids, self._vocab)]
-        return Clip(trim_silence(np.concatenate(pieces), SAMPLE_RATE, margin_s=0.025), SAMPLE_RATE)
+        pieces, frames = [], []
+        for begin, end in _split_tokens(ids, self._vocab):
+            audio, durations = self._infer(ids[begin:end], voice, speed)
+            pieces.append(audio)
+            frames.append(durations)
+        audio = np.concatenate(pieces)
+        lo, hi = _speech_bounds(audio, SAMPLE_RATE, margin_s=0.025)
+        marks = _marks(spans, pieces, frames, lo, hi) if all(f is not None for f in frames) else ()
+        return Clip(audio[lo:hi], SAMPLE_RATE, marks)
 
     # -- internals -----------------------------------------------------------------------------
 
     def _token_ids(self, text: str) -> list[int]:
-        phonemes = self.phonemize(text)
-        return [self._vocab[c] for c in phonemes if c in self._vocab]
+        return self._tokens(text)[0]
+
+    def _tokens(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        """Token ids and, for each, the span of text it speaks (empty for spaces between words)."""
+        try:
+            atoms = kokoro_text.phoneme_atoms(text)
+        except Exception as exc:  # misaki has known crashes on some pinyin; fail this chunk clearly
+            raise EngineError(f"G2P failed on {text[:30]!r}: {exc}") from None
+        chars = [(c, (a.start, a.end)) for a in atoms for c in a.phonemes]
+        # As phonemize(): runs of whitespace become one space, none at either end.
+        collapsed: list[tuple[str, tuple[int, int]]] = []
+        for c, span in chars:
+            if c.isspace():
+                if collapsed and collapsed[-1][0] != " ":
+                    collapsed.append((" ", span))
+            else:
+                collapsed.append((c, span))
+        while collapsed and collapsed[-1][0] == " ":
+            collapsed.pop()
+        kept = [(self._vocab[c], span) for c, span in collapsed if c in self._vocab]
+        return [i for i, _ in kept], [span for _, span in kept]
 
     def phonemize(self, text: str) -> str:
         """The phonemes the model receives for text (Chinese, lexicon markup and Latin words; see kokoro_text)."""
@@ -81,6 +111,7 @@ class KokoroEngine(Engine):
         return re.sub(r"\s+", " ", phonemes).strip()
 
     def _infer(self, ids: list[int], voice: str, speed: float):
+        """(audio, frames per token including the two pads, or None when the model gives no durations)."""
         import numpy as np
 
         style = self._style(voice)[len(ids) - 1]
@@ -90,21 +121,39 @@ class KokoroEngine(Engine):
             "speed": np.array([speed], dtype=np.float32),
         }
         session = self._ort()
+        if self._cancelled:
+            raise EngineError("interrupted")
         try:
-            audio = session.run(None, feeds)[0]
+            outputs = session.run(None, feeds, self._run_options)
         except Exception as exc:
+            if self._cancelled:
+                raise EngineError("interrupted") from None
             raise EngineError(f"Kokoro inference failed: {exc}") from None
-        return np.asarray(audio, dtype=np.float32).reshape(-1)
+        audio = np.asarray(outputs[0], dtype=np.float32).reshape(-1)
+        if len(outputs) < 2:
+            return audio, None
+        durations = np.rint(np.asarray(outputs[1], dtype=np.float64).reshape(-1)).astype(np.int64)
+        if len(durations) != len(ids) + 2 or int(durations.sum()) * kokoro_assets.FRAME_SAMPLES != len(audio):
+            return audio, None  # not the tensor we expect: no timings rather than wrong ones
+        return audio, durations
+
+    def cancel(self) -> None:
+        """Ctrl-C: onnxruntime stops the inference in flight at its next operator, so the build ends in moments."""
+        self._cancelled = True
+        if self._run_options is not None:
+            self._run_options.terminate = True
 
     def _ort(self):
         if self._session is None:
             import onnxruntime as ort
 
+            self._run_options = ort.RunOptions()
+
             options = ort.SessionOptions()
             options.intra_op_num_threads = self._threads
             options.inter_op_num_threads = 1
             options.log_severity_level = 3
-            path = kokoro_assets.model_path(self._model_path)
+            path = kokoro_assets.timed_model_path(self._model_path) or kokoro_assets.model_path(self._model_path)
             try:
                 self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
             except Exception as exc:
@@ -117,15 +166,51 @@ class KokoroEngine(Engine):
         return self._styles[voice]
 
 
-def _split_tokens(ids: list[int], vocab: dict[str, int]) -> list[list[int]]:
-    """Split an over-long token list at the last pause or space before the limit; nothing is dropped."""
+def _split_tokens(ids: list[int], vocab: dict[str, int]) -> list[tuple[int, int]]:
+    """Split an over-long token list at the last pause or space before the limit; nothing is dropped.
+    Returns [begin, end) index ranges."""
     breaks = {vocab[c] for c in ",.;:!? " if c in vocab}
-    parts: list[list[int]] = []
-    while len(ids) > MAX_TOKENS:
-        cut = max((i + 1 for i in range(MAX_TOKENS // 2, MAX_TOKENS) if ids[i] in breaks), default=MAX_TOKENS)
-        parts.append(ids[:cut])
-        ids = ids[cut:]
-    if ids:
-        parts.append(ids)
+    parts: list[tuple[int, int]] = []
+    begin = 0
+    while len(ids) - begin > MAX_TOKENS:
+        window = range(begin + MAX_TOKENS // 2, begin + MAX_TOKENS)
+        cut = max((i + 1 for i in window if ids[i] in breaks), default=begin + MAX_TOKENS)
+        parts.append((begin, cut))
+        begin = cut
+    if begin < len(ids):
+        parts.append((begin, len(ids)))
     return parts
 
+
+def _speech_bounds(samples, rate: int, threshold: float = 0.01, margin_s: float = 0.04) -> tuple[int, int]:
+    """[lo, hi) without leading/trailing near-silence (as tts.audio.trim_silence cuts), so marks can shift with it."""
+    import numpy as np
+
+    loud = np.flatnonzero(np.abs(samples) > threshold)
+    if loud.size == 0:
+        return 0, len(samples)
+    margin = int(rate * margin_s)
+    return max(0, int(loud[0]) - margin), min(len(samples), int(loud[-1]) + margin)
+
+
+def _marks(spans: list[tuple[int, int]], pieces: list, frames: list, lo: int, hi: int) -> tuple[Mark, ...]:
+    """One Mark per distinct text span, from the frames its tokens take, shifted by the trimmed start."""
+    hop = kokoro_assets.FRAME_SAMPLES
+    timed: dict[tuple[int, int], list[int]] = {}
+    offset, index = 0, 0
+    for audio, durations in zip(pieces, frames):
+        start = offset + int(durations[0]) * hop  # the leading pad token's frames come first
+        for n in durations[1:-1]:
+            span = spans[index]
+            if span[0] < span[1]:
+                bounds = timed.setdefault(span, [start, start + int(n) * hop])
+                bounds[1] = start + int(n) * hop
+            start += int(n) * hop
+            index += 1
+        offset += len(audio)
+    length = (hi - lo) / SAMPLE_RATE
+
+    def clamp(sample: int) -> float:
+        return min(length, max(0.0, (sample - lo) / SAMPLE_RATE))
+
+    return tuple(Mark(a, b, clamp(s), clamp(e)) for (a, b), (s, e) in sorted(timed.items()))

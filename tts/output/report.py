@@ -56,6 +56,7 @@ def report_dict(result, source: str, options) -> dict:
         "cleaning": {"removed_by_reason": dict(sorted(removed.items())), "captions": len(result.article.captions)},
         "synthesis": {"chunks": len(result.plan.chunks), "synthesized": result.synthesized, "from_cache": result.from_cache,
                       "retries": result.retries, "faults": result.faults},
+        **({"verification": result.verification.to_dict()} if getattr(result, "verification", None) else {}),
         "warnings": result.warnings,
         "wall_seconds": round(result.seconds, 2),
     }
