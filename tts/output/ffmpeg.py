@@ -1,11 +1,19 @@
-"""Every ffmpeg call goes through here; the binary is the one imageio-ffmpeg ships (IMAGEIO_FFMPEG_EXE overrides)."""
+"""Every ffmpeg call goes through here; the binary is the one imageio-ffmpeg ships (IMAGEIO_FFMPEG_EXE overrides).
+
+Each ffmpeg runs in its own session, away from the terminal's process group: Ctrl-C reaches only Python, whose
+KeyboardInterrupt then stops the child (and the caller removes its temporary files), so an interrupted build ends
+with exit 130 and no "Broken pipe" from a half-fed encoder.
+"""
 
 from __future__ import annotations
 
+import queue
 import re
 import subprocess
+import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import BinaryIO
 
 from tts.errors import OutputError
 
@@ -25,7 +33,8 @@ def _run(args: list[str], stdin=None) -> subprocess.CompletedProcess[bytes]:
     if stdin is not None and not isinstance(stdin, (bytes, bytearray)):
         stdin = memoryview(stdin).cast("B")
     quiet = ["-hide_banner", "-loglevel", "info"] + (["-nostdin"] if stdin is None else [])
-    proc = subprocess.run([ffmpeg_exe(), *quiet, *args], input=stdin, capture_output=True)
+    # run() kills the child when anything (Ctrl-C included) interrupts the wait.
+    proc = subprocess.run([ffmpeg_exe(), *quiet, *args], input=stdin, capture_output=True, start_new_session=True)
     if proc.returncode != 0:
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
         raise OutputError(f"ffmpeg failed: {tail[0]}")
@@ -61,7 +70,16 @@ def encode_m4b(pcm, sample_rate: int, out: Path, metadata_file: Path, *, bitrate
 def ebur128(path: Path, start: float | None = None, end: float | None = None) -> dict[str, float]:
     """Integrated loudness (LUFS) and true peak (dBTP) of a file, or of [start, end) seconds of it."""
     span = (["-ss", f"{start:.3f}"] if start is not None else []) + (["-to", f"{end:.3f}"] if end is not None else [])
-    err = _run([*span, "-i", str(path), "-af", "ebur128=peak=true", "-f", "null", "-"]).stderr.decode("utf-8", "replace")
+    err = _run([*span, "-i", str(path), "-af", EBUR128, "-f", "null", "-"]).stderr.decode("utf-8", "replace")
+    return _ebur128_summary(err)
+
+
+EBUR128 = "ebur128=peak=true:framelog=quiet"
+
+
+def _ebur128_summary(err: str) -> dict[str, float]:
+    if "Summary:" not in err:
+        raise OutputError(f"ffmpeg measured nothing: {err.strip()[-200:]}")
     summary = err[err.rindex("Summary:") :]
     integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
@@ -90,20 +108,119 @@ def decode_pcm_bytes(data: bytes, sample_rate: int = 24_000) -> bytes:
 
 def stream_pcm(path: Path, sample_rate: int, chunk_samples: int = 1 << 20):
     """Decode a file to mono s16le PCM, yielding bytes chunk by chunk (an hour never sits in memory at once)."""
-    proc = subprocess.Popen([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(path),
-                             "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child = _Child(["-nostdin", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"],
+                   stdin=False, stdout=True)
+    done = False
     try:
-        while True:
-            data = proc.stdout.read(chunk_samples * 2)
-            if not data:
-                break
+        while data := child.proc.stdout.read(chunk_samples * 2):
             yield data
+        done = True
     finally:
-        proc.stdout.close()
-        err = proc.stderr.read()
-        if proc.wait() != 0:
-            raise OutputError(f"ffmpeg could not decode {path}: {err.decode('utf-8', 'replace').strip()[-200:]}")
+        if not done:  # the reader stopped early (an error, Ctrl-C): stop the decoder too
+            child.stop()
+        else:
+            child.finish(f"ffmpeg could not decode {path}")
+
+
+class _Child:
+    """A running ffmpeg in its own session whose stderr is collected on the side (so it never fills up)."""
+
+    def __init__(self, args: list[str], *, stdin: bool, stdout: bool):
+        self.proc = subprocess.Popen(
+            [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "info", *args],
+            stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
+            stdout=subprocess.PIPE if stdout else subprocess.DEVNULL,
+            stderr=subprocess.PIPE, start_new_session=True,
+        )
+        self._err: list[bytes] = []
+        self._reader = threading.Thread(target=lambda: self._err.append(self.proc.stderr.read()), daemon=True)
+        self._reader.start()
+
+    def finish(self, what: str) -> str:
+        """Wait for a clean exit; its stderr text, or OutputError with the last line."""
+        code = self.proc.wait()
+        self._reader.join()
+        err = b"".join(self._err).decode("utf-8", "replace")
+        if code != 0:
+            tail = err.strip().splitlines()[-1:] or ["no output"]
+            raise OutputError(f"{what}: {tail[0]}")
+        return err
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for pipe in (self.proc.stdin, self.proc.stdout):
+            if pipe is not None:
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
+        self._reader.join(timeout=5)
+
+
+def _feed(pipe, source) -> None:
+    """Write each chunk of source to pipe, then close it; a reader that went away ends the feed quietly
+    (the caller reports why through the reader's exit status)."""
+    try:
+        for data in source:
+            pipe.write(data)
+    except (BrokenPipeError, ValueError, OSError):
+        pass
+    finally:
+        try:
+            pipe.close()
+        except OSError:
+            pass
+
+
+def _slices(pcm, size: int = 1 << 20):
+    view = memoryview(pcm).cast("B") if not isinstance(pcm, (bytes, bytearray)) else memoryview(pcm)
+    for start in range(0, len(view), size):
+        yield view[start : start + size]
+
+
+def _queued(q: queue.Queue):
+    while (item := q.get()) is not None:
+        yield item
+
+
+def encode_mp3_to(pcm, sample_rate: int, sink: BinaryIO, *, bitrate: str = "64k", out_rate: int = 44_100,
+                  channels: int = 1, measure: bool = True) -> dict[str, float]:
+    """Encode mono s16le PCM to MP3 (no tags) and write it to sink as it comes. With measure, a second ffmpeg
+    decodes the same bytes alongside and measures them (integrated LUFS, true peak): the check of the encoded
+    audio costs no pass of its own. Every child is stopped if anything, Ctrl-C included, interrupts."""
+    encoder = _Child(["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
+                      "-ar", str(out_rate), "-ac", str(channels), "-c:a", "libmp3lame", "-b:a", bitrate,
+                      "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", "pipe:1"], stdin=True, stdout=True)
+    children, threads = [encoder], [threading.Thread(target=_feed, args=(encoder.proc.stdin, _slices(pcm)), daemon=True)]
+    meter = encoded = None
+    if measure:
+        meter = _Child(["-f", "mp3", "-i", "pipe:0", "-af", EBUR128, "-f", "null", "-"], stdin=True, stdout=False)
+        encoded = queue.Queue()  # unbounded: the meter never holds the encoder back (an hour of MP3 is ~30 MB)
+        children.append(meter)
+        threads.append(threading.Thread(target=_feed, args=(meter.proc.stdin, _queued(encoded)), daemon=True))
+    for thread in threads:
+        thread.start()
+    try:
+        while data := encoder.proc.stdout.read(1 << 18):
+            sink.write(data)
+            if encoded is not None:
+                encoded.put(data)
+        if encoded is not None:
+            encoded.put(None)
+        encoder.finish("ffmpeg failed")
+        result = _ebur128_summary(meter.finish("ffmpeg could not measure the encoded audio")) if meter else {}
+    except BaseException:
+        for child in children:
+            child.stop()
+        if encoded is not None:
+            encoded.put(None)
+        raise
+    finally:
+        for thread in threads:
+            thread.join(timeout=5)
+    return result
 
 
 def decoded_duration(path: Path) -> float:

@@ -1,20 +1,43 @@
-"""Programme loudness (ITU-R BS.1770 / EBU R128) and a look-ahead peak limiter, in numpy.
+"""The loudness policy, in one place: programme loudness (ITU-R BS.1770-4 / EBU R128) and a true-peak look-ahead
+limiter, in numpy.
 
-The whole episode gets one gain to the target integrated loudness; a limiter holds peaks under the true-peak
-ceiling. Everything works on arrays at block rate or through FFTs, so an hour of speech takes seconds and the
-encoder then runs without filters (ffmpeg's loudnorm resamples to 192 kHz and is several times slower).
+The whole episode gets one gain to the target integrated loudness; a limiter holds its *true* peaks (measured 4x
+oversampled with the interpolation filter of BS.1770-4 Annex 2, as a meter does) a little under the ceiling, the
+margin being what the codec was measured to add. So the encoded file meets the ceiling from the first encode in the
+common case; the encode is checked once (ffmpeg's ebur128 on the decoded stream, alongside the encoder), and only
+the rare programme the codec still pushes over gets the few milliseconds around the overshoot lowered and one more
+encode. Everything works at block rate or through FFTs, so an hour of speech takes seconds, and nothing changes the
+caller's track: `level` returns a new one.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+
+from tts.output.assemble import Track
 
 SEGMENT_S = 0.1  # 100 ms: four make a 400 ms gating block with 75 % overlap
 LIMITER_BLOCK_S = 0.0025
 RELEASE_DB_PER_S = 40.0
 ATTACK_DB_PER_S = 400.0
-SAMPLE_MARGIN_DB = 2.0  # sample peaks are held this far under the ceiling: inter-sample and codec overshoot (measured ~1-2 dB for MP3)
+# True peaks are held this far under the ceiling before encoding: what the codec adds to the true peak of
+# limited speech (benchmarks/codec_overshoot.py, results in benchmarks/results/codec_overshoot.json).
+CODEC_HEADROOM_DB = {"mp3": 1.0, "m4b": 1.0}
+CORRECTION_EXTRA_DB = 0.3  # a corrected spot is lowered this much beyond its measured excess
+
+# ITU-R BS.1770-4 Annex 2: the 48-tap interpolation filter as 4 phases of 12 taps (phase p estimates the
+# signal p/4 of a sample after the 7th tap's sample).
+TRUE_PEAK_PHASES = (
+    (0.0017089843750, 0.0109863281250, -0.0196533203125, 0.0332031250000, -0.0594482421875, 0.1373291015625,
+     0.9721679687500, -0.1022949218750, 0.0476074218750, -0.0266113281250, 0.0148925781250, -0.0083007812500),
+    (-0.0291748046875, 0.0292968750000, -0.0517578125000, 0.0891113281250, -0.1665039062500, 0.4650878906250,
+     0.7797851562500, -0.2003173828125, 0.1015625000000, -0.0582275390625, 0.0330810546875, -0.0189208984375),
+    (-0.0189208984375, 0.0330810546875, -0.0582275390625, 0.1015625000000, -0.2003173828125, 0.7797851562500,
+     0.4650878906250, -0.1665039062500, 0.0891113281250, -0.0517578125000, 0.0292968750000, -0.0291748046875),
+    (-0.0083007812500, 0.0148925781250, -0.0266113281250, 0.0476074218750, -0.1022949218750, 0.9721679687500,
+     0.1373291015625, -0.0594482421875, 0.0332031250000, -0.0196533203125, 0.0109863281250, 0.0017089843750),
+)
 
 
 def _biquad_response(b, a, n: int):
@@ -91,34 +114,53 @@ def integrated_lufs(energy, gain_sq=None) -> float:
     return float(-0.691 + 10 * np.log10(gated.mean()))
 
 
-@dataclass(frozen=True)
-class Envelopes:
-    """Per-block peak level, computed once per programme and reused by every limiter iteration."""
-
-    peak: object
-    block_size: int
-
-
-def envelopes(samples, rate: int, chunk_blocks: int = 1 << 14) -> Envelopes:
+def true_peak_blocks(samples, block: int, chunk: int = 1 << 20):
+    """Largest absolute value per block of `block` samples, of the samples and of the signal between them
+    (4x oversampled, BS.1770-4 Annex 2), in full scale (1.0 = int16 full scale). Chunk by chunk, float32:
+    about 2 s for an hour at 24 kHz."""
     import numpy as np
 
-    n = max(1, int(rate * LIMITER_BLOCK_S))
-    blocks = -(-len(samples) // n)
-    peak = np.zeros(blocks)
-    for b0 in range(0, blocks, chunk_blocks):
-        lo, hi = b0 * n, min(len(samples), (b0 + chunk_blocks) * n)
-        x = np.asarray(samples[lo:hi], dtype=np.int32)
-        frames = np.pad(x, (0, (-len(x)) % n)).reshape(-1, n)
-        peak[b0 : b0 + len(frames)] = np.abs(frames).max(axis=1) / 32768
-    return Envelopes(peak, n)
+    taps = np.asarray(TRUE_PEAK_PHASES, dtype=np.float32)
+    width = taps.shape[1]
+    count = -(-len(samples) // block)
+    chunk = max(block, chunk // block * block)
+    peak = np.zeros(count, dtype=np.float32)
+    history = np.zeros(width - 1, dtype=np.float32)
+    for start in range(0, len(samples), chunk):
+        x = np.asarray(samples[start : start + chunk], dtype=np.float32) / 32768
+        padded = np.concatenate([history, x])
+        n = len(x)
+        top = np.abs(x)
+        for phase in taps:
+            acc = np.zeros(n, dtype=np.float32)
+            for k, h in enumerate(phase):  # y[i] = sum_k h[k] * x[i - k], x ending at the current sample
+                acc += h * padded[width - 1 - k : width - 1 - k + n]
+            np.maximum(top, np.abs(acc, out=acc), out=top)
+        history = padded[-(width - 1) :].copy()
+        top = np.pad(top, (0, (-n) % block))
+        first = start // block
+        peak[first : first + len(top) // block] = top.reshape(-1, block).max(axis=1)
+    # The filter's centre lags its input by half its length: a peak shows up to 6 samples late; move it back
+    # (by whole blocks is enough: the limiter's attack and the guard below cover the rest).
+    lag = -(-(width // 2) // block)
+    if lag:
+        peak[:-lag] = np.maximum(peak[:-lag], peak[lag:])
+    return peak
 
 
-def limiter_gains(env: Envelopes, gain: float, limit: float):
-    """Per-block linear gains (≤ 1) that keep gain·|x| under limit, with look-ahead attack and smooth release."""
+def true_peak_dbtp(samples) -> float:
+    """True peak of int16 samples in dBTP."""
     import numpy as np
 
-    n = env.block_size
-    need_db = np.minimum(0.0, 20 * np.log10(limit / np.maximum(env.peak * gain, 1e-9)))
+    peak = float(true_peak_blocks(samples, 4096).max(initial=0.0))
+    return float(20 * np.log10(max(peak, 1e-9)))
+
+
+def limiter_gains(peak, block: int, gain: float, limit: float):
+    """Per-block linear gains (≤ 1) that keep gain·peak under limit, with look-ahead attack and smooth release."""
+    import numpy as np
+
+    need_db = np.minimum(0.0, 20 * np.log10(limit / np.maximum(peak * gain, 1e-9)))
     idx = np.arange(len(need_db))
     release = RELEASE_DB_PER_S * LIMITER_BLOCK_S
     attack = ATTACK_DB_PER_S * LIMITER_BLOCK_S
@@ -131,42 +173,7 @@ def limiter_gains(env: Envelopes, gain: float, limit: float):
     # Samples between block centres get interpolated gains: take each block's smaller neighbour so that no
     # sample near a block edge is let through louder than its own block allows.
     guarded = np.minimum(smooth, np.minimum(np.roll(smooth, 1), np.roll(smooth, -1)))
-    return 10 ** (guarded / 20), n
-
-
-def peaks_over(samples, ceiling_dbtp: float):
-    """Indices of samples louder than the ceiling (sample peaks of a decoded file)."""
-    import numpy as np
-
-    limit = int(32768 * 10 ** (ceiling_dbtp / 20))
-    found = []
-    for start in range(0, len(samples), 1 << 20):  # in chunks: an hour decoded is 160 M samples
-        chunk = np.asarray(samples[start : start + (1 << 20)])
-        found.append(np.flatnonzero((chunk > limit) | (chunk < -limit)) + start)
-    return np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
-
-
-def duck(samples, rate: int, centres, reduction_db: float, radius_s: float = 0.02, ramp_s: float = 0.005) -> None:
-    """Lower short regions around `centres` (sample indices) in place, with ramps, to take out codec overshoot."""
-    import numpy as np
-
-    radius, ramp = int(rate * radius_s), max(1, int(rate * ramp_s))
-    factor = 10 ** (-reduction_db / 20)
-    # Merge nearby centres into regions, then shape each region's gain on its own (no full-length array).
-    regions: list[list[int]] = []
-    for c in np.unique(np.asarray(centres, dtype=np.int64)).tolist():
-        lo, hi = max(0, c - radius), min(len(samples), c + radius)
-        if regions and lo <= regions[-1][1]:
-            regions[-1][1] = max(regions[-1][1], hi)
-        else:
-            regions.append([lo, hi])
-    for lo, hi in regions:
-        shape = np.full(hi - lo, factor, dtype=np.float32)
-        n = min(ramp, len(shape) // 2)
-        if n:
-            edge = np.linspace(1.0, factor, n, dtype=np.float32)
-            shape[:n], shape[-n:] = edge, edge[::-1]
-        samples[lo:hi] = np.clip(np.asarray(samples[lo:hi], dtype=np.float32) * shape, -32768, 32767).astype("<i2")
+    return 10 ** (guarded / 20)
 
 
 @dataclass(frozen=True)
@@ -183,27 +190,36 @@ class GainPlan:
 
         stop = len(samples) if stop is None else stop
         centres = (np.arange(len(self.blocks)) + 0.5) * self.block_size
-        g = np.interp(np.arange(start, stop), centres, self.blocks) * self.gain
+        g = np.interp(np.arange(start, stop), centres, self.blocks).astype(np.float32) * np.float32(self.gain)
         return np.clip(np.asarray(samples[start:stop], dtype=np.float32) * g, -32768, 32767).astype("<i2")
 
+    def apply_all(self, samples, chunk: int = 1 << 20):
+        import numpy as np
 
-def plan_gain(samples, rate: int, target_lufs: float, ceiling_dbtp: float, margin_db: float = SAMPLE_MARGIN_DB,
-              energy=None) -> GainPlan:
-    """One gain for the programme and the limiter's block gains, so that it measures target_lufs."""
+        out = np.empty(len(samples), dtype="<i2")
+        for start in range(0, len(samples), chunk):
+            stop = min(len(samples), start + chunk)
+            out[start:stop] = self.apply(samples, start, stop)
+        return out
+
+
+def plan_gain(samples, rate: int, target_lufs: float, limit_dbtp: float, energy=None) -> GainPlan:
+    """One gain for the programme and the limiter's block gains, so that it measures target_lufs with true
+    peaks under limit_dbtp."""
     import numpy as np
 
     energy = segment_energy(samples, rate) if energy is None else energy
     measured = integrated_lufs(energy)
-    env = envelopes(samples, rate)
-    n = env.block_size
+    n = max(1, int(rate * LIMITER_BLOCK_S))
     if measured <= -69:  # silence: nothing to normalise
-        return GainPlan(1.0, np.ones(max(1, len(samples) // n + 1)), n, measured, measured)
-    limit = 10 ** ((ceiling_dbtp - margin_db) / 20)
+        return GainPlan(1.0, np.ones(max(1, -(-len(samples) // n))), n, measured, measured)
+    peak = true_peak_blocks(samples, n)
+    limit = 10 ** (limit_dbtp / 20)
     gain = 10 ** ((target_lufs - measured) / 20)
     seg = int(rate * SEGMENT_S)
     achieved = measured
     for _ in range(4):  # the limiter lowers loudness a little: raise the gain to make up for it
-        blocks, n = limiter_gains(env, gain, limit)
+        blocks = limiter_gains(peak, n, gain, limit)
         achieved = integrated_lufs(energy, _segment_gain_sq(blocks, n, seg, len(energy)) * gain**2)
         if abs(achieved - target_lufs) < 0.05:
             break
@@ -219,17 +235,67 @@ def _segment_gain_sq(blocks, n: int, seg: int, segments: int):
     return np.interp(centres, (np.arange(len(blocks)) + 0.5) * n, blocks) ** 2
 
 
-def excerpt_spans(samples, rate: int, plan: GainPlan, count: int = 20, seconds: float = 3.0) -> list[tuple[int, int]]:
-    """Short spans that represent the programme for a trial encode: where the limiter works hardest (where a
-    codec's overshoot shows first), plus spans spread evenly through it."""
+@dataclass(frozen=True)
+class Levelled:
+    track: Track  # a new track; the input is left as it was
+    measured: dict[str, float]
+
+
+def level(track: Track, target_lufs: float, ceiling_dbtp: float, codec: str = "mp3") -> Levelled:
+    """The track at target_lufs, its true peaks held CODEC_HEADROOM_DB[codec] under ceiling_dbtp."""
     import numpy as np
 
-    width = int(rate * seconds)
-    windows = len(samples) // width
-    if windows <= count * 2:
-        return [(0, len(samples))]
-    per_window = width // plan.block_size
-    score = (np.asarray(plan.blocks[: windows * per_window]) < 0.999).reshape(windows, per_window).sum(axis=1)
-    hardest = set(np.argsort(score)[-(count * 2) // 3 :].tolist())
-    spread = set(np.linspace(0, windows - 1, count - len(hardest)).astype(int).tolist())
-    return [(w * width, (w + 1) * width) for w in sorted(hardest | spread)]
+    headroom = CODEC_HEADROOM_DB.get(codec, max(CODEC_HEADROOM_DB.values()))
+    plan = plan_gain(track.pcm, track.sample_rate, target_lufs, ceiling_dbtp - headroom)
+    measured = {"input_lufs": round(plan.input_lufs, 2), "gain_db": round(float(20 * np.log10(plan.gain)), 2),
+                "limiter_ceiling_dbtp": round(ceiling_dbtp - headroom, 2),
+                "limited_blocks": int((np.asarray(plan.blocks) < 0.999).sum())}
+    return Levelled(replace(track, pcm=plan.apply_all(track.pcm)), measured)
+
+
+def overshoots(decoded_chunks, rate: int, ceiling_dbtp: float, block_s: float = 0.001):
+    """Where a decoded file's true peak passes the ceiling: (sample indices at `rate`, loudest dBTP there)."""
+    import numpy as np
+
+    block = max(1, int(rate * block_s))
+    limit = 10 ** (ceiling_dbtp / 20)
+    found, loudest, offset, tail = [], 0.0, 0, np.zeros(0, dtype="<i2")
+    for data in decoded_chunks:
+        chunk = np.concatenate([tail, np.frombuffer(data, dtype="<i2")])
+        whole = len(chunk) // block * block
+        peak = true_peak_blocks(chunk[:whole], block) if whole else np.zeros(0, dtype=np.float32)
+        over = np.flatnonzero(peak > limit)
+        if len(over):
+            found.append(offset + over * block + block // 2)
+            loudest = max(loudest, float(peak[over].max()))
+        offset += whole
+        tail = chunk[whole:]
+    positions = np.concatenate(found) if found else np.zeros(0, dtype=np.int64)
+    return positions, (20 * math.log10(loudest) if loudest else -math.inf)
+
+
+def duck(track: Track, centres, reduction_db: float, radius_s: float = 0.02, ramp_s: float = 0.005) -> Track:
+    """A copy of the track with short regions around `centres` (sample indices) lowered, with ramps: the
+    rare-case correction of codec overshoot."""
+    import numpy as np
+
+    samples = np.array(track.pcm, dtype="<i2", copy=True)
+    rate = track.sample_rate
+    radius, ramp = int(rate * radius_s), max(1, int(rate * ramp_s))
+    factor = 10 ** (-reduction_db / 20)
+    # Merge nearby centres into regions, then shape each region's gain on its own (no full-length array).
+    regions: list[list[int]] = []
+    for c in np.unique(np.asarray(centres, dtype=np.int64)).tolist():
+        lo, hi = max(0, c - radius), min(len(samples), c + radius)
+        if regions and lo <= regions[-1][1]:
+            regions[-1][1] = max(regions[-1][1], hi)
+        else:
+            regions.append([lo, hi])
+    for lo, hi in regions:
+        shape = np.full(hi - lo, factor, dtype=np.float32)
+        n = min(ramp, len(shape) // 2)
+        if n:
+            edge = np.linspace(1.0, factor, n, dtype=np.float32)
+            shape[:n], shape[-n:] = edge, edge[::-1]
+        samples[lo:hi] = np.clip(samples[lo:hi].astype(np.float32) * shape, -32768, 32767).astype("<i2")
+    return replace(track, pcm=samples)
