@@ -67,8 +67,7 @@ def measure(name: str, track) -> dict:
         for codec in ("mp3", "m4b"):
             out = Path(work) / f"x.{codec}"
             if codec == "mp3":
-                with open(out, "wb") as sink:
-                    heard = ffmpeg.encode_mp3_to(pcm, track.sample_rate, sink)
+                heard = ffmpeg.encode_to(pcm, track.sample_rate, out)
             else:
                 meta = Path(work) / "m.txt"
                 meta.write_text(";FFMETADATA1\n", encoding="utf-8")

@@ -50,7 +50,8 @@ def write_audio(path: Path, track: Track, article: Article, settings: AudioSetti
     if settings.loudness is not None:
         from tts.output import loudness
 
-        levelled = loudness.level(track, settings.loudness, settings.true_peak, settings.format)
+        levelled = loudness.level(track, settings.loudness, settings.true_peak, settings.format, settings.bitrate,
+                                  settings.sample_rate)
         track, measured = levelled.track, dict(levelled.measured)
     tmp = temp_sibling(path)
     try:
@@ -87,35 +88,38 @@ def encode_within_ceiling(track: Track, settings: AudioSettings, encode: Callabl
     heard = encode(track)
     fixes = 0
     while settings.loudness is not None and heard["true_peak_dbtp"] > settings.true_peak and fixes < MAX_CORRECTIONS:
-        # Look a little under the ceiling: the meter oversamples differently from ours.
-        where, loudest = loudness.overshoots(stream_pcm(written, settings.sample_rate), settings.sample_rate,
-                                             settings.true_peak - 0.2)
+        threshold = settings.true_peak - loudness.NEAR_MISS_DB
+        where, levels = loudness.overshoots(stream_pcm(written, settings.sample_rate), settings.sample_rate, threshold)
         if not len(where):
             break
-        excess = max(loudest, heard["true_peak_dbtp"]) - settings.true_peak
         centres = where * track.sample_rate // settings.sample_rate
-        track = loudness.duck(track, centres, excess + loudness.CORRECTION_EXTRA_DB)
+        track = loudness.duck(track, centres, levels - threshold)
         heard, fixes = encode(track), fixes + 1
     return heard, fixes
 
 
 def _write_mp3(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> tuple[dict[str, float], int]:
-    """The ID3 tag first (its chapters need only the timeline), then the encoder's output streamed after it."""
-    from tts.output.ffmpeg import encode_mp3_to
+    """ffmpeg writes the audio (with its LAME header) to a temporary file; the ID3 tag is written first, then
+    that audio is copied after it."""
+    import shutil
 
-    timeline = track.timeline
-    tag = id3_tag(_tags(article, timeline, meta), timeline.chapters, timeline.duration)
-    with open(tmp, "wb") as out:
-        def encode(t: Track) -> dict[str, float]:
-            out.seek(0)
-            out.truncate()
-            out.write(tag)
-            heard = encode_mp3_to(t.pcm, t.sample_rate, out, bitrate=settings.bitrate, out_rate=settings.sample_rate,
-                                  channels=settings.channels, measure=settings.loudness is not None)
-            out.flush()
-            return heard
+    from tts.output.ffmpeg import encode_to
 
-        return encode_within_ceiling(track, settings, encode, tmp)
+    audio = temp_sibling(path.with_name("audio"), ".mp3")  # a plain name: ffmpeg's tee muxer parses it
+
+    def encode(t: Track) -> dict[str, float]:
+        return encode_to(t.pcm, t.sample_rate, audio, bitrate=settings.bitrate, out_rate=settings.sample_rate,
+                         channels=settings.channels, measure=settings.loudness is not None)
+
+    try:
+        checked = encode_within_ceiling(track, settings, encode, audio)
+        timeline = track.timeline
+        with open(tmp, "wb") as out, open(audio, "rb") as encoded:
+            out.write(id3_tag(_tags(article, timeline, meta), timeline.chapters, timeline.duration))
+            shutil.copyfileobj(encoded, out, 1 << 20)
+    finally:
+        audio.unlink(missing_ok=True)
+    return checked
 
 
 def _write_m4b(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> tuple[dict[str, float], int]:

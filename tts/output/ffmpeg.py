@@ -7,13 +7,11 @@ with exit 130 and no "Broken pipe" from a half-fed encoder.
 
 from __future__ import annotations
 
-import queue
 import re
 import subprocess
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO
 
 from tts.errors import OutputError
 
@@ -125,12 +123,12 @@ def stream_pcm(path: Path, sample_rate: int, chunk_samples: int = 1 << 20):
 class _Child:
     """A running ffmpeg in its own session whose stderr is collected on the side (so it never fills up)."""
 
-    def __init__(self, args: list[str], *, stdin: bool, stdout: bool):
+    def __init__(self, args: list[str], *, stdin: bool, stdout: bool, cwd: Path | None = None):
         self.proc = subprocess.Popen(
             [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "info", *args],
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE if stdout else subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True,
+            stderr=subprocess.PIPE, start_new_session=True, cwd=cwd,
         )
         self._err: list[bytes] = []
         self._reader = threading.Thread(target=lambda: self._err.append(self.proc.stderr.read()), daemon=True)
@@ -180,47 +178,59 @@ def _slices(pcm, size: int = 1 << 20):
         yield view[start : start + size]
 
 
-def _queued(q: queue.Queue):
-    while (item := q.get()) is not None:
-        yield item
+# Codecs that stream: (encoder options, muxer, demuxer). M4B (AAC in MP4) streams as raw AAC (ADTS).
+STREAM_CODECS = {
+    "mp3": (["-c:a", "libmp3lame"], "mp3", "mp3"),
+    "aac": (["-c:a", "aac"], "adts", "aac"),
+}
+_TEE_SAFE = re.compile(r"^[\w.-]+$")
 
 
-def encode_mp3_to(pcm, sample_rate: int, sink: BinaryIO, *, bitrate: str = "64k", out_rate: int = 44_100,
-                  channels: int = 1, measure: bool = True) -> dict[str, float]:
-    """Encode mono s16le PCM to MP3 (no tags) and write it to sink as it comes. With measure, a second ffmpeg
-    decodes the same bytes alongside and measures them (integrated LUFS, true peak): the check of the encoded
-    audio costs no pass of its own. Every child is stopped if anything, Ctrl-C included, interrupts."""
-    encoder = _Child(["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
-                      "-ar", str(out_rate), "-ac", str(channels), "-c:a", "libmp3lame", "-b:a", bitrate,
-                      "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", "pipe:1"], stdin=True, stdout=True)
+def encode_to(pcm, sample_rate: int, out: Path | None, *, codec: str = "mp3", bitrate: str = "64k",
+              out_rate: int = 44_100, channels: int = 1, measure: bool = True) -> dict[str, float]:
+    """Encode mono s16le PCM to `out` (MP3 without tags, or raw AAC; None: encode only to measure). With measure,
+    the encoder also streams its output to a second ffmpeg that decodes and measures it (integrated LUFS, true
+    peak) at the same time: the check of the encoded audio costs no pass of its own. The file is written by
+    ffmpeg itself (seekable, so the MP3 carries its LAME header and players trim the encoder delay). Every
+    child is stopped if anything, Ctrl-C included, interrupts."""
+    options, muxer, demuxer = STREAM_CODECS[codec]
+    slave = f"f={muxer}" + (":id3v2_version=0:write_id3v1=0" if muxer == "mp3" else "")
+    if out is None:
+        target = ["-f", muxer, "pipe:1"]
+    elif not _TEE_SAFE.match(out.name):  # the tee muxer's syntax: keep the name plain (it runs in out's folder)
+        raise ValueError(f"encode_to needs a plain file name, got {out.name!r}")
+    elif measure:
+        target = ["-map", "0:a", "-f", "tee", f"[{slave}]{out.name}|[f={muxer}]pipe:1"]
+    else:
+        target = ["-f", muxer, *(["-id3v2_version", "0", "-write_id3v1", "0"] if muxer == "mp3" else []), out.name]
+    encoder = _Child(["-y", "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
+                      "-ar", str(out_rate), "-ac", str(channels), *options, "-b:a", bitrate, *target],
+                     stdin=True, stdout=measure, cwd=out.parent if out is not None else None)
     children, threads = [encoder], [threading.Thread(target=_feed, args=(encoder.proc.stdin, _slices(pcm)), daemon=True)]
-    meter = encoded = None
+    meter = None
     if measure:
-        meter = _Child(["-f", "mp3", "-i", "pipe:0", "-af", EBUR128, "-f", "null", "-"], stdin=True, stdout=False)
-        encoded = queue.Queue()  # unbounded: the meter never holds the encoder back (an hour of MP3 is ~30 MB)
+        meter = _Child(["-f", demuxer, "-i", "pipe:0", "-af", EBUR128, "-f", "null", "-"], stdin=True, stdout=False)
         children.append(meter)
-        threads.append(threading.Thread(target=_feed, args=(meter.proc.stdin, _queued(encoded)), daemon=True))
+        threads.append(threading.Thread(target=_feed, args=(meter.proc.stdin, _chunks(encoder.proc.stdout)), daemon=True))
     for thread in threads:
         thread.start()
     try:
-        while data := encoder.proc.stdout.read(1 << 18):
-            sink.write(data)
-            if encoded is not None:
-                encoded.put(data)
-        if encoded is not None:
-            encoded.put(None)
         encoder.finish("ffmpeg failed")
-        result = _ebur128_summary(meter.finish("ffmpeg could not measure the encoded audio")) if meter else {}
+        for thread in threads:
+            thread.join()
+        return _ebur128_summary(meter.finish("ffmpeg could not measure the encoded audio")) if meter else {}
     except BaseException:
         for child in children:
             child.stop()
-        if encoded is not None:
-            encoded.put(None)
         raise
     finally:
         for thread in threads:
             thread.join(timeout=5)
-    return result
+
+
+def _chunks(pipe, size: int = 1 << 16):
+    while data := pipe.read(size):
+        yield data
 
 
 def decoded_duration(path: Path) -> float:
