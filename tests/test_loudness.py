@@ -21,16 +21,15 @@ def wav(path: Path, samples, rate: int = RATE) -> Path:
     return path
 
 
-def test_true_peak_sees_between_the_samples(tmp_path):
+def test_true_peak_sees_between_the_samples():
     # A sine at a quarter of the sample rate, sampled 45 degrees off its crests: every sample is at 0.707 of
     # the real peak (-3 dB), which a sample-peak meter misses and a true-peak meter must see.
     n = np.arange(RATE * 2)
     x = (0.5 * np.sin(np.pi / 2 * n + np.pi / 4) * 32767).astype("<i2")
     sample_peak = 20 * math.log10(np.abs(x.astype(np.int32)).max() / 32768)
     ours = loudness.true_peak_dbtp(x)
-    theirs = ebur128(wav(tmp_path / "sine.wav", x))["true_peak_dbtp"]
-    assert ours - sample_peak > 2.5
-    assert abs(ours - theirs) <= 0.2
+    assert abs(sample_peak - (-9.03)) < 0.05
+    assert abs(ours - 20 * math.log10(0.5)) <= 0.2  # the sine's real crest: -6.02 dBFS
 
 
 def test_integrated_loudness_agrees_with_ffmpeg(tmp_path):
@@ -41,7 +40,7 @@ def test_integrated_loudness_agrees_with_ffmpeg(tmp_path):
     x = envelope * (0.6 * np.sin(2 * np.pi * 997 * t) + 0.2 * rng.standard_normal(len(t)))
     pcm = (np.clip(x, -1, 1) * 32767).astype("<i2")
     ours = loudness.integrated_lufs(loudness.segment_energy(pcm, RATE))
-    assert abs(ours - ebur128(wav(tmp_path / "bursts.wav", pcm))["integrated_lufs"]) <= 0.2
+    assert abs(ours - ebur128(wav(tmp_path / "bursts.wav", pcm))["integrated_lufs"]) <= 0.15  # ffmpeg prints 0.1 LU steps
 
 
 @pytest.fixture(scope="module")
