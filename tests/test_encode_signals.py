@@ -75,6 +75,8 @@ def test_ctrl_c_during_encoding_exits_130_and_leaves_nothing(tmp_path, short_art
         encoder = next((c for c in children_of(build.pid) if "libmp3lame" in cmdline(c) and "tee" in cmdline(c)), None)
         time.sleep(0.005)
     assert encoder is not None, "never saw the encoder running"
+    # The encoder is out of the build's session, so the terminal's Ctrl-C cannot reach it (only Python does).
+    assert os.getsid(encoder) != os.getsid(build.pid)
     time.sleep(0.3)  # well into the encode
     assert running(encoder), "the encode finished before the interrupt could be sent"
     os.killpg(build.pid, signal.SIGINT)  # the whole foreground group, as the terminal sends it
