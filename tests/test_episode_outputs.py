@@ -59,10 +59,11 @@ def test_whole_episode_meets_podcast_loudness(episode):
     level = ebur128(mp3)
     assert abs(level["integrated_lufs"] - (-16)) <= 0.5
     assert level["true_peak_dbtp"] <= -1.0
-    # The build's own check of the encoded audio is what ffmpeg reads from the file.
+    # The build's own check of the encoded audio (ebur128 on the stream as it was encoded, before the decoder
+    # trims the encoder's delay) is what ffmpeg reads from the file, to its 0.1 dB steps.
     measured = report["audio"]["measured_before"]
-    assert measured["encoded_true_peak_dbtp"] == level["true_peak_dbtp"]
-    assert measured["encoded_lufs"] == level["integrated_lufs"]
+    assert abs(measured["encoded_true_peak_dbtp"] - level["true_peak_dbtp"]) <= 0.11
+    assert abs(measured["encoded_lufs"] - level["integrated_lufs"]) <= 0.11
     assert measured["corrective_reencodes"] in (0, 1, 2)
     assert not [p.name for p in mp3.parent.iterdir() if p.name.startswith(".")]  # no temporary file left
 
