@@ -81,3 +81,25 @@ def test_duck_lowers_only_around_the_given_spots(speech):
     ratio = np.abs(ducked.pcm[near].astype(float)).sum() / max(1.0, np.abs(speech.pcm[near].astype(float)).sum())
     assert abs(20 * math.log10(ratio) + 6.0) < 0.3
     assert not np.shares_memory(ducked.pcm, speech.pcm)
+
+
+def test_a_codec_overshoot_is_corrected_without_leaving_files(tmp_path, short_article, real_cache, monkeypatch):
+    # Without the codec-noise allowance, and louder than usual, a 64 kbit/s MP3 overshoots the ceiling: the
+    # rare-case path must find the spots, lower them and encode again until the file meets it.
+    from tts import pipeline
+    from tts.output.episode import AudioSettings
+
+    from .test_encode_signals import long_article
+
+    pipeline.build(short_article, pipeline.BuildOptions(engine="kokoro", announce=False))  # sentences cached
+    article = long_article(tmp_path, repeats=8)
+    monkeypatch.setitem(loudness.CODEC_NOISE_FACTOR, "mp3", 0.0)
+    out = tmp_path / "out" / "loud.mp3"
+    out.parent.mkdir()
+    result = pipeline.build(article, pipeline.BuildOptions(engine="kokoro", announce=False, output=out,
+                                                           audio=AudioSettings(loudness=-14.0)))
+    assert result.synthesized == 0
+    assert result.loudness["corrective_reencodes"] >= 1
+    level = ebur128(out)
+    assert level["true_peak_dbtp"] <= -1.0 and abs(level["integrated_lufs"] - (-14.0)) <= 0.5
+    assert sorted(p.name for p in out.parent.iterdir()) == ["loud.mp3", "loud.vtt"]

@@ -46,25 +46,15 @@ def write_audio(path: Path, track: Track, article: Article, settings: AudioSetti
     """Level the whole programme once (loudness.level), encode and tag; returns what the loudness stage measured,
     and what ffmpeg measured on the encoded audio."""
     remove_stale_temps(path.parent)  # leftovers of builds that were killed before they could clean up
-    measured: dict[str, float] = {}
-    if settings.loudness is not None:
-        from tts.output import loudness
-
-        levelled = loudness.level(track, settings.loudness, settings.true_peak, settings.format, settings.bitrate,
-                                  settings.sample_rate)
-        track, measured = levelled.track, dict(levelled.measured)
     tmp = temp_sibling(path)
     try:
         write = _write_m4b if settings.format == "m4b" else _write_mp3
-        heard, fixes = write(path, tmp, track, article, settings, meta)
+        measured = write(path, tmp, track, article, settings, meta)
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
-    if measured:
-        measured.update({"encoded_lufs": heard.get("integrated_lufs"), "encoded_true_peak_dbtp": heard.get("true_peak_dbtp"),
-                         "corrective_reencodes": fixes})
     return measured
 
 
@@ -77,28 +67,37 @@ def _tags(article: Article, timeline: Timeline, meta: Metadata) -> EpisodeTags:
 MAX_CORRECTIONS = 2
 
 
-def encode_within_ceiling(track: Track, settings: AudioSettings, encode: Callable[[Track], dict[str, float]],
-                          written: Path) -> tuple[dict[str, float], int]:
-    """encode(track) returns what ffmpeg measured on the encoded audio. In the rare case the codec still pushed
-    a true peak over the ceiling, lower the few milliseconds around each overshoot (found by decoding `written`)
-    and encode again. Returns the last measurement and the re-encodes it took."""
+def level_and_encode(track: Track, settings: AudioSettings, encode: Callable[[Track], dict[str, float]],
+                     written: Path) -> dict[str, float]:
+    """Level the track (loudness.level: a new track) and encode it; encode(track) returns what ffmpeg measured on
+    the encoded audio. In the rare case the codec still pushed a true peak over the ceiling, level again with a
+    larger codec-noise allowance, lower the few milliseconds around each spot the codec took near the ceiling
+    (found by decoding `written`), and encode again. Returns what the loudness stage and ffmpeg measured."""
     from tts.output import loudness
     from tts.output.ffmpeg import stream_pcm
 
-    heard = encode(track)
-    fixes = 0
-    while settings.loudness is not None and heard["true_peak_dbtp"] > settings.true_peak and fixes < MAX_CORRECTIONS:
+    if settings.loudness is None:
+        encode(track)
+        return {}
+    spots, cuts, fixes = [], [], 0
+    while True:
+        levelled = loudness.level(track, settings.loudness, settings.true_peak, settings.format, settings.bitrate,
+                                  settings.sample_rate, extra_factor=fixes * loudness.CORRECTION_FACTOR_STEP)
+        ready = loudness.duck(levelled.track, spots, cuts) if spots else levelled.track
+        heard = encode(ready)
+        if heard["true_peak_dbtp"] <= settings.true_peak or fixes == MAX_CORRECTIONS:
+            break
         threshold = settings.true_peak - loudness.NEAR_MISS_DB
         where, levels = loudness.overshoots(stream_pcm(written, settings.sample_rate), settings.sample_rate, threshold)
-        if not len(where):
-            break
-        centres = where * track.sample_rate // settings.sample_rate
-        track = loudness.duck(track, centres, levels - threshold)
-        heard, fixes = encode(track), fixes + 1
-    return heard, fixes
+        spots += (where * track.sample_rate // settings.sample_rate).tolist()
+        cuts += (levels - threshold).tolist()
+        fixes += 1
+        del levelled, ready  # an hour is 170 MB a copy
+    return {**levelled.measured, "encoded_lufs": heard.get("integrated_lufs"),
+            "encoded_true_peak_dbtp": heard.get("true_peak_dbtp"), "corrective_reencodes": fixes}
 
 
-def _write_mp3(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> tuple[dict[str, float], int]:
+def _write_mp3(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> dict[str, float]:
     """ffmpeg writes the audio (with its LAME header) to a temporary file; the ID3 tag is written first, then
     that audio is copied after it."""
     import shutil
@@ -112,7 +111,7 @@ def _write_mp3(path: Path, tmp: Path, track: Track, article: Article, settings: 
                          channels=settings.channels, measure=settings.loudness is not None)
 
     try:
-        checked = encode_within_ceiling(track, settings, encode, audio)
+        checked = level_and_encode(track, settings, encode, audio)
         timeline = track.timeline
         with open(tmp, "wb") as out, open(audio, "rb") as encoded:
             out.write(id3_tag(_tags(article, timeline, meta), timeline.chapters, timeline.duration))
@@ -122,7 +121,7 @@ def _write_mp3(path: Path, tmp: Path, track: Track, article: Article, settings: 
     return checked
 
 
-def _write_m4b(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> tuple[dict[str, float], int]:
+def _write_m4b(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> dict[str, float]:
     from tts.output.ffmpeg import ebur128, encode_m4b
 
     tags = _tags(article, track.timeline, meta)
@@ -143,7 +142,7 @@ def _write_m4b(path: Path, tmp: Path, track: Track, article: Article, settings: 
             # MP4 needs a seekable output, so the check reads the finished file: one decode, no re-encode.
             return ebur128(tmp) if settings.loudness is not None else {}
 
-        return encode_within_ceiling(track, settings, encode, tmp)
+        return level_and_encode(track, settings, encode, tmp)
     finally:
         metadata.unlink(missing_ok=True)
         if cover is not None:

@@ -33,8 +33,10 @@ ATTACK_DB_PER_S = 400.0
 # harder than needed (the hour reads -1.7 to -1.8 dBTP at 2.0, so 0.5 dB more limiting than it takes).
 CODEC_NOISE_FACTOR = {"mp3": 1.75, "m4b": 1.75}
 NOISE_SPREAD_S = 0.015
-# The correction lowers every spot the codec took within NEAR_MISS_DB of the ceiling, not only those over it:
-# the next encode adds fresh noise everywhere, and a near miss is the likeliest next overshoot.
+# A corrective pass (rare) levels again with CORRECTION_FACTOR_STEP more codec-noise allowance, and lowers every spot
+# the codec took within NEAR_MISS_DB of the ceiling, not only those over it: the next encode adds fresh noise
+# everywhere, and a near miss is the likeliest next overshoot.
+CORRECTION_FACTOR_STEP = 1.5
 NEAR_MISS_DB = 1.0
 
 # ITU-R BS.1770-4 Annex 2: the 48-tap interpolation filter as 4 phases of 12 taps (phase p estimates the
@@ -317,14 +319,15 @@ class Levelled:
 
 
 def level(track: Track, target_lufs: float, ceiling_dbtp: float, container: str = "mp3", bitrate: str = "64k",
-          out_rate: int = 44_100) -> Levelled:
+          out_rate: int = 44_100, extra_factor: float = 0.0) -> Levelled:
     """The track at target_lufs as the encoded file will measure, its true peaks plus the codec-noise allowance
-    held under ceiling_dbtp. The codec's own effect on loudness (-0.2 to -0.5 LU for speech at 64 kbit/s) is
-    measured on a one-minute excerpt encoded in memory, and made up."""
+    (CODEC_NOISE_FACTOR, plus extra_factor on a corrective pass) held under ceiling_dbtp. The codec's own effect on
+    loudness (-0.2 to -0.5 LU for speech at 64 kbit/s) is measured on a one-minute excerpt encoded in memory,
+    and made up."""
     import numpy as np
 
     rate = track.sample_rate
-    factor = CODEC_NOISE_FACTOR.get(container, max(CODEC_NOISE_FACTOR.values()))
+    factor = CODEC_NOISE_FACTOR.get(container, max(CODEC_NOISE_FACTOR.values())) + extra_factor
     with ThreadPoolExecutor(max_workers=3) as pool:  # numpy lets go of the GIL: the three passes share the cores
         energy = pool.submit(segment_energy, track.pcm, rate)
         envelope = pool.submit(limiter_envelope, track.pcm, rate, factor)
