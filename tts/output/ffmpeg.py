@@ -7,6 +7,7 @@ with exit 130 and no "Broken pipe" from a half-fed encoder.
 
 from __future__ import annotations
 
+import queue
 import re
 import subprocess
 import threading
@@ -211,7 +212,10 @@ def encode_to(pcm, sample_rate: int, out: Path | None, *, codec: str = "mp3", bi
     if measure:
         meter = _Child(["-f", demuxer, "-i", "pipe:0", "-af", EBUR128, "-f", "null", "-"], stdin=True, stdout=False)
         children.append(meter)
-        threads.append(threading.Thread(target=_feed, args=(meter.proc.stdin, _chunks(encoder.proc.stdout)), daemon=True))
+        # Through a queue: the encoder never waits for the meter (an hour of MP3 is ~30 MB at most in between).
+        encoded: queue.Queue = queue.Queue()
+        threads.append(threading.Thread(target=_drain, args=(encoder.proc.stdout, encoded), daemon=True))
+        threads.append(threading.Thread(target=_feed, args=(meter.proc.stdin, _queued(encoded)), daemon=True))
     for thread in threads:
         thread.start()
     try:
@@ -228,8 +232,19 @@ def encode_to(pcm, sample_rate: int, out: Path | None, *, codec: str = "mp3", bi
             thread.join(timeout=5)
 
 
-def _chunks(pipe, size: int = 1 << 16):
-    while data := pipe.read(size):
+def _drain(pipe, into: queue.Queue, size: int = 1 << 16) -> None:
+    """Read pipe to its end into a queue, then None."""
+    try:
+        while data := pipe.read(size):
+            into.put(data)
+    except (OSError, ValueError):
+        pass
+    finally:
+        into.put(None)
+
+
+def _queued(source: queue.Queue):
+    while (data := source.get()) is not None:
         yield data
 
 
