@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import re
+import secrets
 from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -31,10 +33,8 @@ def profile_dirs() -> list[Path]:
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write to a uniquely named temporary file beside path, then rename: readers never see a torn file,
     and concurrent writers (threads or processes) never share a temporary file."""
-    import uuid
-
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp = temp_sibling(path)
     try:
         tmp.write_bytes(data)
         os.replace(tmp, path)
@@ -42,9 +42,49 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def temp_sibling(path: Path) -> Path:
-    """A temporary name beside path (same filesystem, so a rename is atomic); keeps the suffix for ffmpeg."""
-    return path.with_name(f".{path.stem}.{os.getpid()}.partial{path.suffix}")
+# Every temporary output file is named `.NAME.PID.TOKEN.partial.SUFFIX`: hidden, beside its destination (so the
+# rename is atomic), the writer's PID in it (so a later run can tell a dead writer's leftover from a live
+# writer's work), a random token (so threads of one process never share one), the suffix kept for ffmpeg.
+# The pattern also matches the older `.STEM.PID.partial.SUFFIX[.audio.mp3]` names, so their leftovers go too.
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+?)\.(?P<pid>\d+)(?:\.[0-9a-f]{8})?\.partial(?:\.[A-Za-z0-9]+)*$")
+
+
+def temp_sibling(path: Path, suffix: str | None = None) -> Path:
+    """A fresh temporary name beside path for this process (see the naming scheme above), ending in path's
+    suffix or the one given (for a helper file that belongs to path, such as ffmpeg's chapter list)."""
+    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial{path.suffix if suffix is None else suffix}")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid() or os.name == "nt":  # on Windows os.kill(pid, 0) would end the process: never guess there
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def remove_stale_temps(folder: Path) -> list[Path]:
+    """Delete the temporary files in folder whose writer is no longer running (killed builds); returns them.
+    Files of live processes, including this one, are left alone."""
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        match = _TEMP_NAME.match(entry.name)
+        if not match or not entry.is_file(follow_symlinks=False) or _alive(int(match["pid"])):
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:  # already gone, or not ours to delete
+            pass
+    return removed
 
 
 def atomic_write_text(path: Path, text: str) -> None:

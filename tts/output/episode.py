@@ -4,7 +4,6 @@ sidecars and the run report. Everything is written to a temporary name and renam
 from __future__ import annotations
 
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from tts.output.assemble import Track
 from tts.errors import OutputError
 from tts.model import Article, Timeline
 from tts.options import AudioSettings
-from tts.paths import temp_sibling
+from tts.paths import remove_stale_temps, temp_sibling
 from tts.output.sidecars import WRITERS
 from tts.output.tags import EpisodeTags, id3_tag
 
@@ -36,80 +35,19 @@ class Written:
 
 
 def write_audio(path: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> dict[str, float]:
-    """Normalise the whole programme once, encode and tag; returns what the loudness stage measured."""
-    measured: dict[str, float] = {}
-    if settings.loudness is not None:
-        measured = normalise_track(track, settings)
-    timeline = track.timeline
+    """Level the whole programme once (loudness.level), encode and tag; returns what the loudness stage measured,
+    and what ffmpeg measured on the encoded audio."""
+    remove_stale_temps(path.parent)  # leftovers of builds that were killed before they could clean up
     tmp = temp_sibling(path)
     try:
-        if settings.format == "m4b":
-            fixes = _write_m4b(tmp, track, timeline, article, settings, meta)
-        else:
-            fixes = _write_mp3(tmp, track, timeline, article, settings, meta)
+        write = _write_m4b if settings.format == "m4b" else _write_mp3
+        measured = write(path, tmp, track, article, settings, meta)
         os.replace(tmp, path)
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         tmp.unlink(missing_ok=True)
-    if measured:
-        measured["corrective_reencodes"] = fixes
     return measured
-
-
-TRIAL_HEADROOM_DB = 0.8  # the trial excerpt must stay this far under the ceiling: the whole file peaks a little higher
-# Sample peaks of a decoded file are held this far under the true-peak ceiling: ffmpeg's 4x-oversampled
-# true peak read up to 0.7 dB above the decoded samples.
-INTER_SAMPLE_HEADROOM_DB = 0.8
-
-
-def normalise_track(track: Track, settings: AudioSettings) -> dict[str, float]:
-    """Bring the track (in place) to the loudness target with peaks under the ceiling *after* encoding.
-
-    The codec changes both (its low-pass lowers loudness; its overshoot raises peaks, most where the limiter
-    works hardest), so each plan is tried on a short excerpt through the real encoder and corrected by what
-    ffmpeg measures there, at most three times.
-    """
-    import numpy as np
-
-    from tts.output import ffmpeg, loudness
-
-    rate, samples = track.sample_rate, track.pcm
-    energy = loudness.segment_energy(samples, rate)
-    target, margin = settings.loudness, loudness.SAMPLE_MARGIN_DB
-    plan = loudness.plan_gain(samples, rate, target, settings.true_peak, margin, energy=energy)
-    codec_loss, heard = 0.0, {}
-    for _ in range(3):
-        spans = loudness.excerpt_spans(samples, rate, plan)
-        excerpt = np.concatenate([plan.apply(samples, a, b) for a, b in spans])
-        ours = loudness.integrated_lufs(loudness.segment_energy(excerpt, rate))
-        with tempfile.TemporaryDirectory() as work:
-            probe = Path(work) / ("probe." + settings.format)
-            _encode(probe, excerpt, rate, settings)
-            heard = ffmpeg.ebur128(probe)
-        loss = ours - heard["integrated_lufs"]
-        overshoot = heard["true_peak_dbtp"] - (settings.true_peak - TRIAL_HEADROOM_DB)
-        if abs(loss - codec_loss) <= 0.1 and overshoot <= 0:
-            break
-        codec_loss, margin = loss, margin + max(0.0, overshoot)
-        plan = loudness.plan_gain(samples, rate, target + codec_loss, settings.true_peak, margin, energy=energy)
-    for start in range(0, len(samples), 1 << 20):
-        samples[start : start + (1 << 20)] = plan.apply(samples, start, min(len(samples), start + (1 << 20)))
-    return {"input_lufs": round(plan.input_lufs, 2), "gain_db": round(float(20 * np.log10(plan.gain)), 2),
-            "codec_loss_lu": round(codec_loss, 2), "limiter_margin_db": round(margin, 2),
-            "trial_true_peak_dbtp": heard.get("true_peak_dbtp"), "limited_blocks": int((plan.blocks < 0.999).sum())}
-
-
-def _encode(path: Path, pcm, rate: int, settings: AudioSettings) -> None:
-    from tts.output.ffmpeg import encode_m4b, encode_mp3
-
-    if settings.format == "m4b":
-        with tempfile.TemporaryDirectory() as work:
-            meta = Path(work) / "m.txt"
-            meta.write_text(";FFMETADATA1\n", encoding="utf-8")
-            encode_m4b(pcm, rate, path, meta, bitrate=settings.bitrate, out_rate=settings.sample_rate, channels=settings.channels)
-    else:
-        encode_mp3(pcm, rate, path, bitrate=settings.bitrate, out_rate=settings.sample_rate, channels=settings.channels)
 
 
 def _tags(article: Article, timeline: Timeline, meta: Metadata) -> EpisodeTags:
@@ -118,67 +56,89 @@ def _tags(article: Article, timeline: Timeline, meta: Metadata) -> EpisodeTags:
                        author=article.author, genre=meta.genre, comment=meta.url, lyrics=text, cover=meta.cover)
 
 
-def encode_within_ceiling(path: Path, track: Track, settings: AudioSettings, encode: Callable[[Path], None]) -> int:
-    """encode(path) the track; then decode the result and, where the codec overshot the true-peak ceiling (dense
-    sibilants at low bitrates do), lower those few milliseconds and encode again. Returns the re-encodes it took."""
-    import numpy as np
+MAX_CORRECTIONS = 2
 
+
+def level_and_encode(track: Track, settings: AudioSettings, encode: Callable[[Track], dict[str, float]],
+                     written: Path) -> dict[str, float]:
+    """Level the track (loudness.level: a new track) and encode it; encode(track) returns what ffmpeg measured on
+    the encoded audio. In the rare case the codec still pushed a true peak over the ceiling, level again with a
+    larger codec-noise allowance, lower the few milliseconds around each spot the codec took near the ceiling
+    (found by decoding `written`), and encode again. Returns what the loudness stage and ffmpeg measured."""
     from tts.output import loudness
     from tts.output.ffmpeg import stream_pcm
 
-    encode(path)
     if settings.loudness is None:
-        return 0
-    ceiling = settings.true_peak - INTER_SAMPLE_HEADROOM_DB
-    for attempt in range(3):
-        over, loudest, offset = [], 0, 0
-        for data in stream_pcm(path, settings.sample_rate):
-            chunk = np.frombuffer(data, dtype="<i2")
-            found = loudness.peaks_over(chunk, ceiling)
-            if len(found):
-                over.append(found + offset)
-                loudest = max(loudest, int(np.abs(chunk[found].astype(np.int32)).max()))
-            offset += len(chunk)
-        if not over:
-            return attempt
-        over = np.concatenate(over)
-        excess = 20 * np.log10(loudest / 32768) - ceiling
-        centres = over * track.sample_rate // settings.sample_rate
-        loudness.duck(track.pcm, track.sample_rate, centres, excess + 0.5)
-        encode(path)
-    return 3
+        encode(track)
+        return {}
+    spots, cuts, fixes = [], [], 0
+    while True:
+        levelled = loudness.level(track, settings.loudness, settings.true_peak, settings.format, settings.bitrate,
+                                  settings.sample_rate, extra_factor=fixes * loudness.CORRECTION_FACTOR_STEP)
+        ready = loudness.duck(levelled.track, spots, cuts) if spots else levelled.track
+        heard = encode(ready)
+        if heard["true_peak_dbtp"] <= settings.true_peak or fixes == MAX_CORRECTIONS:
+            break
+        threshold = settings.true_peak - loudness.NEAR_MISS_DB
+        where, levels = loudness.overshoots(stream_pcm(written, settings.sample_rate), settings.sample_rate, threshold)
+        spots += (where * track.sample_rate // settings.sample_rate).tolist()
+        cuts += (levels - threshold).tolist()
+        fixes += 1
+        del levelled, ready  # an hour is 170 MB a copy
+    return {**levelled.measured, "encoded_lufs": heard.get("integrated_lufs"),
+            "encoded_true_peak_dbtp": heard.get("true_peak_dbtp"), "corrective_reencodes": fixes}
 
 
-def _write_mp3(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> int:
-    audio = tmp.with_name(tmp.name + ".audio.mp3")
+def _write_mp3(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> dict[str, float]:
+    """ffmpeg writes the audio (with its LAME header) to a temporary file; the ID3 tag is written first, then
+    that audio is copied after it."""
+    import shutil
+
+    from tts.output.ffmpeg import encode_to
+
+    audio = temp_sibling(path.with_name("audio"), ".mp3")  # a plain name: ffmpeg's tee muxer parses it
+
+    def encode(t: Track) -> dict[str, float]:
+        return encode_to(t.pcm, t.sample_rate, audio, bitrate=settings.bitrate, out_rate=settings.sample_rate,
+                         channels=settings.channels, measure=settings.loudness is not None)
+
     try:
-        fixes = encode_within_ceiling(audio, track, settings, lambda p: _encode(p, track.pcm, track.sample_rate, settings))
-        tag = id3_tag(_tags(article, timeline, meta), timeline.chapters, timeline.duration)
-        with open(tmp, "wb") as out:
-            out.write(tag)
-            out.write(audio.read_bytes())
+        checked = level_and_encode(track, settings, encode, audio)
+        timeline = track.timeline
+        with open(tmp, "wb") as out, open(audio, "rb") as encoded:
+            out.write(id3_tag(_tags(article, timeline, meta), timeline.chapters, timeline.duration))
+            shutil.copyfileobj(encoded, out, 1 << 20)
     finally:
         audio.unlink(missing_ok=True)
-    return fixes
+    return checked
 
 
-def _write_m4b(tmp: Path, track: Track, timeline: Timeline, article: Article, settings: AudioSettings, meta: Metadata) -> int:
-    from tts.output.ffmpeg import encode_m4b
+def _write_m4b(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> dict[str, float]:
+    from tts.output.ffmpeg import ebur128, encode_m4b
 
-    tags = _tags(article, timeline, meta)
-    with tempfile.TemporaryDirectory() as work:
-        metadata = Path(work) / "metadata.txt"
-        metadata.write_text(_ffmetadata(tags, timeline), encoding="utf-8")
-        cover = None
-        if meta.cover is not None:
-            cover = Path(work) / ("cover.png" if meta.cover.mime == "image/png" else "cover.jpg")
+    tags = _tags(article, track.timeline, meta)
+    # The chapter list and cover go to ffmpeg as files: temporary siblings like every other output temp file,
+    # so even a killed build's leftovers are found and removed by the next run.
+    metadata = temp_sibling(path, ".txt")
+    cover = None
+    if meta.cover is not None:
+        cover = temp_sibling(path, ".png" if meta.cover.mime == "image/png" else ".jpg")
+    try:
+        metadata.write_text(_ffmetadata(tags, track.timeline), encoding="utf-8")
+        if cover is not None:
             cover.write_bytes(meta.cover.data)
 
-        def encode(path: Path) -> None:  # the checked encode is the final one: chapters, tags and cover included
-            encode_m4b(track.pcm, track.sample_rate, path, metadata, bitrate=settings.bitrate,
+        def encode(t: Track) -> dict[str, float]:  # the checked encode is the final one: chapters, tags and cover included
+            encode_m4b(t.pcm, t.sample_rate, tmp, metadata, bitrate=settings.bitrate,
                        out_rate=settings.sample_rate, channels=settings.channels, cover=cover)
+            # MP4 needs a seekable output, so the check reads the finished file: one decode, no re-encode.
+            return ebur128(tmp) if settings.loudness is not None else {}
 
-        return encode_within_ceiling(tmp, track, settings, encode)
+        return level_and_encode(track, settings, encode, tmp)
+    finally:
+        metadata.unlink(missing_ok=True)
+        if cover is not None:
+            cover.unlink(missing_ok=True)
 
 
 def _ffmetadata(tags: EpisodeTags, timeline: Timeline) -> str:
