@@ -87,6 +87,8 @@ def build(
     normalize: Annotated[bool, typer.Option("--normalize/--no-normalize", help="Read numbers, dates, units and symbols as a newsreader would (turn off only to compare).")] = True,
     kokoro_model: Annotated[Optional[Path], typer.Option("--kokoro-model", help="Your own Kokoro v1.0 .onnx file instead of the bundled one (env TTS_KOKORO_MODEL).")] = None,
     kokoro_voices: Annotated[Optional[Path], typer.Option("--kokoro-voices", help="Your own voices: voices-v1.0.bin (npz) or a folder of NAME.bin files (env TTS_KOKORO_VOICES).")] = None,
+    executor: Annotated[str, typer.Option("--executor", help="Where articles are built: local (this machine; -j worker processes) or dask (a Dask cluster: --scheduler, or -j processes started here).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="dask: the cluster's scheduler address, e.g. tcp://10.0.0.5:8786 (env TTS_SCHEDULER).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Build each article into an episode: audio with a chapter per section, at podcast loudness, with tags and a transcript.
@@ -102,13 +104,13 @@ def build(
         _fail(exc)
     try:
         sources = _expand(articles)
-        if len(sources) > 1 or len(articles) > 1 or Path(articles[0]).is_dir():
+        if len(sources) > 1 or len(articles) > 1 or Path(articles[0]).is_dir() or executor != "local" or scheduler:
             if dry_run:
                 for source in sources:
                     typer.echo(f"\n##### {source}")
                     _print_plan(library.prepare(source, options), as_json)
                 return
-            _build_batch(sources, options, jobs, report, as_json)
+            _build_batch(sources, options, jobs, report, as_json, executor, scheduler)
             return
         article = sources[0]
         if dry_run:
@@ -218,7 +220,8 @@ def _expand(articles: list[str]) -> list[str]:
 BATCH_FAILED = 6
 
 
-def _build_batch(sources: list[str], options, jobs: Optional[int], report: Optional[Path], as_json: bool) -> None:
+def _build_batch(sources: list[str], options, jobs: Optional[int], report: Optional[Path], as_json: bool,
+                 executor: str = "local", scheduler: Optional[str] = None) -> None:
     """Several articles: a bar per article and one overall, then a summary table; exit 6 if any failed."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -240,7 +243,7 @@ def _build_batch(sources: list[str], options, jobs: Optional[int], report: Optio
                 finished.add(source)
                 bar.advance(overall)
 
-        items = build_many(sources, options, jobs, progress=progress)
+        items = build_many(sources, options, jobs, progress=progress, executor=executor, scheduler=scheduler)
     rows = []
     for item in items:
         if item.result is not None:
@@ -391,6 +394,27 @@ def cache_clear() -> None:
     from tts.speech.cache import ClipCache
 
     typer.echo(f"removed {ClipCache().clear()} cached sentences")
+
+
+@app.command()
+def worker(
+    scheduler: Annotated[Optional[str], typer.Argument(help="The Dask scheduler's address, e.g. tcp://10.0.0.5:8786 (env TTS_SCHEDULER).", show_default=False)] = None,
+    processes: Annotated[int, typer.Option("--processes", "-n", min=1, max=64, help="Worker processes on this machine, each building one article at a time with its share of the cores.")] = 1,
+    name: Annotated[Optional[str], typer.Option("--name", help="Worker name shown by the scheduler.")] = None,
+) -> None:
+    """Build articles that `tts build --executor dask --scheduler ADDRESS` submits, until interrupted (docs/scale-out.md)."""
+    import os
+
+    from tts.errors import ConfigError
+    from tts.executors.cluster import run_worker
+
+    address = scheduler or os.environ.get("TTS_SCHEDULER")
+    try:
+        if not address:
+            raise ConfigError("tts worker needs the scheduler's address (argument or TTS_SCHEDULER)")
+        raise typer.Exit(run_worker(address, processes, name))
+    except TtsError as exc:
+        _fail(exc)
 
 
 @app.command()

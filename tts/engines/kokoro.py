@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from importlib import resources
 from typing import ClassVar
 
@@ -41,7 +42,8 @@ class KokoroEngine(Engine):
     def __init__(self, model: str | None = None, voices: str | None = None, threads: int | None = None) -> None:
         self._model_path = model
         self._voices_path = voices
-        self._threads = threads or min(os.cpu_count() or 1, 4)
+        # Threads per inference: a batch worker process is given its share of the cores (TTS_ENGINE_THREADS).
+        self._threads = threads or int(os.environ.get("TTS_ENGINE_THREADS") or 0) or min(_cores(), 4)
         self._session = None
         self._vocab: dict[str, int] = json.loads(resources.files(__package__).joinpath("kokoro_vocab.json").read_text("utf-8"))
         self._styles: dict[str, object] = {}
@@ -98,17 +100,7 @@ class KokoroEngine(Engine):
 
     def _ort(self):
         if self._session is None:
-            import onnxruntime as ort
-
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self._threads
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            path = kokoro_assets.model_path(self._model_path)
-            try:
-                self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-            except Exception as exc:
-                raise AssetError(f"cannot load the Kokoro model {path}: {exc}") from None
+            self._session = _shared_session(str(kokoro_assets.model_path(self._model_path)), self._threads)
         return self._session
 
     def _style(self, voice: str):
@@ -129,3 +121,31 @@ def _split_tokens(ids: list[int], vocab: dict[str, int]) -> list[list[int]]:
         parts.append(ids)
     return parts
 
+
+_SESSIONS: dict[tuple[str, int], object] = {}
+_SESSIONS_LOCK = threading.Lock()
+
+
+def _shared_session(path: str, threads: int):
+    """One onnxruntime session per model file and thread count in a process: a worker building many articles loads
+    the model once (onnxruntime runs one session from several threads safely)."""
+    with _SESSIONS_LOCK:
+        if (path, threads) not in _SESSIONS:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            # Idle intra-op threads sleep instead of spinning: on a busy or shared machine spinning burns the cores
+            # other sentences or processes need (benchmarks/throughput.py, part cores).
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            try:
+                _SESSIONS[(path, threads)] = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+            except Exception as exc:
+                raise AssetError(f"cannot load the Kokoro model {path}: {exc}") from None
+        return _SESSIONS[(path, threads)]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
