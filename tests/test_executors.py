@@ -56,7 +56,7 @@ def test_worker_processes_build_the_same_bytes_as_one_process_and_a_poisoned_art
         assert [Path(i.source).name for i in items] == ["a.txt", "b.txt", "c.txt", "poison.txt"]
         assert [i.error is None for i in items] == [True, True, True, False]
         assert items[3].error.exit_code == 2 and "Chinese" in str(items[3].error)
-        assert [i.result.synthesized for i in items[:3]] == [len(i.result.plan.chunks) for i in items[:3]]
+        assert all(i.result.synthesized > 0 for i in items[:3])  # each cache started empty
     assert outputs(tmp_path / "one") == outputs(tmp_path / "many")
     assert len(outputs(tmp_path / "many")) == 9
     # Chunk progress crossed the process boundary: every good article reported its last chunk.
