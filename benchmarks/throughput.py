@@ -9,7 +9,7 @@ compare ratios within a run, never seconds across runs).
            local executor with 1, 2 and 4 worker processes, plus a single cold article against the plain loop;
            and the 10k-articles/day sizing on paper from the measured per-article cost
 
-Run:  uv run python -m benchmarks.throughput [cores|workers|all]      (about 10-20 minutes on 2 shared cores)
+Run:  uv run python -m benchmarks.throughput [cores|workers|sizing|all]      (about 10-20 minutes on 2 shared cores)
 Results: benchmarks/results/throughput.json (each part replaces its own key).
 """
 
@@ -237,6 +237,7 @@ def part_workers(reps: int = 1) -> dict:
     for mode, rs in runs.items():
         wall = statistics.median(r["wall_s"] for r in rs)
         results[mode] = {"wall_s": round(wall, 1), "walls_s": [round(r["wall_s"], 1) for r in rs],
+                         "audio_s": round(rs[0].get("audio_s", 0), 1),
                          "articles_per_hour": round(len(BATCH) * 3600 / wall, 1),
                          "throughput_over_sequential": round(base / wall, 3),
                          "peak_mb_parent": round(max(r["peak_mb"] for r in rs)),
@@ -248,7 +249,6 @@ def part_workers(reps: int = 1) -> dict:
         results[mode]["corpus_articles_per_hour_extrapolated"] = round(corpus_articles / hours, 1)
     plain = statistics.median(r["wall_s"] for r in single["plain-loop"])
     build = statistics.median(r["wall_s"] for r in single["build"])
-    best = max(results, key=lambda m: results[m]["throughput_over_sequential"])
     return {
         "batch": BATCH, "batch_characters": batch_chars, "reps": reps,
         "corpus_articles": corpus_articles, "corpus_characters": corpus_chars,
@@ -256,24 +256,36 @@ def part_workers(reps: int = 1) -> dict:
         "single_cold_article": {"article": BATCH[0], "plain_loop_s": round(plain, 1), "build_s": round(build, 1),
                                 "build_over_plain_loop": round(build / plain, 3), "target": "<= 1.0"},
         "targets": {"throughput_over_sequential": ">= 1.3"},
-        "sizing_10k_per_day": sizing(10_000, seconds_per_char[best] * corpus_chars / corpus_articles,
-                                     results[best]["peak_mb_largest_child"], best),
     }
 
 
-def sizing(per_day: int, machine_seconds_per_article: float, worker_mb: float, mode: str) -> dict:
-    """What 10k articles/day takes, on paper, from the measured cost of an average corpus article."""
+def sizing(workers: dict, per_day: int = 10_000) -> dict:
+    """What PER_DAY articles take, on paper, from the measured cost of the batch scaled to an average corpus article."""
     import math
 
-    from tts.paths import cache_dir
-
-    articles_per_machine_day = 86_400 / machine_seconds_per_article
-    machines = math.ceil(per_day / articles_per_machine_day)
-    # The clip cache holds int16 mono 24 kHz speech: 48 kB per second of audio (see tts/speech/cache.py).
-    return {"measured_with": mode, "seconds_per_average_article_per_2core_machine": round(machine_seconds_per_article, 1),
-            "articles_per_2core_machine_day": round(articles_per_machine_day), "machines_2core_at_100pct": machines,
-            "machines_2core_at_70pct_headroom": math.ceil(machines / 0.7), "memory_per_worker_mb": round(worker_mb),
-            "cache_dir_measured": str(cache_dir())}
+    best = max(workers["results"], key=lambda m: workers["results"][m]["throughput_over_sequential"])
+    measured = workers["results"][best]
+    per_char = measured["wall_s"] / workers["batch_characters"]
+    avg_chars = workers["corpus_characters"] / workers["corpus_articles"]
+    seconds_per_article = per_char * avg_chars  # wall seconds per average article, whole 2-core machine busy
+    audio_per_char = workers["results"]["sequential"].get("audio_s", 0) / workers["batch_characters"]
+    per_machine_day = 86_400 / seconds_per_article
+    machines = math.ceil(per_day / per_machine_day)
+    audio_day_s = audio_per_char * avg_chars * per_day
+    return {
+        "measured_with": best, "average_article_characters": round(avg_chars),
+        "wall_s_per_average_article_per_2core_machine": round(seconds_per_article, 1),
+        "articles_per_2core_machine_day": round(per_machine_day),
+        "machines_2core_at_100pct": machines, "machines_2core_with_30pct_headroom": math.ceil(machines / 0.7),
+        "worker_processes": 2 * math.ceil(machines / 0.7),
+        "memory_per_worker_mb": measured.get("peak_mb_largest_child") or measured["peak_mb_parent"],
+        "audio_hours_per_day": round(audio_day_s / 3600),
+        # The clip cache keeps int16 mono 24 kHz speech (48 kB per second); the MP3s are 64 kbit/s (8 kB per second).
+        "clip_cache_gb_per_day": round(audio_day_s * 48_000 / 1e9, 1),
+        "mp3_gb_per_day": round(audio_day_s * 8_000 / 1e9, 1),
+        "caveat": "measured on a 2-core machine shared with other work (load average 10-20); a dedicated machine "
+                  "is faster, so this overestimates the machines needed",
+    }
 
 
 def _fresh_cache(root: Path, kokoro_dir: Path) -> dict:
@@ -290,6 +302,8 @@ def main() -> None:
         results["cores"] = part_cores()
     if part in ("workers", "all"):
         results["workers"] = part_workers()
+    if part in ("workers", "all", "sizing") and "workers" in results:
+        results["sizing_10k_per_day"] = sizing(results["workers"])
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
     print(json.dumps(results, indent=2, ensure_ascii=False))
