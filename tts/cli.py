@@ -55,7 +55,7 @@ ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .
 def build(
     articles: ArticlesArg,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Audio file to write (a folder when building several articles). Default: the input's name with .mp3/.m4b (article.mp3 for stdin). Sidecars go beside it.")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=16, help="Articles built at once (default: 1 for kokoro, which uses every core; 2 for edge).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=16, help="Articles built at once, in worker processes when more than 1 (default: one per core for kokoro; 2 for edge).")] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help="Voice profile: a name from `tts voices` (./voices/*.toml or bundled) or a path to a .toml file.")] = DEFAULTS.profile,
     engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="auto (default: edge when its service answers a quick probe, else kokoro), edge (Microsoft online voices) or kokoro (embedded, offline). One engine serves the whole episode.")] = None,
     voice: Annotated[Optional[str], typer.Option("--voice", "-v", help="Engine voice id, overriding the profile's, e.g. zf_xiaoxiao; `tts voices` lists them.")] = None,
