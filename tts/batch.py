@@ -1,9 +1,9 @@
-"""Many articles at once: folders expanded, bounded parallelism suited to the engine, failures isolated."""
+"""Many articles at once: folders expanded, parallel builds on an executor (tts/executors: worker processes on this
+machine, or a cluster), failures isolated."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,11 +36,17 @@ def expand(inputs: list[str]) -> list[str]:
 
 def build_many(sources: list[str], options, jobs: int | None = None,
                progress: Callable[[str, int, int], None] | None = None,
-               started: Callable[[str], None] | None = None) -> list[BatchItem]:
-    """Build every source; one failure does not stop the others. `options.output`, if set, is a folder."""
+               started: Callable[[str], None] | None = None,
+               executor: str = "local", scheduler: str | None = None) -> list[BatchItem]:
+    """Build every source; one failure does not stop the others. `options.output`, if set, is a folder.
+
+    JOBS articles are built at once (default: the engine's `batch_jobs`): by the local executor in worker processes
+    (one article in this process when JOBS is 1), or by EXECUTOR 'dask' on the cluster at SCHEDULER (none: a cluster
+    of JOBS processes on this machine)."""
     from tts.engines.base import choose_engine, engine_class
+    from tts.executors import open_executor
     from tts.paths import check_outputs, inputs_of
-    from tts.pipeline import build, planned_outputs
+    from tts.pipeline import planned_outputs
     from tts.speech.profiles import load_profile, with_overrides
 
     profile = with_overrides(load_profile(options.profile), options.engine, options.voice, options.speed)
@@ -55,25 +61,22 @@ def build_many(sources: list[str], options, jobs: int | None = None,
     check_outputs([p for s, o in own_options.items() for p in planned_outputs(s, o)],
                   [p for s, o in own_options.items() for p in inputs_of(s, o)])
 
-    def run(item: BatchItem) -> None:
-        own = own_options[item.source]
-        if started:
-            started(item.source)
-        try:
-            item.result = build(item.source, own, progress=(lambda d, t: progress(item.source, d, t)) if progress else None)
-        except TtsError as exc:
-            item.error = exc
-
-    pool = ThreadPoolExecutor(max_workers=max(1, jobs or engine_class(engine).batch_jobs))
+    workers = max(1, jobs or engine_class(engine).batch_jobs)  # a cluster at SCHEDULER has its own workers
     try:
-        list(pool.map(run, items))
-    except BaseException:  # Ctrl-C lands here, in the main thread: end the builds' requests in flight too
+        with open_executor(executor, workers, scheduler, progress) as runner:
+            futures = []
+            for item in items:
+                if started:
+                    started(item.source)
+                futures.append(runner.submit(item.source, own_options[item.source]))
+            for item, future in zip(items, futures, strict=True):
+                outcome = future.result()
+                item.result, item.error = outcome.result, outcome.error
+    except BaseException:  # Ctrl-C lands here, in the main thread: end this process's builds in flight too
         from tts.engines.base import cancel_all
 
         cancel_all()
-        pool.shutdown(wait=True, cancel_futures=True)
         raise
-    pool.shutdown()
     return items
 
 

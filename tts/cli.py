@@ -57,7 +57,7 @@ ArticlesArg = Annotated[list[str], typer.Argument(help="Article files (.txt or .
 def build(
     articles: ArticlesArg,
     output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Audio file to write (a folder when building several articles). Default: the input's name with .mp3/.m4b (article.mp3 for stdin). Sidecars go beside it.")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=16, help="Articles built at once (default: 1 for kokoro, which uses every core; 2 for edge).")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, max=16, help="Articles built at once, in worker processes when more than 1 (default: one per core for kokoro; 2 for edge).")] = None,
     profile: Annotated[str, typer.Option("--profile", "-p", help="Voice profile: a name from `tts voices` (./voices/*.toml or bundled) or a path to a .toml file.")] = DEFAULTS.profile,
     engine: Annotated[Optional[str], typer.Option("--engine", "-e", help="auto (default: edge when its service answers a quick probe, else kokoro), edge (Microsoft online voices) or kokoro (embedded, offline). One engine serves the whole episode.")] = None,
     voice: Annotated[Optional[str], typer.Option("--voice", "-v", help="Engine voice id, overriding the profile's, e.g. zf_xiaoxiao; `tts voices` lists them.")] = None,
@@ -92,6 +92,8 @@ def build(
     kokoro_model: Annotated[Optional[Path], typer.Option("--kokoro-model", help="Your own Kokoro v1.0 .onnx file instead of the bundled one (env TTS_KOKORO_MODEL).")] = None,
     kokoro_voices: Annotated[Optional[Path], typer.Option("--kokoro-voices", help="Your own voices: voices-v1.0.bin (npz) or a folder of NAME.bin files (env TTS_KOKORO_VOICES).")] = None,
     digest: Annotated[bool, typer.Option("--digest", help="One episode of all the articles: a spoken opening listing the stories, a chapter per article with its sections nested (ID3 CTOC hierarchy; flat in m4b), loudness normalised over the whole programme.")] = False,
+    executor: Annotated[str, typer.Option("--executor", help="Where articles are built: local (this machine; -j worker processes) or dask (a Dask cluster: --scheduler, or -j processes started here).")] = "local",
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="dask: the cluster's scheduler address, e.g. tcp://10.0.0.5:8786 (env TTS_SCHEDULER).")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Build each article into an episode: audio with a chapter per section, at podcast loudness, with tags and a transcript.
@@ -113,13 +115,13 @@ def build(
         _fail(exc)
     try:
         sources = _expand(articles)
-        if len(sources) > 1 or len(articles) > 1 or Path(articles[0]).is_dir():
+        if len(sources) > 1 or len(articles) > 1 or Path(articles[0]).is_dir() or executor != "local" or scheduler:
             if dry_run:
                 for source in sources:
                     typer.echo(f"\n##### {source}")
                     _print_plan(library.prepare(source, options), as_json)
                 return
-            _build_batch(sources, options, jobs, report, as_json)
+            _build_batch(sources, options, jobs, report, as_json, executor, scheduler)
             return
         article = sources[0]
         if dry_run:
@@ -317,7 +319,8 @@ def _expand(articles: list[str]) -> list[str]:
 BATCH_FAILED = 6
 
 
-def _build_batch(sources: list[str], options, jobs: Optional[int], report: Optional[Path], as_json: bool) -> None:
+def _build_batch(sources: list[str], options, jobs: Optional[int], report: Optional[Path], as_json: bool,
+                 executor: str = "local", scheduler: Optional[str] = None) -> None:
     """Several articles: a bar per article and one overall, then a summary table; exit 6 if any failed."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
@@ -339,7 +342,7 @@ def _build_batch(sources: list[str], options, jobs: Optional[int], report: Optio
                 finished.add(source)
                 bar.advance(overall)
 
-        items = build_many(sources, options, jobs, progress=progress)
+        items = build_many(sources, options, jobs, progress=progress, executor=executor, scheduler=scheduler)
     rows = []
     for item in items:
         if item.result is not None:
@@ -490,6 +493,27 @@ def cache_clear() -> None:
     from tts.speech.cache import ClipCache
 
     typer.echo(f"removed {ClipCache().clear()} cached sentences")
+
+
+@app.command()
+def worker(
+    scheduler: Annotated[Optional[str], typer.Argument(help="The Dask scheduler's address, e.g. tcp://10.0.0.5:8786 (env TTS_SCHEDULER).", show_default=False)] = None,
+    processes: Annotated[int, typer.Option("--processes", "-n", min=1, max=64, help="Worker processes on this machine, each building one article at a time with its share of the cores.")] = 1,
+    name: Annotated[Optional[str], typer.Option("--name", help="Worker name shown by the scheduler.")] = None,
+) -> None:
+    """Build articles that `tts build --executor dask --scheduler ADDRESS` submits, until interrupted (docs/scale-out.md)."""
+    import os
+
+    from tts.errors import ConfigError
+    from tts.executors.cluster import run_worker
+
+    address = scheduler or os.environ.get("TTS_SCHEDULER")
+    try:
+        if not address:
+            raise ConfigError("tts worker needs the scheduler's address (argument or TTS_SCHEDULER)")
+        raise typer.Exit(run_worker(address, processes, name))
+    except TtsError as exc:
+        _fail(exc)
 
 
 @app.command()

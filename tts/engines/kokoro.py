@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import threading
 from importlib import resources
 from typing import ClassVar
 
@@ -32,7 +33,10 @@ class KokoroEngine(Engine):
     # The timed model (durations exposed) sounds the same, but its clips carry marks: a new identity re-synthesises.
     version: ClassVar[str] = (f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/{kokoro_assets.TIMED_VERSION}"
                               "/misaki-zh+sandhi+en-lexicon")
-    concurrency: ClassVar[int] = 1  # CPU-bound: onnxruntime already uses every core for one chunk
+    concurrency: int = 1  # set per instance in __init__: as many sentences at once as it has cores
+    # A batch builds one article per core in worker processes: 1.2x the throughput of one process running
+    # sentences in parallel, at one model's memory per worker (benchmarks/throughput.py).
+    batch_jobs: ClassVar[int] = max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 4))
     lexicon_style: ClassVar[str] = "pinyin"  # reads {word|pin1 yin1} markup exactly
     default_voice: ClassVar[str] = "zm_yunjian"
     seconds_per_syllable: ClassVar[float] = 0.185  # measured on the sample article (288 s of speech, 1560 syllables)
@@ -42,7 +46,12 @@ class KokoroEngine(Engine):
     def __init__(self, model: str | None = None, voices: str | None = None, threads: int | None = None) -> None:
         self._model_path = model
         self._voices_path = voices
-        self._threads = threads or min(os.cpu_count() or 1, 4)
+        # The cores this engine may use: all (up to 4), or a batch worker process's share (TTS_ENGINE_THREADS). Spent
+        # as sentences in parallel on one single-threaded session rather than one sentence over several threads:
+        # measured 0.93x the wall time (benchmarks/throughput.py). An explicit THREADS means one sentence at a time.
+        cores = int(os.environ.get("TTS_ENGINE_THREADS") or 0) or min(_cores(), 4)
+        self.concurrency = 1 if threads else cores
+        self._threads = threads or 1
         self._session = None
         self._run_options = None  # onnxruntime.RunOptions, shared by every run so cancel() can stop one in flight
         self._cancelled = False
@@ -148,16 +157,8 @@ class KokoroEngine(Engine):
             import onnxruntime as ort
 
             self._run_options = ort.RunOptions()
-
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = self._threads
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
             path = kokoro_assets.timed_model_path(self._model_path) or kokoro_assets.model_path(self._model_path)
-            try:
-                self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-            except Exception as exc:
-                raise AssetError(f"cannot load the Kokoro model {path}: {exc}") from None
+            self._session = _shared_session(str(path), self._threads)
         return self._session
 
     def _style(self, voice: str):
@@ -214,3 +215,29 @@ def _marks(spans: list[tuple[int, int]], pieces: list, frames: list, lo: int, hi
         return min(length, max(0.0, (sample - lo) / SAMPLE_RATE))
 
     return tuple(Mark(a, b, clamp(s), clamp(e)) for (a, b), (s, e) in sorted(timed.items()))
+
+
+_SESSIONS: dict[tuple[str, int], object] = {}
+_SESSIONS_LOCK = threading.Lock()
+
+
+def _shared_session(path: str, threads: int):
+    """One onnxruntime session per model file and thread count in a process: a worker building many articles loads
+    the model once (onnxruntime runs one session from several threads safely)."""
+    with _SESSIONS_LOCK:
+        if (path, threads) not in _SESSIONS:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.inter_op_num_threads = 1
+            options.log_severity_level = 3
+            try:
+                _SESSIONS[(path, threads)] = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+            except Exception as exc:
+                raise AssetError(f"cannot load the Kokoro model {path}: {exc}") from None
+        return _SESSIONS[(path, threads)]
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

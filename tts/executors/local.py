@@ -1,0 +1,70 @@
+"""The embedded executor: no service, nothing to install. One worker builds in this process (as a single
+`tts build` always has); several are separate processes, each with its share of the cores and its own model, so a
+batch keeps every core busy on different articles (measured in benchmarks/throughput.py: one single-threaded session
+per core beats one session spreading each sentence over the cores)."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
+from typing import ClassVar
+
+from tts.errors import TtsError
+from tts.executors import Executor, Outcome, Progress
+from tts.executors import task
+
+
+class LocalExecutor(Executor):
+    name: ClassVar[str] = "local"
+
+    def __init__(self, workers: int = 1, progress: Progress | None = None) -> None:
+        self.workers = max(1, workers)
+        self._progress = progress
+        self._listener: threading.Thread | None = None
+        if self.workers == 1:
+            self._pool = ThreadPoolExecutor(max_workers=1)
+            return
+        import multiprocessing
+
+        # spawn, not fork: the parent may hold threads (progress bars, onnxruntime) that a fork would copy half-way.
+        context = multiprocessing.get_context("spawn")
+        self._events = context.Queue()
+        self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=task.start_local_worker,
+                                         initargs=(task.share_of_cores(self.workers), self._events))
+        self._listener = threading.Thread(target=self._forward_progress, daemon=True)
+        self._listener.start()
+
+    def submit(self, source: str, options) -> Future:
+        if self.workers == 1:
+            progress = (lambda done, total: self._progress(source, done, total)) if self._progress else None
+            inner = self._pool.submit(task.build_article, source, options, progress)
+        else:
+            inner = self._pool.submit(task.build_article, *task.portable(source, options))
+        return settled(inner, source)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._listener is not None:
+            self._events.put(None)
+            self._listener.join(timeout=5)
+
+    def _forward_progress(self) -> None:
+        while (event := self._events.get()) is not None:
+            if self._progress:
+                self._progress(*event)
+
+
+def settled(inner: Future, source: str) -> Future:
+    """A Future that always resolves to an Outcome: a worker's crash or a bug becomes this article's error."""
+    outer: Future = Future()
+
+    def done(f: Future) -> None:
+        try:
+            outer.set_result(f.result())
+        except TtsError as exc:
+            outer.set_result(Outcome(source, error=exc))
+        except BaseException as exc:  # noqa: BLE001 - reported per article, never lost
+            outer.set_result(Outcome(source, error=TtsError(f"unexpected failure building {source}: {exc!r}")))
+
+    inner.add_done_callback(done)
+    return outer
