@@ -40,8 +40,12 @@ def track_of(article: Path, repeat: int = 1):
     options = pipeline.BuildOptions(engine="kokoro", announce=False)
     prepared = pipeline.prepare(article, options)
     a = prepared.article
-    long = type(a)(title=a.title, date=a.date, source=a.source,
-                   sections=[Section(s.heading, list(s.paragraphs)) for _ in range(repeat) for s in a.sections])
+    long = type(a)(
+        title=a.title,
+        date=a.date,
+        source=a.source,
+        sections=[Section(s.heading, list(s.paragraphs)) for _ in range(repeat) for s in a.sections],
+    )
     plan = make_plan(long, speaker=prepared.speaker)
     engine = get_engine("kokoro")
     cache = ClipCache()
@@ -59,12 +63,21 @@ def measure(name: str, track, factor: float) -> dict:
     ceiling = -1.0
     plan = loudness.plan_gain(track.pcm, track.sample_rate, -16.0, ceiling, noise_factor=factor)
     pcm = plan.apply_all(track.pcm)
-    ours = {"lufs": round(loudness.integrated_lufs(loudness.segment_energy(pcm, track.sample_rate)), 2),
-            "true_peak_dbtp": round(loudness.true_peak_dbtp(pcm), 2)}
-    row = {"programme": name, "noise_factor": factor, "minutes": round(len(pcm) / track.sample_rate / 60, 1), "before_encoding": ours}
+    ours = {
+        "lufs": round(loudness.integrated_lufs(loudness.segment_energy(pcm, track.sample_rate)), 2),
+        "true_peak_dbtp": round(loudness.true_peak_dbtp(pcm), 2),
+    }
+    row = {
+        "programme": name,
+        "noise_factor": factor,
+        "minutes": round(len(pcm) / track.sample_rate / 60, 1),
+        "before_encoding": ours,
+    }
     with tempfile.TemporaryDirectory() as work:
         wav = Path(work) / "pcm.wav"
-        ffmpeg._run(["-y", "-f", "s16le", "-ar", str(track.sample_rate), "-ac", "1", "-i", "pipe:0", str(wav)], stdin=pcm)
+        ffmpeg._run(
+            ["-y", "-f", "s16le", "-ar", str(track.sample_rate), "-ac", "1", "-i", "pipe:0", str(wav)], stdin=pcm
+        )
         row["ffmpeg_on_pcm"] = ffmpeg.ebur128(wav)
         for codec in ("mp3", "m4b"):
             out = Path(work) / f"x.{codec}"
@@ -77,19 +90,32 @@ def measure(name: str, track, factor: float) -> dict:
                 heard = ffmpeg.ebur128(out)
             decoded = np.frombuffer(b"".join(ffmpeg.stream_pcm(out, 44_100)), dtype="<i2")
             width = int(WINDOW_S * 44_100)
-            windows = [loudness.true_peak_dbtp(decoded[i : i + width]) for i in range(0, len(decoded) - width + 1, width)]
-            row[codec] = {"encoded": heard, "overshoot_db": round(heard["true_peak_dbtp"] - ceiling, 2),
-                          "codec_loudness_change_lu": round(heard["integrated_lufs"] - row["ffmpeg_on_pcm"]["integrated_lufs"], 2),
-                          "window_overshoot_db": {q: round(float(np.percentile(windows, p)) - ceiling, 2)
-                                                  for q, p in (("median", 50), ("p90", 90), ("max", 100))}
-                          if windows else None}
+            windows = [
+                loudness.true_peak_dbtp(decoded[i : i + width]) for i in range(0, len(decoded) - width + 1, width)
+            ]
+            row[codec] = {
+                "encoded": heard,
+                "overshoot_db": round(heard["true_peak_dbtp"] - ceiling, 2),
+                "codec_loudness_change_lu": round(
+                    heard["integrated_lufs"] - row["ffmpeg_on_pcm"]["integrated_lufs"], 2
+                ),
+                "window_overshoot_db": {
+                    q: round(float(np.percentile(windows, p)) - ceiling, 2)
+                    for q, p in (("median", 50), ("p90", 90), ("max", 100))
+                }
+                if windows
+                else None,
+            }
     return row
 
 
 def main(extra: list[str]) -> None:
     from tts.output.loudness import CODEC_NOISE_FACTOR
 
-    programmes = [("seed sample", SAMPLE, 1, "tuned on"), ("seed sample x12 (the benchmark hour)", SAMPLE, 12, "tuned on")]
+    programmes = [
+        ("seed sample", SAMPLE, 1, "tuned on"),
+        ("seed sample x12 (the benchmark hour)", SAMPLE, 12, "tuned on"),
+    ]
     programmes += [(Path(p).name, Path(p), 1, "held out") for p in extra]
     rows = []
     for name, path, repeat, kind in programmes:

@@ -32,6 +32,7 @@ RESULTS = ROOT / "benchmarks" / "results" / "cleaning.json"
 
 # -- the labelled pages --------------------------------------------------------------------------
 
+
 def load_pages() -> list[dict]:
     """Every labelled page as {name, split, txt, html, body, title, date, source, author (+ alternatives)}."""
     pages = []
@@ -42,7 +43,9 @@ def load_pages() -> list[dict]:
         first, last = compare_key(key["body_first_sentence"]), compare_key(key["body_last_sentence"])
         start = raw.find(first)
         body = raw[start : raw.find(last, start) + len(last)]
-        pages.append({**key, "name": txt.stem, "split": "old18", "txt": txt, "html": txt.with_suffix(".html"), "ref": body})
+        pages.append(
+            {**key, "name": txt.stem, "split": "old18", "txt": txt, "html": txt.with_suffix(".html"), "ref": body}
+        )
     for label_file in sorted((CORPUS / "labels").glob("*.json")):
         label = json.loads(label_file.read_text(encoding="utf-8"))
         txt = CORPUS / label["file"]
@@ -54,6 +57,7 @@ def load_pages() -> list[dict]:
 
 
 # -- metric --------------------------------------------------------------------------------------
+
 
 def bigrams(text: str) -> Counter:
     key = compare_key(text)
@@ -84,6 +88,7 @@ def _matches(value: str | None, page: dict, field: str) -> bool:
 
 # -- extractors ----------------------------------------------------------------------------------
 
+
 def _html_text(path: Path) -> str:
     return decode_bytes(path.read_bytes()).text
 
@@ -95,7 +100,13 @@ def tts_clean(path: Path) -> dict:
 def summary(article) -> dict:
     """What the benchmark scores of an Article: its body (headings and paragraphs) and metadata."""
     body = "".join(((s.heading or "") + "".join(s.paragraphs)) for s in article.sections)
-    return {"body": body, "title": article.title, "date": article.date, "source": article.source, "author": article.author}
+    return {
+        "body": body,
+        "title": article.title,
+        "date": article.date,
+        "source": article.source,
+        "author": article.author,
+    }
 
 
 def readability_body(path: Path) -> dict:
@@ -113,16 +124,24 @@ def trafilatura_body(path: Path) -> dict:
     html = _html_text(path)
     meta = trafilatura.extract_metadata(html)
     body = trafilatura.extract(html, include_comments=False, include_tables=True) or ""
-    return {"body": body, "title": meta.title if meta else None, "date": meta.date if meta else None,
-            "author": meta.author if meta else None}
+    return {
+        "body": body,
+        "title": meta.title if meta else None,
+        "date": meta.date if meta else None,
+        "author": meta.author if meta else None,
+    }
 
 
 def gne_body(path: Path) -> dict:
     from gne import GeneralNewsExtractor
 
     result = GeneralNewsExtractor().extract(_html_text(path))
-    return {"body": result.get("content", ""), "title": result.get("title"), "date": result.get("publish_time"),
-            "author": result.get("author")}
+    return {
+        "body": result.get("content", ""),
+        "title": result.get("title"),
+        "date": result.get("publish_time"),
+        "author": result.get("author"),
+    }
 
 
 EXTRACTORS = {
@@ -192,7 +211,9 @@ def main() -> None:
     result = run(names)
     for split, entry in result["summary"].items():
         print(f"\n{split} ({entry['pages']} pages)")
-        print(f"  {'extractor':<18}{'body F1':>8}{'title':>7}{'date':>7}{'source':>7}{'author':>7}{'failed':>7}{'median s':>9}")
+        print(
+            f"  {'extractor':<18}{'body F1':>8}{'title':>7}{'date':>7}{'source':>7}{'author':>7}{'failed':>7}{'median s':>9}"
+        )
         for name, e in entry.items():
             if name == "pages":
                 continue

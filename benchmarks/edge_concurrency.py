@@ -49,11 +49,20 @@ def main() -> None:
     sequential = timed(1, plan)
     concurrent = timed(default, plan)
     peer.stop()
-    print(json.dumps({
-        "chunks": 40, "latency_s": LATENCY, "default_concurrency": default,
-        "sequential_s": round(sequential, 2), "default_s": round(concurrent, 2),
-        "ratio": round(concurrent / sequential, 3), "target": "<= 0.333",
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "chunks": 40,
+                "latency_s": LATENCY,
+                "default_concurrency": default,
+                "sequential_s": round(sequential, 2),
+                "default_s": round(concurrent, 2),
+                "ratio": round(concurrent / sequential, 3),
+                "target": "<= 0.333",
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

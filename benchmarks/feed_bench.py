@@ -37,7 +37,9 @@ def _make_folder(folder: Path) -> None:
 
     source = folder / "seed.txt"
     source.write_text(SHORT_ARTICLE, encoding="utf-8")
-    options = BuildOptions(engine="kokoro", output=folder / "seed.mp3", sidecars=frozenset({"vtt", "srt", "chapters.json"}))
+    options = BuildOptions(
+        engine="kokoro", output=folder / "seed.mp3", sidecars=frozenset({"vtt", "srt", "chapters.json"})
+    )
     result = build(source, options)
     seed = report_dict(result, str(source), options)
     source.unlink()
@@ -54,8 +56,22 @@ def _make_folder(folder: Path) -> None:
         write_report(folder / f"{name}.json", report)
     for suffix in (".mp3", ".vtt", ".srt", ".chapters.json"):
         (folder / f"seed{suffix}").unlink()
-    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=navy:s=1400x1400",
-                    "-frames:v", "1", str(folder / "cover.jpg")], check=True)
+    subprocess.run(
+        [
+            imageio_ffmpeg.get_ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "color=c=navy:s=1400x1400",
+            "-frames:v",
+            "1",
+            str(folder / "cover.jpg"),
+        ],
+        check=True,
+    )
 
 
 def _timed(fn, repeats: int = REPEATS) -> tuple[float, object]:
@@ -101,17 +117,27 @@ def main() -> None:
     from tts.publish.feed import ShowSettings, feed_xml
     from tts.publish.feedcheck import check_feed
 
-    settings = ShowSettings(base_url="https://news.example.cn/podcast/", title="晨间新闻", author="某某日报",
-                            email="podcast@example.cn", image="cover.jpg", category="News/Daily News")
+    settings = ShowSettings(
+        base_url="https://news.example.cn/podcast/",
+        title="晨间新闻",
+        author="某某日报",
+        email="podcast@example.cn",
+        image="cover.jpg",
+        category="News/Daily News",
+    )
     results: dict = {"episodes": EPISODES, "repeats": REPEATS}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         _make_folder(folder)
         seconds, data = _timed(lambda: feed_xml(folder, settings))
         check_seconds, problems = _timed(lambda: check_feed(data, folder))
-        results["tts_feed"] = {"build_s": round(seconds, 4), "check_s": round(check_seconds, 4), "bytes": len(data),
-                               "errors": sum(p.level == "error" for p in problems),
-                               "warnings": sum(p.level == "warning" for p in problems)}
+        results["tts_feed"] = {
+            "build_s": round(seconds, 4),
+            "check_s": round(check_seconds, 4),
+            "bytes": len(data),
+            "errors": sum(p.level == "error" for p in problems),
+            "warnings": sum(p.level == "warning" for p in problems),
+        }
         try:
             import feedgen  # noqa: F401
         except ImportError:
@@ -120,10 +146,14 @@ def main() -> None:
             fg_seconds, fg_data = _timed(lambda: _feedgen_feed(folder, settings))
             fg_problems = check_feed(fg_data, folder)
             errors = sorted({p.message for p in fg_problems if p.level == "error"})
-            results["feedgen"] = {"build_s": round(fg_seconds, 4), "bytes": len(fg_data),
-                                  "errors": sum(p.level == "error" for p in fg_problems),
-                                  "warnings": sum(p.level == "warning" for p in fg_problems),
-                                  "distinct_errors": errors, "note": "podcast: tags are not written by feedgen"}
+            results["feedgen"] = {
+                "build_s": round(fg_seconds, 4),
+                "bytes": len(fg_data),
+                "errors": sum(p.level == "error" for p in fg_problems),
+                "warnings": sum(p.level == "warning" for p in fg_problems),
+                "distinct_errors": errors,
+                "note": "podcast: tags are not written by feedgen",
+            }
     results["target"] = {"build_s_max": 2.0, "met": results["tts_feed"]["build_s"] < 2.0}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

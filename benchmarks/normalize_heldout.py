@@ -30,7 +30,9 @@ def score() -> dict:
         if got == case["spoken"]:
             right[case["family"]] += 1
         else:
-            misses.append({"family": case["family"], "written": case["written"], "expected": case["spoken"], "got": got})
+            misses.append(
+                {"family": case["family"], "written": case["written"], "expected": case["spoken"], "got": got}
+            )
     return {
         "correct": sum(right.values()),
         "cases": sum(total.values()),
@@ -45,7 +47,9 @@ def main() -> None:
     parser.add_argument("--label", default="latest")
     args = parser.parse_args()
     result = score()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+    ).stdout.strip()
     runs = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else {}
     runs[args.label] = {"commit": commit, **result}
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

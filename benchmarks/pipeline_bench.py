@@ -41,11 +41,14 @@ def _peak_mb() -> float:
 def _cpu_s() -> float:
     """CPU seconds of this process and its finished children (ffmpeg): the cost that does not depend on how
     many cores were free."""
-    return sum(r.ru_utime + r.ru_stime for r in (resource.getrusage(resource.RUSAGE_SELF),
-                                                  resource.getrusage(resource.RUSAGE_CHILDREN)))
+    return sum(
+        r.ru_utime + r.ru_stime
+        for r in (resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN))
+    )
 
 
 # -- cases, each run in a child process ------------------------------------------------------------
+
 
 def case_build(article: str, out: str) -> dict:
     from tts import pipeline
@@ -54,8 +57,14 @@ def case_build(article: str, out: str) -> dict:
     result = pipeline.build(article, pipeline.BuildOptions(output=Path(out), **OPTIONS))
     wall = time.perf_counter() - start
     chars = sum(len(c.text) for c in result.plan.chunks)
-    return {"wall_s": wall, "audio_s": result.timeline.duration, "rtf": wall / result.timeline.duration,
-            "chars_per_s": chars / wall, "engine_calls": result.synthesized, "chunks": len(result.plan.chunks)}
+    return {
+        "wall_s": wall,
+        "audio_s": result.timeline.duration,
+        "rtf": wall / result.timeline.duration,
+        "chars_per_s": chars / wall,
+        "engine_calls": result.synthesized,
+        "chunks": len(result.plan.chunks),
+    }
 
 
 def case_raw_loop(article: str) -> dict:
@@ -75,20 +84,26 @@ def case_raw_loop(article: str) -> dict:
 def _hour(article: str):
     """A 60-minute programme (the sample's sections twelve times) assembled from cached sentences."""
     from tts import pipeline
-    from tts.output.assemble import assemble
-    from tts.speech.cache import ClipCache, chunk_key
     from tts.engines import get_engine
     from tts.model import Section
+    from tts.output.assemble import assemble
+    from tts.speech.cache import ClipCache, chunk_key
     from tts.speech.plan import make_plan
     from tts.speech.profiles import load_profile
 
     prepared = pipeline.prepare(article, pipeline.BuildOptions(**OPTIONS))
     a = prepared.article
-    long = type(a)(title=a.title, date=a.date, source=a.source,
-                   sections=[Section(s.heading, list(s.paragraphs)) for _ in range(12) for s in a.sections])
+    long = type(a)(
+        title=a.title,
+        date=a.date,
+        source=a.source,
+        sections=[Section(s.heading, list(s.paragraphs)) for _ in range(12) for s in a.sections],
+    )
     plan = make_plan(long, speaker=prepared.speaker)
     engine = get_engine("kokoro")
-    clips = [ClipCache().get(chunk_key("kokoro", engine.identity, engine.default_voice, 1.0, c.spoken)) for c in plan.chunks]
+    clips = [
+        ClipCache().get(chunk_key("kokoro", engine.identity, engine.default_voice, 1.0, c.spoken)) for c in plan.chunks
+    ]
     if any(c is None for c in clips):
         raise SystemExit("the sample's sentences are not cached; run case a first")
     return long, plan, lambda: assemble(plan, clips, load_profile("news").pauses)
@@ -97,7 +112,6 @@ def _hour(article: str):
 def case_hour(article: str, out: str) -> dict:
     """Assembly + loudness + encoding + tagging of the hour, timed from cached clips to the tagged MP3."""
     from tts.output.episode import AudioSettings, Metadata, write_audio
-
     from tts.output.ffmpeg import ebur128
 
     long, plan, build_track = _hour(article)
@@ -105,8 +119,14 @@ def case_hour(article: str, out: str) -> dict:
     track = build_track()
     loudness = write_audio(Path(out), track, long, AudioSettings(), Metadata())
     wall, cpu = time.perf_counter() - start, _cpu_s() - cpu
-    return {"wall_s": wall, "cpu_s": cpu, "audio_s": track.timeline.duration, "sections": len(plan.sections),
-            "loudness": loudness, "file_ebur128": ebur128(Path(out))}
+    return {
+        "wall_s": wall,
+        "cpu_s": cpu,
+        "audio_s": track.timeline.duration,
+        "sections": len(plan.sections),
+        "loudness": loudness,
+        "file_ebur128": ebur128(Path(out)),
+    }
 
 
 def case_ffmpeg_alone(article: str, out: str) -> dict:
@@ -131,9 +151,15 @@ def child(case: str, *args: str) -> None:
 
 # -- the driver --------------------------------------------------------------------------------------
 
+
 def run_case(case: str, env: dict, *args: str) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.pipeline_bench", "--child", case, *args],
-                          env=env, capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.pipeline_bench", "--child", case, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if proc.returncode:
         raise SystemExit(f"case {case} failed: {proc.stderr.strip().splitlines()[-1:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -167,11 +193,13 @@ def hour_only() -> None:
     by_ratio = sorted(range(rounds), key=lambda i: hours[i]["wall_s"] / plain[i]["wall_s"])
     e, e_ffmpeg = hours[by_ratio[rounds // 2]], plain[by_ratio[rounds // 2]]
     results["e_hour_assembly"], results["e_ffmpeg_alone"] = e, e_ffmpeg
-    results["e_rounds"] = {"hour_wall_s": [round(r["wall_s"], 2) for r in hours],
-                           "ffmpeg_wall_s": [round(r["wall_s"], 2) for r in plain],
-                           "ratio_per_round": [round(h["wall_s"] / f["wall_s"], 2) for h, f in zip(hours, plain)],
-                           "cpu_ratio_per_round": [round(h["cpu_s"] / f["cpu_s"], 2) for h, f in zip(hours, plain)],
-                           "load_average_1min": round(os.getloadavg()[0], 1)}
+    results["e_rounds"] = {
+        "hour_wall_s": [round(r["wall_s"], 2) for r in hours],
+        "ffmpeg_wall_s": [round(r["wall_s"], 2) for r in plain],
+        "ratio_per_round": [round(h["wall_s"] / f["wall_s"], 2) for h, f in zip(hours, plain)],
+        "cpu_ratio_per_round": [round(h["cpu_s"] / f["cpu_s"], 2) for h, f in zip(hours, plain)],
+        "load_average_1min": round(os.getloadavg()[0], 1),
+    }
     ratios = results.setdefault("ratios", {})
     ratios["e_over_ffmpeg"] = round(e["wall_s"] / e_ffmpeg["wall_s"], 2)
     ratios["e_cpu_over_ffmpeg"] = round(e["cpu_s"] / e_ffmpeg["cpu_s"], 2)
@@ -207,8 +235,12 @@ def main() -> None:
         e_ffmpeg = run_case("ffmpeg_alone", env, str(article), str(work / "hour-plain.mp3"))
     results = {
         "machine": f"{os.cpu_count()} cores",
-        "a_cold_build": a, "b_raw_engine_loop": b, "c_rebuild_unchanged": c, "d_rebuild_one_paragraph": d,
-        "e_hour_assembly": e, "e_ffmpeg_alone": e_ffmpeg,
+        "a_cold_build": a,
+        "b_raw_engine_loop": b,
+        "c_rebuild_unchanged": c,
+        "d_rebuild_one_paragraph": d,
+        "e_hour_assembly": e,
+        "e_ffmpeg_alone": e_ffmpeg,
         "ratios": {
             "a_over_b": round(a["wall_s"] / b["wall_s"], 3),
             "c_over_a": round(c["wall_s"] / a["wall_s"], 4),
@@ -217,8 +249,14 @@ def main() -> None:
             "e_cpu_over_ffmpeg": round(e["cpu_s"] / e_ffmpeg["cpu_s"], 2),
             "hour_peak_mb": round(e["peak_mb"]),
         },
-        "targets": {"a_over_b": "<= 1.05", "c_over_a": "<= 0.05", "d_engine_calls": "only the changed sentences",
-                    "e_over_ffmpeg": "<= 1.5", "hour_peak_mb": "<= 800", "help_s": "<= 0.5"},
+        "targets": {
+            "a_over_b": "<= 1.05",
+            "c_over_a": "<= 0.05",
+            "d_engine_calls": "only the changed sentences",
+            "e_over_ffmpeg": "<= 1.5",
+            "hour_peak_mb": "<= 800",
+            "help_s": "<= 0.5",
+        },
         "help_s": round(help_time(), 3),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

@@ -348,7 +348,9 @@ def _phrase_reader_results(name: str) -> dict | None:
     import subprocess
     import sys
 
-    done = subprocess.run([sys.executable, "-m", "benchmarks.polyphones", "--phrases", name], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks.polyphones", "--phrases", name], capture_output=True, text=True
+    )
     return json.loads(done.stdout) if done.returncode == 0 else None
 
 
@@ -375,7 +377,8 @@ def _score_readers(readers: dict) -> dict[str, dict]:
             new, new_wrong = score(read, NEW_CASES)
             held, held_wrong = score(read, HELDOUT_CASES)
             results[name + suffix] = {
-                "lexicon_cases": f"{tuned}/{len(CASES)}", "new_cases": f"{new}/{len(NEW_CASES)}",
+                "lexicon_cases": f"{tuned}/{len(CASES)}",
+                "new_cases": f"{new}/{len(NEW_CASES)}",
                 "heldout_cases": f"{held}/{len(HELDOUT_CASES)}",
                 "all": round((tuned + new + held) / (len(CASES) + len(NEW_CASES) + len(HELDOUT_CASES)), 3),
                 "wrong": tuned_wrong + new_wrong + held_wrong,
@@ -419,12 +422,16 @@ def main() -> None:
     for name in PHRASE_DATA:
         results.update(_phrase_reader_results(name) or {})
     for name, value in results.items():
-        print(f"{name:30} lexicon cases {value['lexicon_cases']:>7}  new {value['new_cases']:>5}  held out {value['heldout_cases']:>5}"
-              f"  all {value['all']:.1%}")
+        print(
+            f"{name:30} lexicon cases {value['lexicon_cases']:>7}  new {value['new_cases']:>5}  held out {value['heldout_cases']:>5}"
+            f"  all {value['all']:.1%}"
+        )
     root = Path(__file__).resolve().parent.parent
     out = root / "benchmarks" / "results" / "polyphones.json"
     runs = json.loads(out.read_text("utf-8")) if out.exists() else {}
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
     runs[args.label] = {"commit": commit, "readers": results}
     out.write_text(json.dumps(runs, ensure_ascii=False, indent=1) + "\n", "utf-8")
 

@@ -46,14 +46,25 @@ def run_component(name: str, examples: int) -> dict:
         else:
             counts["ok"] += 1
 
-    runner = settings(max_examples=examples, deadline=None, database=None, phases=[Phase.generate],
-                      suppress_health_check=list(HealthCheck))(given(strategy)(one))
+    runner = settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )(given(strategy)(one))
     started = time.perf_counter()
     runner()
     seconds = time.perf_counter() - started
-    return {"inputs": counts["inputs"], "ok": counts["ok"], "violations": counts["violation"], "crashes": counts["crash"],
-            "seconds": round(seconds, 1), "ms_per_input": round(1000 * seconds / max(1, counts["inputs"]), 2),
-            "samples": samples}
+    return {
+        "inputs": counts["inputs"],
+        "ok": counts["ok"],
+        "violations": counts["violation"],
+        "crashes": counts["crash"],
+        "seconds": round(seconds, 1),
+        "ms_per_input": round(1000 * seconds / max(1, counts["inputs"]), 2),
+        "samples": samples,
+    }
 
 
 def main() -> None:
@@ -66,7 +77,9 @@ def main() -> None:
 
     report = {
         "what": "property checks on generated hostile text; violations are counted, not fatal",
-        "commit": commit, "python": platform.python_version(), "hypothesis": hypothesis.__version__,
+        "commit": commit,
+        "python": platform.python_version(),
+        "hypothesis": hypothesis.__version__,
         "examples_requested": args.examples,
         "sidecar_escaping_merged": props._sidecar_escaping_merged(),
         "control_removal_merged": props._control_removal_merged(),
@@ -77,8 +90,11 @@ def main() -> None:
         report["components"] = previous.get("components", {})
     for name in args.only.split(","):
         report["components"][name] = result = run_component(name, args.examples)
-        print(f"{name:12} {result['inputs']:6} inputs  {result['ok']:6} ok  {result['violations']:6} violations  "
-              f"{result['crashes']:4} crashes  {result['seconds']:7.1f} s", flush=True)
+        print(
+            f"{name:12} {result['inputs']:6} inputs  {result['ok']:6} ok  {result['violations']:6} violations  "
+            f"{result['crashes']:4} crashes  {result['seconds']:7.1f} s",
+            flush=True,
+        )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {RESULTS}")

@@ -11,9 +11,9 @@ import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from tts.input.extract import read_article
-from tts.input.clean.lines import compare_key
 from tts.errors import TtsError
+from tts.input.clean.lines import compare_key
+from tts.input.extract import read_article
 from tts.input.reading import read_page
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "corpus"
@@ -38,8 +38,16 @@ class PageScore:
 
     @property
     def perfect(self) -> bool:
-        return (self.title and self.date and self.source and self.first_sentence and self.last_sentence
-                and self.must_not_absent == 1 and self.heading_precision == 1 and self.heading_recall == 1)
+        return (
+            self.title
+            and self.date
+            and self.source
+            and self.first_sentence
+            and self.last_sentence
+            and self.must_not_absent == 1
+            and self.heading_precision == 1
+            and self.heading_recall == 1
+        )
 
 
 def _one_of(value: str | None, key: dict, field: str) -> bool:
@@ -64,7 +72,7 @@ def _strip_allowed(text: str, allowed: list[str], *, at_end: bool) -> str:
             if at_end and text.endswith(a):
                 text, changed = text[: -len(a)], True
             elif not at_end and text.startswith(a):
-                text, changed = text[len(a):], True
+                text, changed = text[len(a) :], True
     return text
 
 
@@ -83,7 +91,9 @@ def score_page(txt: Path, key: dict, page_file: Path | None = None) -> PageScore
     first, last = compare_key(key["body_first_sentence"]), compare_key(key["body_last_sentence"])
     start, end = body.find(first), body.rfind(last)
     author_ok = (article.author is None and key["author"] is None) or (
-        article.author is not None and key["author"] is not None and set(article.author.split()) == set(key["author"].split())
+        article.author is not None
+        and key["author"] is not None
+        and set(article.author.split()) == set(key["author"].split())
     )
     return PageScore(
         page=page_file.name,
@@ -93,8 +103,10 @@ def score_page(txt: Path, key: dict, page_file: Path | None = None) -> PageScore
         author=author_ok,
         heading_precision=hits / len(headings) if headings else float(not wanted),
         heading_recall=hits / len(wanted) if wanted else 1.0,
-        first_sentence=start >= 0 and not _strip_allowed(body[:start], key.get("allowed_before_first", []), at_end=False),
-        last_sentence=end >= 0 and not _strip_allowed(body[end + len(last):], key.get("allowed_after_last", []), at_end=True),
+        first_sentence=start >= 0
+        and not _strip_allowed(body[:start], key.get("allowed_before_first", []), at_end=False),
+        last_sentence=end >= 0
+        and not _strip_allowed(body[end + len(last) :], key.get("allowed_after_last", []), at_end=True),
         must_not_absent=_absent_share(key["must_not_contain"], spoken),
         should_not_absent=_absent_share(key.get("should_not_contain", []), spoken),
         coverage=_coverage(txt, key, spoken),
@@ -153,15 +165,30 @@ def summary(scores: list[PageScore]) -> dict[str, float]:
 def main() -> None:
     scores = score_all() + score_all(suffix=".html")
     if "--json" in sys.argv:
-        print(json.dumps({"pages": [asdict(s) for s in scores], "overall": summary(scores)}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps({"pages": [asdict(s) for s in scores], "overall": summary(scores)}, ensure_ascii=False, indent=2)
+        )
         return
-    cols = ["title", "date", "source", "author", "heading_precision", "heading_recall", "first_sentence", "last_sentence",
-            "must_not_absent", "should_not_absent", "coverage"]
+    cols = [
+        "title",
+        "date",
+        "source",
+        "author",
+        "heading_precision",
+        "heading_recall",
+        "first_sentence",
+        "last_sentence",
+        "must_not_absent",
+        "should_not_absent",
+        "coverage",
+    ]
     short = ["title", "date", "src", "auth", "h-prec", "h-rec", "first", "last", "must", "should", "cover"]
     print(f"{'page':<20}" + "".join(f"{c:>7}" for c in short))
     for s in scores:
         d = asdict(s)
-        print(f"{s.page:<20}" + "".join(f"{float(d[c]):>7.2f}" for c in cols) + (f"  ERROR {s.error}" if s.error else ""))
+        print(
+            f"{s.page:<20}" + "".join(f"{float(d[c]):>7.2f}" for c in cols) + (f"  ERROR {s.error}" if s.error else "")
+        )
     overall = summary(scores)
     print(f"{'overall':<20}" + "".join(f"{overall[c]:>7.2f}" for c in cols))
 

@@ -41,9 +41,15 @@ async def client(session, base: str, size: int, stop_at: float, think: bool, rec
     import aiohttp
 
     rng = random.Random()
-    plan = [("index", "/"), ("search", "/?q=%E5%85%AC%E5%9B%AD"), ("episode", "/episodes/ep-{n:03d}"),
-            ("static", "/static/style.css"), ("static", "/static/player.js"), ("range", "/ep-{n:03d}.mp3"),
-            ("index", "/?page=2")]
+    plan = [
+        ("index", "/"),
+        ("search", "/?q=%E5%85%AC%E5%9B%AD"),
+        ("episode", "/episodes/ep-{n:03d}"),
+        ("static", "/static/style.css"),
+        ("static", "/static/player.js"),
+        ("range", "/ep-{n:03d}.mp3"),
+        ("index", "/?page=2"),
+    ]
     step = rng.randrange(len(plan))
     await asyncio.sleep(rng.uniform(0, 1.0))  # listeners arrive over a second, not all in the same millisecond
     while time.monotonic() < stop_at:
@@ -62,7 +68,7 @@ async def client(session, base: str, size: int, stop_at: float, think: bool, rec
                 await answer.read()
                 if answer.status != expected:
                     errors.append(f"{kind} {path}: HTTP {answer.status}")
-        except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
+        except (TimeoutError, aiohttp.ClientError) as exc:
             errors.append(f"{kind} {path}: {type(exc).__name__}")
         records.append((kind, time.perf_counter() - began))
         if think:
@@ -87,23 +93,33 @@ async def phase(base: str, clients: int, seconds: float, size: int, think: bool)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
         began = time.monotonic()
         stop_at = began + seconds
-        await asyncio.gather(lag_probe(stop_at, lags),
-                             *(client(session, base, size, stop_at, think, records, errors) for _ in range(clients)))
+        await asyncio.gather(
+            lag_probe(stop_at, lags),
+            *(client(session, base, size, stop_at, think, records, errors) for _ in range(clients)),
+        )
         elapsed = time.monotonic() - began
     kinds = {}
     for kind in sorted({k for k, _ in records}):
         times = [t for k, t in records if k == kind]
-        kinds[kind] = {"requests": len(times), "p50_ms": round(percentile(times, 50) * 1000, 1),
-                       "p99_ms": round(percentile(times, 99) * 1000, 1)}
+        kinds[kind] = {
+            "requests": len(times),
+            "p50_ms": round(percentile(times, 50) * 1000, 1),
+            "p99_ms": round(percentile(times, 99) * 1000, 1),
+        }
     pages = [t for k, t in records if k in ("index", "search", "episode")]
     return {
-        "clients": clients, "seconds": round(elapsed, 1), "think_time_s": "0-1" if think else 0,
-        "requests": len(records), "requests_per_s": round(len(records) / elapsed, 1),
+        "clients": clients,
+        "seconds": round(elapsed, 1),
+        "think_time_s": "0-1" if think else 0,
+        "requests": len(records),
+        "requests_per_s": round(len(records) / elapsed, 1),
         "p50_ms": round(percentile([t for _, t in records], 50) * 1000, 1),
         "p99_ms": round(percentile([t for _, t in records], 99) * 1000, 1),
         "pages_p99_ms": round(percentile(pages, 99) * 1000, 1),
         "mean_ms": round(statistics.fmean([t for _, t in records]) * 1000, 1) if records else 0,
-        "errors": len(errors), "error_examples": errors[:5], "by_kind": kinds,
+        "errors": len(errors),
+        "error_examples": errors[:5],
+        "by_kind": kinds,
         # how late the client's own 10 ms timer fires: delay no server could cause (a busy or shared machine)
         "client_timer_lag_p50_ms": round(percentile(lags, 50) * 1000, 1),
         "client_timer_lag_p99_ms": round(percentile(lags, 99) * 1000, 1),
@@ -142,11 +158,16 @@ def main() -> None:
         finally:
             stop_server(process)
     result = {
-        "benchmark": "serve_load", "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
-                    "load_average_at_end": [round(x, 1) for x in os.getloadavg()]},
+        "benchmark": "serve_load",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "load_average_at_end": [round(x, 1) for x in os.getloadavg()],
+        },
         "server": "tts serve --workers 0 (one uvicorn process), library of 60 episodes",
-        "listeners": listeners, "saturation": saturation,
+        "listeners": listeners,
+        "saturation": saturation,
         "targets": {"errors": 0, "pages_p99_ms": 200},
         "met": listeners["errors"] == 0 and saturation["errors"] == 0 and listeners["pages_p99_ms"] < 200,
     }

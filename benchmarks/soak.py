@@ -40,7 +40,9 @@ OLD = """静宁苹果丰收季 果农喜笑颜开
 　　九月的静宁，满山苹果挂满枝头。果农们正忙着采摘。
 　　今年全县苹果产量预计达到一百万吨。
 """
-NEW = OLD.replace("果农们正忙着采摘。", "果农们正忙着采摘，一派丰收景象。").replace("一百万吨。", "一百万吨，比去年增长百分之五。")
+NEW = OLD.replace("果农们正忙着采摘。", "果农们正忙着采摘，一派丰收景象。").replace(
+    "一百万吨。", "一百万吨，比去年增长百分之五。"
+)
 
 SHARED = "记者从县农业农村局了解到，这一做法将在全省推广。"
 ARTICLES = [
@@ -84,7 +86,11 @@ def _leftovers(out_dir: Path, expected: set[str], cache: Path, tmp: Path, persis
     complete build leaves there by design, `persistent`: jieba's dictionary cache, a library's session file)."""
     found = [f"out/{p.name}" for p in out_dir.iterdir() if p.name not in expected]
     clips = cache / "clips"
-    found += [f"cache/{p.relative_to(cache)}" for p in clips.rglob("*") if p.is_file() and not p.name.endswith(".pcm")] if clips.exists() else []
+    found += (
+        [f"cache/{p.relative_to(cache)}" for p in clips.rglob("*") if p.is_file() and not p.name.endswith(".pcm")]
+        if clips.exists()
+        else []
+    )
     found += [f"tmp/{p.relative_to(tmp)}" for p in tmp.rglob("*") if str(p.relative_to(tmp)) not in persistent]
     return found
 
@@ -131,8 +137,15 @@ def kill_points(work: Path, model_dir: Path, points: int, budget: float, rng: ra
         vtt.write_bytes(old[1])
         how = rng.choice(["SIGKILL", "SIGINT"])
         at = rng.uniform(0.3, (cold_s if cold else warm_s) * 1.1)
-        proc = subprocess.Popen(_build_command(article, mp3), env=env, cwd=ROOT, start_new_session=True,
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        proc = subprocess.Popen(
+            _build_command(article, mp3),
+            env=env,
+            cwd=ROOT,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             proc.wait(at)
         except subprocess.TimeoutExpired:
@@ -148,9 +161,22 @@ def kill_points(work: Path, model_dir: Path, points: int, budget: float, rng: ra
             stderr = proc.communicate()[1]
             failures.append(f"round {n}: {how} at {at:.1f}s: no exit within 30 s")
         time.sleep(0.5)  # orphaned children (ffmpeg) see their pipes close and end
-        state = "old" if (mp3.read_bytes(), vtt.read_bytes()) == old else "new" if (mp3.read_bytes(), vtt.read_bytes()) == new else "torn"
-        row = {"round": n, "cache": "cold" if cold else "warm", "signal": how, "at_s": round(at, 2),
-               "exit": proc.returncode, "exit_after_s": round(time.perf_counter() - signalled - 0.5, 1), "destination": state}
+        state = (
+            "old"
+            if (mp3.read_bytes(), vtt.read_bytes()) == old
+            else "new"
+            if (mp3.read_bytes(), vtt.read_bytes()) == new
+            else "torn"
+        )
+        row = {
+            "round": n,
+            "cache": "cold" if cold else "warm",
+            "signal": how,
+            "at_s": round(at, 2),
+            "exit": proc.returncode,
+            "exit_after_s": round(time.perf_counter() - signalled - 0.5, 1),
+            "destination": state,
+        }
         if proc.returncode not in (0, -9):
             row["stderr"] = stderr.strip()[-200:]
         if state == "torn" or (state == "new" and mp3.read_bytes() != new[0]):
@@ -173,10 +199,14 @@ def kill_points(work: Path, model_dir: Path, points: int, budget: float, rng: ra
             failures.append(f"round {n}: left behind after the next run: {row['left_after_next_run'][:4]}")
         rounds.append(row)
         print(json.dumps(row, ensure_ascii=False), flush=True)
-    return {"cold_build_s": round(cold_s, 1), "warm_build_s": round(warm_s, 1), "tmpdir_after_a_complete_build": sorted(persistent),
-            "rounds": rounds,
-            "destination": {s: sum(r["destination"] == s for r in rounds) for s in ("old", "new", "torn")},
-            "failures": failures}
+    return {
+        "cold_build_s": round(cold_s, 1),
+        "warm_build_s": round(warm_s, 1),
+        "tmpdir_after_a_complete_build": sorted(persistent),
+        "rounds": rounds,
+        "destination": {s: sum(r["destination"] == s for r in rounds) for s in ("old", "new", "torn")},
+        "failures": failures,
+    }
 
 
 def four_at_once(work: Path, model_dir: Path) -> dict:
@@ -191,32 +221,58 @@ def four_at_once(work: Path, model_dir: Path) -> dict:
         paths.append(work / f"article{n}.txt")
         paths[-1].write_text(text.format(s=SHARED), encoding="utf-8")
     started = time.perf_counter()
-    procs = [subprocess.Popen(_build_command(p, p.with_suffix(".mp3")), env=env, cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for p in paths]
+    procs = [
+        subprocess.Popen(
+            _build_command(p, p.with_suffix(".mp3")),
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for p in paths
+    ]
     results = [(proc.wait(900), proc.stderr.read()) for proc in procs]
     wall = time.perf_counter() - started
     failures = [f"article {n}: exit {code}: {err.strip()[-300:]}" for n, (code, err) in enumerate(results) if code != 0]
     first = [p.with_suffix(".mp3").read_bytes() if p.with_suffix(".mp3").exists() else b"" for p in paths]
     damaged = _damaged_entries(cache)
-    stray = [str(p.relative_to(cache)) for p in (cache / "clips").rglob("*") if p.is_file() and not p.name.endswith(".pcm")]
+    stray = [
+        str(p.relative_to(cache)) for p in (cache / "clips").rglob("*") if p.is_file() and not p.name.endswith(".pcm")
+    ]
     entries = ClipCache(cache / "clips").info().entries
     rebuilt = []
     for p in paths:
         run = _run(_build_command(p, p.with_suffix(".again.mp3")), env)
-        rebuilt.append(run.returncode == 0 and "0 synthesised" in run.stdout and p.with_suffix(".again.mp3").read_bytes())
+        rebuilt.append(
+            run.returncode == 0 and "0 synthesised" in run.stdout and p.with_suffix(".again.mp3").read_bytes()
+        )
     identical = [a == b for a, b in zip(first, rebuilt)]
     failures += [f"damaged cache entries: {damaged[:3]}"] if damaged else []
     failures += [f"temporary files left in the cache: {stray[:3]}"] if stray else []
-    failures += [f"article {n}: a rebuild from the cache differs or synthesised again" for n, ok in enumerate(identical) if not ok]
-    return {"processes": len(paths), "wall_s": round(wall, 1), "exit_codes": [code for code, _ in results],
-            "cache_entries": entries, "damaged_entries": len(damaged), "stray_files": stray,
-            "identical_to_cached_rebuild": identical, "failures": failures}
+    failures += [
+        f"article {n}: a rebuild from the cache differs or synthesised again"
+        for n, ok in enumerate(identical)
+        if not ok
+    ]
+    return {
+        "processes": len(paths),
+        "wall_s": round(wall, 1),
+        "exit_codes": [code for code, _ in results],
+        "cache_entries": entries,
+        "damaged_entries": len(damaged),
+        "stray_files": stray,
+        "identical_to_cached_rebuild": identical,
+        "failures": failures,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=20)
-    parser.add_argument("--budget", type=float, default=900, help="seconds for the kill rounds (the setup comes on top)")
+    parser.add_argument(
+        "--budget", type=float, default=900, help="seconds for the kill rounds (the setup comes on top)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--skip-concurrency", action="store_true")
     args = parser.parse_args()
@@ -226,12 +282,16 @@ def main() -> None:
     kokoro_assets.model_path()  # the model and a voice prepared once, shared by every build below
     kokoro_assets.load_voice("zm_yunjian")
     model_dir = kokoro_assets.kokoro_dir()
-    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.strip()
     report: dict = {"commit": commit, "seed": args.seed, "points": args.points, "machine": f"{os.cpu_count()} cores"}
     with tempfile.TemporaryDirectory(prefix="tts-soak-") as tmp:
         work = Path(tmp)
         (work / "kill").mkdir()
-        report["kill_points"] = kill_points(work / "kill", model_dir, args.points, args.budget, random.Random(args.seed))
+        report["kill_points"] = kill_points(
+            work / "kill", model_dir, args.points, args.budget, random.Random(args.seed)
+        )
         if not args.skip_concurrency:
             (work / "four").mkdir()
             report["four_processes_cold_cache"] = four_at_once(work / "four", model_dir)

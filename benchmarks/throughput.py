@@ -78,8 +78,10 @@ def _session(threads: int, spin: bool = True, arena: bool = True, opt: str = "al
     options.log_severity_level = 3
     options.enable_cpu_mem_arena = arena
     options.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
-    options.graph_optimization_level = {"all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
-                                        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC}[opt]
+    options.graph_optimization_level = {
+        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+    }[opt]
     return ort.InferenceSession(str(kokoro_assets.model_path()), options, providers=["CPUExecutionProvider"])
 
 
@@ -117,12 +119,22 @@ def core_child(config: str, sentences: list[str]) -> dict:
         for t in pool:
             t.join()
         samples = sum(lengths)
-    return {"wall_s": time.perf_counter() - start, "load_s": loaded, "speech_s": samples / 24_000, "peak_mb": _peak_mb()}
+    return {
+        "wall_s": time.perf_counter() - start,
+        "load_s": loaded,
+        "speech_s": samples / 24_000,
+        "peak_mb": _peak_mb(),
+    }
 
 
 def _run_child(part: str, *args: str, env: dict | None = None) -> dict:
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.throughput", "--child", part, *args],
-                          capture_output=True, text=True, cwd=ROOT, env=env)
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.throughput", "--child", part, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+    )
     if proc.returncode:
         raise SystemExit(f"{part} {args[:1]} failed: {proc.stderr.strip().splitlines()[-3:]}")
     return json.loads(proc.stdout.strip().splitlines()[-1])
@@ -134,12 +146,23 @@ def _run_config(config: str, sentences: list[str]) -> dict:
         return _run_child("core", config, json.dumps(sentences))
     # N processes, each a one-thread loop over its share of the sentences (dealt in turn), started together.
     start = time.perf_counter()
-    shares = [sentences[i::spec["workers"]] for i in range(spec["workers"])]
-    procs = [subprocess.Popen([sys.executable, "-m", "benchmarks.throughput", "--child", "core", "loop_1thread",
-                               json.dumps(share)], stdout=subprocess.PIPE, text=True, cwd=ROOT) for share in shares]
+    shares = [sentences[i :: spec["workers"]] for i in range(spec["workers"])]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "benchmarks.throughput", "--child", "core", "loop_1thread", json.dumps(share)],
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+        )
+        for share in shares
+    ]
     outs = [json.loads(p.communicate()[0].strip().splitlines()[-1]) for p in procs]
-    return {"wall_s": time.perf_counter() - start, "load_s": max(o["load_s"] for o in outs),
-            "speech_s": sum(o["speech_s"] for o in outs), "peak_mb": sum(o["peak_mb"] for o in outs)}
+    return {
+        "wall_s": time.perf_counter() - start,
+        "load_s": max(o["load_s"] for o in outs),
+        "speech_s": sum(o["speech_s"] for o in outs),
+        "peak_mb": sum(o["peak_mb"] for o in outs),
+    }
 
 
 def part_cores(count: int = 4, reps: int = 2) -> dict:
@@ -154,15 +177,25 @@ def part_cores(count: int = 4, reps: int = 2) -> dict:
     summary = {}
     for name, results in runs.items():
         wall = statistics.median(r["wall_s"] for r in results)
-        summary[name] = {"wall_s": round(wall, 2), "over_plain_loop": round(wall / base, 3),
-                         "walls_s": [round(r["wall_s"], 2) for r in results],
-                         "load_s": round(statistics.median(r["load_s"] for r in results), 2),
-                         "peak_mb": round(max(r["peak_mb"] for r in results)), "speech_s": round(results[0]["speech_s"], 1)}
-    return {"sentences": len(sentences), "characters": sum(len(s) for s in sentences), "reps": reps,
-            "configs": {n: CONFIGS[n] for n in names}, "results": summary}
+        summary[name] = {
+            "wall_s": round(wall, 2),
+            "over_plain_loop": round(wall / base, 3),
+            "walls_s": [round(r["wall_s"], 2) for r in results],
+            "load_s": round(statistics.median(r["load_s"] for r in results), 2),
+            "peak_mb": round(max(r["peak_mb"] for r in results)),
+            "speech_s": round(results[0]["speech_s"], 1),
+        }
+    return {
+        "sentences": len(sentences),
+        "characters": sum(len(s) for s in sentences),
+        "reps": reps,
+        "configs": {n: CONFIGS[n] for n in names},
+        "results": summary,
+    }
 
 
 # -- part 2: workers ------------------------------------------------------------------------------------------
+
 
 def workers_child(mode: str, out: str, *sources: str) -> dict:
     """One batch: 'sequential' is today's `tts build` of several articles; 'local-N' the local executor."""
@@ -195,15 +228,23 @@ def workers_child(mode: str, out: str, *sources: str) -> dict:
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
     chars = sum(len(c.spoken) for i in items for c in i.result.plan.chunks)
-    return {"wall_s": time.perf_counter() - start, "audio_s": audio, "peak_mb": _peak_mb(), "cpu_s": cpu, "characters": chars,
-            "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    return {
+        "wall_s": time.perf_counter() - start,
+        "audio_s": audio,
+        "peak_mb": _peak_mb(),
+        "cpu_s": cpu,
+        "characters": chars,
+        "children_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    }
 
 
 def _corpus_characters(names: list[str]) -> int:
     from tts import pipeline
     from tts.options import BuildOptions
 
-    return sum(sum(len(c.spoken) for c in pipeline.prepare(CORPUS / n, BuildOptions(**OPTIONS)).plan.chunks) for n in names)
+    return sum(
+        sum(len(c.spoken) for c in pipeline.prepare(CORPUS / n, BuildOptions(**OPTIONS)).plan.chunks) for n in names
+    )
 
 
 def part_workers(reps: int = 1) -> dict:
@@ -230,8 +271,9 @@ def part_workers(reps: int = 1) -> dict:
                 env = _fresh_cache(work / f"cache-single-{mode}-{rep}", kokoro_assets.kokoro_dir())
                 out = work / f"single-{mode}-{rep}"
                 out.mkdir()
-                single[mode].append(_run_child("workers", mode if mode == "plain-loop" else "local-1", str(out),
-                                               articles[0], env=env))
+                single[mode].append(
+                    _run_child("workers", mode if mode == "plain-loop" else "local-1", str(out), articles[0], env=env)
+                )
                 print(f"  single {mode}: {single[mode][-1]['wall_s']:.1f}s", file=sys.stderr, flush=True)
     batch_chars = _corpus_characters(BATCH)
     corpus_chars = _corpus_characters(FULL_CORPUS)
@@ -239,12 +281,15 @@ def part_workers(reps: int = 1) -> dict:
     results = {}
     for mode, rs in runs.items():
         wall = statistics.median(r["wall_s"] for r in rs)
-        results[mode] = {"wall_s": round(wall, 1), "walls_s": [round(r["wall_s"], 1) for r in rs],
-                         "audio_s": round(rs[0].get("audio_s", 0), 1),
-                         "articles_per_hour": round(len(BATCH) * 3600 / wall, 1),
-                         "throughput_over_sequential": round(base / wall, 3),
-                         "peak_mb_parent": round(max(r["peak_mb"] for r in rs)),
-                         "peak_mb_largest_child": round(max(r.get("children_peak_mb", 0) for r in rs))}
+        results[mode] = {
+            "wall_s": round(wall, 1),
+            "walls_s": [round(r["wall_s"], 1) for r in rs],
+            "audio_s": round(rs[0].get("audio_s", 0), 1),
+            "articles_per_hour": round(len(BATCH) * 3600 / wall, 1),
+            "throughput_over_sequential": round(base / wall, 3),
+            "peak_mb_parent": round(max(r["peak_mb"] for r in rs)),
+            "peak_mb_largest_child": round(max(r.get("children_peak_mb", 0) for r in rs)),
+        }
     seconds_per_char = {m: results[m]["wall_s"] / batch_chars for m in results}
     corpus_articles = len(FULL_CORPUS)
     for mode in results:  # the whole corpus at this batch's cost per planned character
@@ -253,11 +298,19 @@ def part_workers(reps: int = 1) -> dict:
     plain = statistics.median(r["wall_s"] for r in single["plain-loop"])
     build = statistics.median(r["wall_s"] for r in single["build"])
     return {
-        "batch": BATCH, "batch_characters": batch_chars, "reps": reps,
-        "corpus_articles": corpus_articles, "corpus_characters": corpus_chars,
+        "batch": BATCH,
+        "batch_characters": batch_chars,
+        "reps": reps,
+        "corpus_articles": corpus_articles,
+        "corpus_characters": corpus_chars,
         "results": results,
-        "single_cold_article": {"article": BATCH[0], "plain_loop_s": round(plain, 1), "build_s": round(build, 1),
-                                "build_over_plain_loop": round(build / plain, 3), "target": "<= 1.0"},
+        "single_cold_article": {
+            "article": BATCH[0],
+            "plain_loop_s": round(plain, 1),
+            "build_s": round(build, 1),
+            "build_over_plain_loop": round(build / plain, 3),
+            "target": "<= 1.0",
+        },
         "targets": {"throughput_over_sequential": ">= 1.3"},
     }
 
@@ -271,12 +324,22 @@ def part_cpu() -> dict:
         work = Path(tmp)
         articles = [str(Path(shutil.copy(CORPUS / name, work / name))) for name in BATCH[:2]]
         (work / "out").mkdir()
-        run = _run_child("workers", "local-2", str(work / "out"), *articles,
-                         env=_fresh_cache(work / "cache", kokoro_assets.kokoro_dir()))
-    return {"articles": BATCH[:2], "characters": run["characters"], "cpu_s": round(run["cpu_s"], 1),
-            "wall_s": round(run["wall_s"], 1), "audio_s": round(run["audio_s"], 1),
-            "cpu_s_per_character": round(run["cpu_s"] / run["characters"], 4),
-            "audio_s_per_character": round(run["audio_s"] / run["characters"], 4)}
+        run = _run_child(
+            "workers",
+            "local-2",
+            str(work / "out"),
+            *articles,
+            env=_fresh_cache(work / "cache", kokoro_assets.kokoro_dir()),
+        )
+    return {
+        "articles": BATCH[:2],
+        "characters": run["characters"],
+        "cpu_s": round(run["cpu_s"], 1),
+        "wall_s": round(run["wall_s"], 1),
+        "audio_s": round(run["audio_s"], 1),
+        "cpu_s_per_character": round(run["cpu_s"] / run["characters"], 4),
+        "audio_s_per_character": round(run["audio_s"] / run["characters"], 4),
+    }
 
 
 def sizing(workers: dict, cpu: dict | None = None, per_day: int = 10_000) -> dict:
@@ -290,22 +353,28 @@ def sizing(workers: dict, cpu: dict | None = None, per_day: int = 10_000) -> dic
     # (1) from wall time on this shared machine (an upper bound on machines: the benchmark got a fraction of the cores)
     seconds_per_article = measured["wall_s"] / workers["batch_characters"] * avg_chars
     out["from_shared_machine_wall_time"] = {
-        "measured_with": best, "wall_s_per_average_article": round(seconds_per_article, 1),
-        "machines_2core": math.ceil(per_day / (86_400 / seconds_per_article))}
+        "measured_with": best,
+        "wall_s_per_average_article": round(seconds_per_article, 1),
+        "machines_2core": math.ceil(per_day / (86_400 / seconds_per_article)),
+    }
     if cpu:  # (2) from CPU seconds per character: what a dedicated machine's cores deliver
         cpu_per_article = cpu["cpu_s_per_character"] * avg_chars
         per_core_day = 86_400 / cpu_per_article
         cores = math.ceil(per_day / per_core_day)
         audio_day_s = cpu["audio_s_per_character"] * avg_chars * per_day
         out["from_cpu_seconds"] = {
-            "cpu_s_per_average_article": round(cpu_per_article, 1), "articles_per_core_day": round(per_core_day),
-            "cores_at_100pct": cores, "cores_at_70pct": math.ceil(cores / 0.7),
-            "machines_2core_at_70pct": math.ceil(cores / 0.7 / 2), "worker_processes": math.ceil(cores / 0.7),
+            "cpu_s_per_average_article": round(cpu_per_article, 1),
+            "articles_per_core_day": round(per_core_day),
+            "cores_at_100pct": cores,
+            "cores_at_70pct": math.ceil(cores / 0.7),
+            "machines_2core_at_70pct": math.ceil(cores / 0.7 / 2),
+            "worker_processes": math.ceil(cores / 0.7),
             "memory_per_worker_mb": measured.get("peak_mb_largest_child") or measured["peak_mb_parent"],
             "audio_hours_per_day": round(audio_day_s / 3600),
             # The clip cache keeps int16 mono 24 kHz speech (48 kB/s); the MP3s are 64 kbit/s (8 kB/s).
             "clip_cache_gb_per_day": round(audio_day_s * 48_000 / 1e9, 1),
-            "mp3_gb_per_day": round(audio_day_s * 8_000 / 1e9, 1)}
+            "mp3_gb_per_day": round(audio_day_s * 8_000 / 1e9, 1),
+        }
     return out
 
 
@@ -318,7 +387,9 @@ def _fresh_cache(root: Path, kokoro_dir: Path) -> dict:
 def main() -> None:
     part = sys.argv[1] if len(sys.argv) > 1 else "all"
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-    results["machine"] = f"{os.cpu_count()} cores, shared with other work (load average {os.getloadavg()[0]:.1f} at start)"
+    results["machine"] = (
+        f"{os.cpu_count()} cores, shared with other work (load average {os.getloadavg()[0]:.1f} at start)"
+    )
     if part in ("cores", "all"):
         results["cores"] = part_cores()
     if part in ("workers", "all"):

@@ -66,8 +66,14 @@ def errors(cues, heard) -> dict:
     def pct(p: float) -> float:
         return round(absolute[min(len(absolute) - 1, int(p * len(absolute)))], 3)
 
-    return {"cues": len(cues), "measured": len(rows), "p50_s": pct(0.5), "p90_s": pct(0.9), "max_s": round(absolute[-1], 3),
-            "mean_signed_s": round(statistics.fmean(e for e, _ in rows), 3)}
+    return {
+        "cues": len(cues),
+        "measured": len(rows),
+        "p50_s": pct(0.5),
+        "p90_s": pct(0.9),
+        "max_s": round(absolute[-1], 3),
+        "mean_signed_s": round(statistics.fmean(e for e, _ in rows), 3),
+    }
 
 
 def onset_errors(audio: Path, cues, search_s: float = 0.3) -> dict:
@@ -90,9 +96,14 @@ def onset_errors(audio: Path, cues, search_s: float = 0.3) -> dict:
         if hits.size:
             rows.append(cue.start - (first + hits[0]) / 100)
     absolute = sorted(abs(e) for e in rows)
-    return {"cues": len(cues), "measured": len(rows), "p50_s": round(absolute[len(absolute) // 2], 3),
-            "p90_s": round(absolute[min(len(absolute) - 1, int(0.9 * len(absolute)))], 3),
-            "max_s": round(absolute[-1], 3), "mean_signed_s": round(statistics.fmean(rows), 3)}
+    return {
+        "cues": len(cues),
+        "measured": len(rows),
+        "p50_s": round(absolute[len(absolute) // 2], 3),
+        "p90_s": round(absolute[min(len(absolute) - 1, int(0.9 * len(absolute)))], 3),
+        "max_s": round(absolute[-1], 3),
+        "mean_signed_s": round(statistics.fmean(rows), 3),
+    }
 
 
 def split_only(cues, sentence_starts: set[float]):
@@ -139,7 +150,9 @@ def run(tmp: Path, sample: Path = SAMPLE) -> dict:
     heard = verify.transcribe(result.audio)
     transcribe_s = time.perf_counter() - started
     if os.environ.get("TIMINGS_KEEP"):  # keep what was heard, to look at the alignment afterwards
-        Path(os.environ["TIMINGS_KEEP"]).write_text(json.dumps([[w.text, w.start, w.end] for w in heard], ensure_ascii=False))
+        Path(os.environ["TIMINGS_KEEP"]).write_text(
+            json.dumps([[w.text, w.start, w.end] for w in heard], ensure_ascii=False)
+        )
 
     # The same clips laid out again, once with the engine's marks and once without (the estimate it replaces).
     prepared = pipeline.prepare(sample, options)
@@ -150,7 +163,10 @@ def run(tmp: Path, sample: Path = SAMPLE) -> dict:
     after_tl = assemble(result.plan, clips, pauses).timeline
     before_tl = assemble(result.plan, [Clip(c.samples, c.sample_rate) for c in clips], pauses).timeline
     assert abs(after_tl.duration - result.timeline.duration) < 1e-6
-    after, before = caption_cues(after_tl), caption_cues(Timeline(before_tl.duration, before_tl.sentences, before_tl.chapters))
+    after, before = (
+        caption_cues(after_tl),
+        caption_cues(Timeline(before_tl.duration, before_tl.sentences, before_tl.chapters)),
+    )
     sentence_starts_after = {c.start for c in after_tl.sentences}
     sentence_starts_before = {c.start for c in before_tl.sentences}
     checked = verify.check(heard, after_tl)

@@ -33,8 +33,19 @@ from email.utils import formatdate
 from aiohttp import WSMsgType, web
 
 CUT_FRACTIONS = (0.4, 0.5, 0.9)
-FAULT_KINDS = ("drop", "drip", "http-403", "http-503", "no-audio", "slow", "truncated",
-               *(f"close@{f}" for f in CUT_FRACTIONS), *(f"drop@{f}" for f in CUT_FRACTIONS), "stall", "stall@0.5")
+FAULT_KINDS = (
+    "drop",
+    "drip",
+    "http-403",
+    "http-503",
+    "no-audio",
+    "slow",
+    "truncated",
+    *(f"close@{f}" for f in CUT_FRACTIONS),
+    *(f"drop@{f}" for f in CUT_FRACTIONS),
+    "stall",
+    "stall@0.5",
+)
 FRAME_BYTES = 1024
 SECONDS_PER_UNIT = 0.2  # what speech_audio_for gives each CJK character, Latin word or digit
 _UNIT = re.compile(r"[\u4e00-\u9fff]|[A-Za-z]+|\d")
@@ -43,8 +54,14 @@ _WORD = re.compile(r"[\u4e00-\u9fff]{1,2}|[A-Za-z]+|\d+")
 
 
 class EdgePeer:
-    def __init__(self, audio_for: Callable[[str], bytes], faults: dict[str, float] | None = None,
-                 latency: float = 0.0, slow_seconds: float = 3.0, seed: int = 1) -> None:
+    def __init__(
+        self,
+        audio_for: Callable[[str], bytes],
+        faults: dict[str, float] | None = None,
+        latency: float = 0.0,
+        slow_seconds: float = 3.0,
+        seed: int = 1,
+    ) -> None:
         self.audio_for = audio_for
         self.faults = faults or {}
         self.latency = latency
@@ -92,7 +109,11 @@ class EdgePeer:
     async def _voices(self, request: web.Request) -> web.Response:
         voices = [
             {"ShortName": name, "Gender": gender, "Locale": name.rsplit("-", 1)[0], "FriendlyName": name}
-            for name, gender in (("zh-CN-XiaoxiaoNeural", "Female"), ("zh-CN-YunyangNeural", "Male"), ("en-US-AriaNeural", "Female"))
+            for name, gender in (
+                ("zh-CN-XiaoxiaoNeural", "Female"),
+                ("zh-CN-YunyangNeural", "Male"),
+                ("en-US-AriaNeural", "Female"),
+            )
         ]
         return web.json_response(voices)
 
@@ -185,11 +206,24 @@ class EdgePeer:
             await ws.send_str(_text_frame(request_id, "audio.metadata", {"Metadata": [event]}))
         if audio and not words_wanted:
             duration = int(len(audio) * 8 / 48_000 * 10_000_000)
-            await ws.send_str(_text_frame(request_id, "audio.metadata", {"Metadata": [{
-                "Type": "SentenceBoundary",
-                "Data": {"Offset": 1_000_000, "Duration": max(0, duration - 1_500_000),
-                         "text": {"Text": text, "Length": len(text), "BoundaryType": "SentenceBoundary"}},
-            }]}))
+            await ws.send_str(
+                _text_frame(
+                    request_id,
+                    "audio.metadata",
+                    {
+                        "Metadata": [
+                            {
+                                "Type": "SentenceBoundary",
+                                "Data": {
+                                    "Offset": 1_000_000,
+                                    "Duration": max(0, duration - 1_500_000),
+                                    "text": {"Text": text, "Length": len(text), "BoundaryType": "SentenceBoundary"},
+                                },
+                            }
+                        ]
+                    },
+                )
+            )
         await ws.send_str(_text_frame(request_id, "turn.end", {}))
         if fault is None:
             with self._lock:
@@ -202,7 +236,7 @@ class EdgePeer:
         """Send nothing more; wait until the client closes the socket (or stall_seconds pass)."""
         try:
             await asyncio.wait_for(ws.receive(), self.stall_seconds)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             pass
         await ws.close()
         return ws
@@ -231,9 +265,16 @@ def _word_events(text: str) -> list[dict]:
         n = len(_UNIT.findall(word.group()))
         start = units * SECONDS_PER_UNIT
         units += n
-        events.append({"Type": "WordBoundary", "Data": {
-            "Offset": int(start * 10_000_000) + 50_000, "Duration": int(n * SECONDS_PER_UNIT * 10_000_000) - 100_000,
-            "text": {"Text": word.group(), "Length": len(word.group()), "BoundaryType": "WordBoundary"}}})
+        events.append(
+            {
+                "Type": "WordBoundary",
+                "Data": {
+                    "Offset": int(start * 10_000_000) + 50_000,
+                    "Duration": int(n * SECONDS_PER_UNIT * 10_000_000) - 100_000,
+                    "text": {"Text": word.group(), "Length": len(word.group()), "BoundaryType": "WordBoundary"},
+                },
+            }
+        )
     return events
 
 
@@ -264,8 +305,10 @@ def speech_audio_for(engine, seconds_per_char: float = SECONDS_PER_UNIT) -> Call
 
 
 def _text_frame(request_id: str, path: str, body: dict) -> str:
-    return (f"X-RequestId:{request_id}\r\nContent-Type:application/json; charset=utf-8\r\nPath:{path}\r\n\r\n"
-            + json.dumps(body, ensure_ascii=False))
+    return (
+        f"X-RequestId:{request_id}\r\nContent-Type:application/json; charset=utf-8\r\nPath:{path}\r\n\r\n"
+        + json.dumps(body, ensure_ascii=False)
+    )
 
 
 def _audio_frame(request_id: str, data: bytes) -> bytes:

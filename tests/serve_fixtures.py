@@ -75,8 +75,13 @@ def build_episode(text: str, library: Path, stem: str, cache: Path) -> None:
 
     source = library.parent / f"{stem}.txt"
     source.write_text(text, encoding="utf-8")
-    options = BuildOptions(engine="kokoro", announce=False, sidecars=frozenset(SIDECARS), output=library / f"{stem}.mp3",
-                           audio=AudioSettings(loudness=None))
+    options = BuildOptions(
+        engine="kokoro",
+        announce=False,
+        sidecars=frozenset(SIDECARS),
+        output=library / f"{stem}.mp3",
+        audio=AudioSettings(loudness=None),
+    )
     with cache_env(cache):
         result = build(source, options)
     data = report_dict(result, source.name, options)
@@ -99,8 +104,13 @@ def free_port() -> int:
 
 def start_server(library: Path, env: dict, *extra: str) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "tts.cli", "serve", str(library), "--port", str(port), *extra],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "tts.cli", "serve", str(library), "--port", str(port), *extra],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     url = f"http://127.0.0.1:{port}"
     import httpx
 
@@ -138,9 +148,17 @@ def served(tmp_path_factory: pytest.TempPathFactory, real_cache: Path) -> Served
         build_episode(PARK, library, "park", cache)
         build_episode(BRIEF, library, "brief", cache)
         env = {**os.environ, "TTS_CACHE_DIR": str(cache)}
-        token = subprocess.run([sys.executable, "-m", "tts.cli", "serve", str(library), "--create-token",
-                                "--token-name", "tests"], env=env, capture_output=True, text=True, check=True
-                               ).stdout.strip().splitlines()[-1]
+        token = (
+            subprocess.run(
+                [sys.executable, "-m", "tts.cli", "serve", str(library), "--create-token", "--token-name", "tests"],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
         process, url = start_server(library, env, "--workers", "2", "--engine", "kokoro")
         artifacts = Path(os.environ.get("TTS_TEST_ARTIFACTS") or root / "artifacts")
         artifacts.mkdir(parents=True, exist_ok=True)
@@ -154,4 +172,4 @@ def copy_library(source: Path, target: Path, names: list[str]) -> None:
     target.mkdir(parents=True, exist_ok=True)
     for name in names:
         for path in source.parent.glob(source.name + ".*"):
-            shutil.copy2(path, target / (name + path.name[len(source.name):]))
+            shutil.copy2(path, target / (name + path.name[len(source.name) :]))

@@ -7,12 +7,12 @@ import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
+from tts.model import Article, Chapter, Clip, Section
 from tts.output.assemble import assemble
 from tts.output.ffmpeg import decoded_duration, encode_mp3
-from tts.model import Article, Chapter, Clip, Section
+from tts.output.tags import EpisodeTags, id3_tag
 from tts.speech.plan import make_plan
 from tts.speech.profiles import Pauses
-from tts.output.tags import EpisodeTags, id3_tag
 
 from . import id3raw
 
@@ -42,7 +42,15 @@ def test_timeline_places_sentences_between_planned_pauses(plan):
     pauses = Pauses(sentence=500, paragraph=700, heading=600, title=1000, section=1300)
     track = assemble(plan, clips, pauses, lead_in_ms=300, tail_ms=800)
     cues = track.timeline.sentences
-    assert [c.text for c in cues] == ["标题", "导语第一句。", "导语第二句。", "第二部分的一个很长很长的小标题", "正文。", "短", "结尾。"]
+    assert [c.text for c in cues] == [
+        "标题",
+        "导语第一句。",
+        "导语第二句。",
+        "第二部分的一个很长很长的小标题",
+        "正文。",
+        "短",
+        "结尾。",
+    ]
     assert cues[0].start == pytest.approx(0.3)
     assert cues[1].start - cues[0].end == pytest.approx(1.0)  # after the title
     assert cues[2].start - cues[1].end == pytest.approx(0.5)  # between sentences
@@ -100,7 +108,11 @@ def test_marks_place_words_cues_and_chapters_in_the_track(plan):
     def marked(clip: Clip, text: str) -> Clip:
         spans = [(i, i + 1) for i, c in enumerate(text) if c not in "。"]
         step = (len(clip.samples) / RATE - 0.2) / len(spans)
-        return Clip(clip.samples, RATE, tuple(Mark(a, b, 0.1 + n * step, 0.1 + (n + 1) * step) for n, (a, b) in enumerate(spans)))
+        return Clip(
+            clip.samples,
+            RATE,
+            tuple(Mark(a, b, 0.1 + n * step, 0.1 + (n + 1) * step) for n, (a, b) in enumerate(spans)),
+        )
 
     clips = [marked(tone(1.0), c.spoken) for c in plan.chunks]
     pauses = Pauses(sentence=500, paragraph=700, heading=600, title=1000, section=1300)

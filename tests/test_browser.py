@@ -21,13 +21,26 @@ import webvtt
 from .serve_fixtures import served  # noqa: F401  (session fixture)
 
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--mute-audio"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--mute-audio",
+]
 
 
 def chromium_path() -> str | None:
-    for candidate in (os.environ.get("TTS_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser",
-                      shutil.which("chromium"), shutil.which("chromium-browser")):
+    for candidate in (
+        os.environ.get("TTS_CHROMIUM"),
+        "/usr/bin/chromium",
+        "/usr/bin/chromium-browser",
+        shutil.which("chromium"),
+        shutil.which("chromium-browser"),
+    ):
         if candidate and Path(candidate).is_file():
             return candidate
     return None
@@ -57,6 +70,7 @@ def page(browser):
 
 
 # -- helpers -----------------------------------------------------------------------------------------------------
+
 
 def tab_until(page, predicate_js: str, limit: int = 60) -> None:
     for _ in range(limit):
@@ -113,6 +127,7 @@ def shot(page, served, name: str) -> None:
 
 # -- the keyboard journey ----------------------------------------------------------------------------------------
 
+
 def test_keyboard_only_journey(page, served):
     cues, chapters = timeline(served)
     page.goto(served.url + "/")
@@ -146,7 +161,10 @@ def test_keyboard_only_journey(page, served):
     page.keyboard.press(".")  # next sentence
     state = assert_highlight_matches_time(page, cues)
     texts = [text for _, text in cues]
-    assert texts.index(next(t for t in texts if t in state["text"])) == texts.index(next(t for t in texts if t in before)) + 1
+    assert (
+        texts.index(next(t for t in texts if t in state["text"]))
+        == texts.index(next(t for t in texts if t in before)) + 1
+    )
 
     tab_until(page, "el.id === 'speed'")
     page.keyboard.press("ArrowDown")  # 1 -> 1.25
@@ -172,7 +190,9 @@ def test_enter_on_a_sentence_plays_from_it(page, served):
     tab_until(page, "el.classList.contains('s')")
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
-    target = page.evaluate("({text: document.activeElement.textContent, start: parseFloat(document.activeElement.dataset.start)})")
+    target = page.evaluate(
+        "({text: document.activeElement.textContent, start: parseFloat(document.activeElement.dataset.start)})"
+    )
     page.keyboard.press("Enter")
     page.wait_for_function("!document.getElementById('audio').paused")
     page.focus("#play")
@@ -190,9 +210,12 @@ def test_the_sentence_being_spoken_is_kept_in_view(browser, served):
     page.keyboard.press("k")
     page.keyboard.press("]")
     page.keyboard.press("]")  # the last chapter, below the fold at this height
-    page.wait_for_function("""() => { const el = document.querySelector('.s.current'); if (!el) return false;
+    page.wait_for_function(
+        """() => { const el = document.querySelector('.s.current'); if (!el) return false;
         const box = el.getBoundingClientRect(), player = document.getElementById('player').getBoundingClientRect();
-        return box.top >= player.bottom - 1 && box.bottom <= innerHeight + 1; }""", timeout=10_000)
+        return box.top >= player.bottom - 1 && box.bottom <= innerHeight + 1; }""",
+        timeout=10_000,
+    )
     start = page.evaluate("parseFloat(document.querySelector('.s.current').dataset.start)")
     assert start >= timeline(served)[1][2]["startTime"]  # two chapters on from the start: chapter 3
     page.screenshot(path=str(served.artifacts / "episode-small-window.png"))
@@ -228,25 +251,40 @@ def test_reduced_motion_turns_off_transitions(page, served):
 
 # -- accessibility scans -----------------------------------------------------------------------------------------
 
+
 def axe_violations(page) -> list[dict]:
     page.add_script_tag(path=str(AXE))
     results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-    return [{"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
-            for v in results["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:3]}
+        for v in results["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.fixture(scope="module")
 def static_site(served, tmp_path_factory):
     out = tmp_path_factory.mktemp("site")
-    subprocess.run([sys.executable, "-m", "tts.cli", "site", str(served.library), "-o", str(out)], env=served.env,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "tts.cli", "site", str(served.library), "-o", str(out)],
+        env=served.env,
+        check=True,
+        capture_output=True,
+    )
     return out
 
 
-@pytest.mark.parametrize("kind, where", [
-    ("index", "/"), ("search", "/?q=城市"), ("episode", "/episodes/park"), ("not-found", "/episodes/missing"),
-    ("site-index", "site:index.html"), ("site-episode", "site:episodes/park.html"),
-])
+@pytest.mark.parametrize(
+    "kind, where",
+    [
+        ("index", "/"),
+        ("search", "/?q=城市"),
+        ("episode", "/episodes/park"),
+        ("not-found", "/episodes/missing"),
+        ("site-index", "site:index.html"),
+        ("site-episode", "site:episodes/park.html"),
+    ],
+)
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_finds_no_serious_violations(page, served, static_site, kind, where, scheme):
     page.emulate_media(color_scheme=scheme)
@@ -266,12 +304,21 @@ def test_word_level_highlight_follows_word_timings(page, served, tmp_path):
 
     copy_library(served.library / "park", tmp_path / "lib", ["park"])
     words = []
-    for start, end, text in [(_seconds(c.start), _seconds(c.end), c.text) for c in webvtt.read(str(served.library / "park.vtt"))]:
-        pieces = [text[i:i + 2] for i in range(0, len(text), 2)]  # two characters a word, time shared by characters
+    for start, end, text in [
+        (_seconds(c.start), _seconds(c.end), c.text) for c in webvtt.read(str(served.library / "park.vtt"))
+    ]:
+        pieces = [text[i : i + 2] for i in range(0, len(text), 2)]  # two characters a word, time shared by characters
         for n, piece in enumerate(pieces):
-            words.append({"text": piece, "start": round(start + (end - start) * 2 * n / len(text), 3),
-                          "end": round(start + (end - start) * min(len(text), 2 * n + 2) / len(text), 3)})
-    (tmp_path / "lib" / "park.words.json").write_text(json.dumps({"words": words}, ensure_ascii=False), encoding="utf-8")
+            words.append(
+                {
+                    "text": piece,
+                    "start": round(start + (end - start) * 2 * n / len(text), 3),
+                    "end": round(start + (end - start) * min(len(text), 2 * n + 2) / len(text), 3),
+                }
+            )
+    (tmp_path / "lib" / "park.words.json").write_text(
+        json.dumps({"words": words}, ensure_ascii=False), encoding="utf-8"
+    )
     process, url = start_server(tmp_path / "lib", served.env, "--workers", "0")
     try:
         page.goto(url + "/episodes/park")

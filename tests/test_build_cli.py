@@ -63,18 +63,23 @@ def test_interrupted_build_keeps_finished_sentences_and_no_partial_mp3(short_art
             raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        pipeline.build(short_article, pipeline.BuildOptions(engine="tone", engine_options={"tone": {"identity": "slow"}}),
-                       progress=stop_after_two)
+        pipeline.build(
+            short_article,
+            pipeline.BuildOptions(engine="tone", engine_options={"tone": {"identity": "slow"}}),
+            progress=stop_after_two,
+        )
     assert not short_article.with_suffix(".mp3").exists()
     assert not list(short_article.parent.glob(".*partial*"))
-    resumed = pipeline.build(short_article, pipeline.BuildOptions(engine="tone", engine_options={"tone": {"identity": "slow"}}))
+    resumed = pipeline.build(
+        short_article, pipeline.BuildOptions(engine="tone", engine_options={"tone": {"identity": "slow"}})
+    )
     # Chunks finished before the interrupt (two, plus any the engine had in flight) are kept.
     assert resumed.from_cache >= 2 and resumed.synthesized == len(resumed.plan.chunks) - resumed.from_cache
 
 
 @pytest.mark.parametrize(
     "content, message",
-    [(None, "not found"), (b"", "empty"), ("Only English here.".encode(), "no Chinese"), (bytes(range(256)) * 8, "binary")],
+    [(None, "not found"), (b"", "empty"), (b"Only English here.", "no Chinese"), (bytes(range(256)) * 8, "binary")],
     ids=["missing", "empty", "no-chinese", "binary"],
 )
 def test_bad_input_gives_one_line_error_and_no_mp3(tmp_path, content, message):

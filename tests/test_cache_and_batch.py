@@ -10,8 +10,8 @@ import sys
 from typer.testing import CliRunner
 
 from tts import pipeline
-from tts.speech.cache import ClipCache
 from tts.cli import app
+from tts.speech.cache import ClipCache
 
 from .conftest import SHORT_ARTICLE
 
@@ -31,15 +31,28 @@ def test_two_builds_sharing_the_cache_at_once_both_succeed(tmp_path, fresh_cache
     article = tmp_path / "a.txt"
     article.write_text(SHORT_ARTICLE, encoding="utf-8")
     env = {**os.environ, "TTS_CACHE_DIR": str(fresh_cache)}
-    command = [sys.executable, "-m", "tts.cli", "build", str(article), "--engine", "kokoro", "--no-announce", "--no-vtt"]
-    procs = [subprocess.Popen(command + ["-o", str(tmp_path / f"{n}.mp3")], env=env, stderr=subprocess.PIPE) for n in (1, 2)]
+    command = [
+        sys.executable,
+        "-m",
+        "tts.cli",
+        "build",
+        str(article),
+        "--engine",
+        "kokoro",
+        "--no-announce",
+        "--no-vtt",
+    ]
+    procs = [
+        subprocess.Popen(command + ["-o", str(tmp_path / f"{n}.mp3")], env=env, stderr=subprocess.PIPE) for n in (1, 2)
+    ]
     for proc in procs:
         assert proc.wait(timeout=300) == 0, proc.stderr.read().decode()
     assert (tmp_path / "1.mp3").read_bytes() == (tmp_path / "2.mp3").read_bytes()
     entries = list((fresh_cache / "clips").rglob("*"))
     assert not [e for e in entries if e.name.endswith(".tmp")]
-    third = pipeline.build(article, pipeline.BuildOptions(engine="kokoro", announce=False, output=tmp_path / "3.mp3",
-                                                           sidecars=frozenset()))
+    third = pipeline.build(
+        article, pipeline.BuildOptions(engine="kokoro", announce=False, output=tmp_path / "3.mp3", sidecars=frozenset())
+    )
     assert third.synthesized == 0
 
 
@@ -60,7 +73,9 @@ def test_a_folder_builds_every_article_and_a_bad_one_does_not_stop_the_rest(tmp_
 
 
 def test_several_articles_need_a_folder_for_output(tmp_path, short_article):
-    result = runner.invoke(app, ["build", str(short_article), str(short_article), "-o", str(tmp_path / "x.mp3"), "--engine", "kokoro"])
+    result = runner.invoke(
+        app, ["build", str(short_article), str(short_article), "-o", str(tmp_path / "x.mp3"), "--engine", "kokoro"]
+    )
     assert result.exit_code == 5 and "existing folder" in result.stderr
 
 

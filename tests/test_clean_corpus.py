@@ -51,8 +51,11 @@ def test_every_line_is_read_or_listed_as_removed_in_page_order(page):
 
 def assert_accounted_for(loaded, article) -> None:
     """Every line of the page is read (title, heading, paragraph, caption) or listed in removed, in page order."""
-    read = compare_key(article.title + "".join((s.heading or "") + "".join(s.paragraphs) for s in article.sections)
-                       + "".join(article.captions))
+    read = compare_key(
+        article.title
+        + "".join((s.heading or "") + "".join(s.paragraphs) for s in article.sections)
+        + "".join(article.captions)
+    )
     removed = [compare_key(r.text) for r in article.removed]
     for line in loaded.text.splitlines():
         key = compare_key(line)

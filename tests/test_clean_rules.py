@@ -7,10 +7,10 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from tts.input.clean import clean_text
-from tts.input.clean.metadata import parse_date
 from tts.cli import app
 from tts.errors import InputError
+from tts.input.clean import clean_text
+from tts.input.clean.metadata import parse_date
 
 PAGE = """首页 | 新闻 | 财经
 当前位置：首页 > 财经 > 正文
@@ -98,6 +98,7 @@ def test_read_captions_puts_them_in_the_body_with_a_prefix():
 
 # -- prose without final punctuation, markup-like text, headings that vanish ---------------------------
 
+
 def test_a_lead_paragraph_without_final_punctuation_is_prose():
     page = "新规发布\n2021-09-15 15:09 来源：某市日报\n市政府今天发布新规，要求居民做好垃圾分类。新规将于下月起施行\n各单位要认真落实，确保新规顺利施行。\n"
     article = clean_text(page)
@@ -106,23 +107,29 @@ def test_a_lead_paragraph_without_final_punctuation_is_prose():
 
 
 def test_the_same_line_mid_body_is_a_paragraph_not_a_heading():
-    page = ("某市发布垃圾分类新规\n2021-09-15 15:09 来源：某市日报\n今年以来，全市垃圾分类工作稳步推进。\n"
-            "市政府今天发布新规，要求居民做好垃圾分类。新规将于下月起施行\n各单位要认真落实，确保新规顺利施行。\n")
+    page = (
+        "某市发布垃圾分类新规\n2021-09-15 15:09 来源：某市日报\n今年以来，全市垃圾分类工作稳步推进。\n"
+        "市政府今天发布新规，要求居民做好垃圾分类。新规将于下月起施行\n各单位要认真落实，确保新规顺利施行。\n"
+    )
     article = clean_text(page)
     assert len(article.sections) == 1 and len(article.paragraphs) == 3
 
 
 def test_a_sentence_holding_markup_characters_is_not_a_breadcrumb():
-    page = ("网页标记的读法\n2021-09-15 15:09 来源：某市日报\n编辑器里写的<b>粗体</b>标记和注释结束符-->都会原样显示，这是正文的一部分。\n"
-            "第二段也是正文，说明了细则。\n")
+    page = (
+        "网页标记的读法\n2021-09-15 15:09 来源：某市日报\n编辑器里写的<b>粗体</b>标记和注释结束符-->都会原样显示，这是正文的一部分。\n"
+        "第二段也是正文，说明了细则。\n"
+    )
     article = clean_text(page)
     assert "编辑器里写的<b>粗体</b>标记和注释结束符-->都会原样显示，这是正文的一部分。" in article.paragraphs
     assert all(r.reason != "breadcrumb" for r in article.removed)
 
 
 def test_every_dropped_heading_is_listed_in_removed():
-    page = ("某市发布新规\n2021-09-15 15:09 来源：某市日报\n市政府今天发布新规。\n一、总体要求\n二、具体措施\n"
-            "各单位要认真落实，确保新规顺利施行。\n")
+    page = (
+        "某市发布新规\n2021-09-15 15:09 来源：某市日报\n市政府今天发布新规。\n一、总体要求\n二、具体措施\n"
+        "各单位要认真落实，确保新规顺利施行。\n"
+    )
     article = clean_text(page)
     shown = {s.heading for s in article.sections}
     assert "二、具体措施" in shown
@@ -130,15 +137,22 @@ def test_every_dropped_heading_is_listed_in_removed():
 
 
 def test_a_page_without_a_headline_line_is_still_read():
-    article = clean_text("首页\n新闻\n市政府今天发布新规，要求居民做好垃圾分类。\n各单位要认真落实，确保新规顺利施行。\n")
+    article = clean_text(
+        "首页\n新闻\n市政府今天发布新规，要求居民做好垃圾分类。\n各单位要认真落实，确保新规顺利施行。\n"
+    )
     assert article.title == "市政府今天发布新规，要求居民做好垃圾分类"
     assert len(article.paragraphs) == 2
 
 
 def test_a_short_article_beats_a_longer_feed_of_chat_below_it():
-    chat = "".join(f"用户{n}今天 12:0{n}\n老师回答：盘子太大，前期也上涨的比较多，建议换股，注意控制仓位和风险。\n" for n in range(8))
-    page = ("某市发布新规\n2021-09-15 15:09 来源：某市日报\n分享到\n市政府今天发布新规，要求居民做好垃圾分类。\n"
-            "各单位要认真落实，确保新规顺利施行。\n责任编辑：王五\n热门推荐\n" + chat)
+    chat = "".join(
+        f"用户{n}今天 12:0{n}\n老师回答：盘子太大，前期也上涨的比较多，建议换股，注意控制仓位和风险。\n"
+        for n in range(8)
+    )
+    page = (
+        "某市发布新规\n2021-09-15 15:09 来源：某市日报\n分享到\n市政府今天发布新规，要求居民做好垃圾分类。\n"
+        "各单位要认真落实，确保新规顺利施行。\n责任编辑：王五\n热门推荐\n" + chat
+    )
     article = clean_text(page)
     assert article.title == "某市发布新规"
     assert article.paragraphs == ["市政府今天发布新规，要求居民做好垃圾分类。", "各单位要认真落实，确保新规顺利施行。"]
@@ -157,17 +171,21 @@ def test_a_byline_or_site_name_above_the_dateline_is_not_the_title(above):
 
 
 def test_a_teaser_of_another_story_is_not_read():
-    page = ("某市发布垃圾分类新规\n2021-09-15 15:09 来源：某市日报\n市政府今天发布新规，要求居民做好垃圾分类。\n"
-            "各单位要认真落实，确保新规顺利施行。\n邻市今天也召开了垃圾分类工作推进会，部署下一阶段工作[详情]\n")
+    page = (
+        "某市发布垃圾分类新规\n2021-09-15 15:09 来源：某市日报\n市政府今天发布新规，要求居民做好垃圾分类。\n"
+        "各单位要认真落实，确保新规顺利施行。\n邻市今天也召开了垃圾分类工作推进会，部署下一阶段工作[详情]\n"
+    )
     article = clean_text(page)
     assert article.paragraphs == ["市政府今天发布新规，要求居民做好垃圾分类。", "各单位要认真落实，确保新规顺利施行。"]
     assert any("[详情]" in r.text for r in article.removed)
 
 
 def test_a_relative_time_under_the_headline_anchors_the_header():
-    page = ("首页\n一日一技：在 Python 中实现延迟调用\n原创 kingname 未闻Code\n前天\n摄影：产品经理\n产品经理的生日餐\n"
-            "熟悉 Golang 的同学都知道，Golang 里面有一个关键词叫做defer，它可以实现延迟调用。\n"
-            "实际上在 Python 里面也有相关的语法，那就是contextlib.ExitStack。\n")
+    page = (
+        "首页\n一日一技：在 Python 中实现延迟调用\n原创 kingname 未闻Code\n前天\n摄影：产品经理\n产品经理的生日餐\n"
+        "熟悉 Golang 的同学都知道，Golang 里面有一个关键词叫做defer，它可以实现延迟调用。\n"
+        "实际上在 Python 里面也有相关的语法，那就是contextlib.ExitStack。\n"
+    )
     article = clean_text(page)
     assert article.title == "一日一技：在 Python 中实现延迟调用" and article.date is None
     assert article.paragraphs[0].startswith("熟悉 Golang")

@@ -33,6 +33,7 @@ def test_five_article_book_passes_the_specification_checks(day_book):
     assert check_daisy(day_book) == []
 
 
+@pytest.mark.slow  # the seed sample, synthesised with the real offline voice (minutes)
 def test_seed_sample_passes_the_specification_checks(tmp_path, real_cache):
     sample = build_sample(tmp_path)
     assert check_daisy(write_daisy(tmp_path / "sample-book", [sample])) == []
@@ -123,18 +124,24 @@ def _set_meta(name: str, value: str):
         ncc = book / "ncc.html"
         text = ncc.read_text(encoding="utf-8")
         ncc.write_text(re.sub(rf'(name="{name}" content=")[^"]*', rf"\g<1>{value}", text), encoding="utf-8")
+
     return edit
 
 
 FAULTS = {
-    "no identifier": (lambda b: _edit(b / "ncc.html", 'name="dc:identifier"', 'name="dc:ident"'), "dc:identifier is missing"),
+    "no identifier": (
+        lambda b: _edit(b / "ncc.html", 'name="dc:identifier"', 'name="dc:ident"'),
+        "dc:identifier is missing",
+    ),
     "format": (_set_meta("dc:format", "Daisy 3"), "dc:format"),
     "total time": (_set_meta("ncc:totalTime", "01:00:00"), "ncc:totalTime"),
     "toc items": (_set_meta("ncc:tocItems", "99"), "ncc:tocItems"),
     "date form": (_set_meta("dc:date", "15/09/2021"), "yyyy-mm-dd"),
     "no title class": (lambda b: _edit(b / "ncc.html", ' class="title"', ""), 'h1 class="title"'),
-    "skipped level": (lambda b: _edit(b / "ncc.html", "</h2>", "</h4>") or _edit(b / "ncc.html", "<h2 ", "<h4 "),
-                      "skips from h1 to h4"),
+    "skipped level": (
+        lambda b: _edit(b / "ncc.html", "</h2>", "</h4>") or _edit(b / "ncc.html", "<h2 ", "<h4 "),
+        "skips from h1 to h4",
+    ),
     "broken link": (lambda b: _edit(b / "ncc.html", "s0001.smil#par_", "s0001.smil#nopar_"), "points to no element"),
     "missing smil": (lambda b: (b / "s0002.smil").unlink(), "missing file"),
     "text ref": (lambda b: _edit(b / "s0001.smil", "content.html#c1s1", "content.html#c9s9"), "does not resolve"),
@@ -174,7 +181,7 @@ def test_cli_builds_a_daisy_folder(tmp_path, real_cache):
 
     source = tmp_path / "four.txt"
     source.write_text(VARIANTS["four"], encoding="utf-8")
-    result = CliRunner().invoke(app, ["build", str(source), "-e", "kokoro", "--format", "daisy"])
+    result = CliRunner().invoke(app, ["build", str(source), "-e", "tone", "--format", "daisy"])
     assert result.exit_code == 0, result.output
     book = tmp_path / "four-daisy"
     assert check_daisy(book) == []

@@ -29,7 +29,7 @@ def sources(tmp_path_factory) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def digest(sources, real_cache):
-    return build_digest([str(s) for s in sources], BuildOptions(engine="kokoro", output=sources[0].parent / "brief.mp3"))
+    return build_digest([str(s) for s in sources], BuildOptions(engine="tone", output=sources[0].parent / "brief.mp3"))
 
 
 def _ctocs(path: Path) -> dict[str, tuple[int, list[str], str]]:
@@ -78,20 +78,22 @@ def test_opening_lists_the_stories_and_chapters_nest_per_article(digest):
 def test_m4b_digest_has_the_same_chapters_flat(sources, digest, real_cache):
     import mutagen
 
-    m4b = build_digest([str(s) for s in sources], BuildOptions(engine="kokoro", output=sources[0].parent / "brief.m4b",
-                                                               audio=AudioSettings(format="m4b")))
+    m4b = build_digest(
+        [str(s) for s in sources],
+        BuildOptions(engine="tone", output=sources[0].parent / "brief.m4b", audio=AudioSettings(format="m4b")),
+    )
     assert [c.title for c in m4b.timeline.chapters] == [c.title for c in digest.timeline.chapters]
     assert mutagen.File(m4b.audio).info.length == pytest.approx(digest.timeline.duration, abs=0.2)
 
 
 def test_cli_digest_and_bad_input(sources, tmp_path, real_cache):
     out = tmp_path / "briefing.mp3"
-    result = CliRunner().invoke(app, ["build", *map(str, sources[:2]), "--digest", "-e", "kokoro", "-o", str(out)])
+    result = CliRunner().invoke(app, ["build", *map(str, sources[:2]), "--digest", "-e", "tone", "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert len(_ctocs(out)) == 3
-    one = CliRunner().invoke(app, ["build", str(sources[0]), "--digest", "-e", "kokoro", "-o", str(out)])
+    one = CliRunner().invoke(app, ["build", str(sources[0]), "--digest", "-e", "tone", "-o", str(out)])
     assert one.exit_code == 2 and one.output.strip().startswith("error:") and "two articles" in one.output
     book = CliRunner().invoke(app, ["build", *map(str, sources), "--digest", "--format", "epub"])
     assert book.exit_code == 2 and "not a book" in book.output
     with pytest.raises(InputError):
-        build_digest([str(sources[0])], BuildOptions(engine="kokoro"))
+        build_digest([str(sources[0])], BuildOptions(engine="tone"))

@@ -61,13 +61,29 @@ def cluster(tmp_path_factory, real_cache):
     cache = root / "cache"
     cache.mkdir()
     os.symlink(real_cache / "kokoro", cache / "kokoro")
-    env = {**os.environ, "TTS_CACHE_DIR": str(cache),
-           "PYTHONPATH": os.pathsep.join([str(PLUGINS), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+    env = {
+        **os.environ,
+        "TTS_CACHE_DIR": str(cache),
+        "PYTHONPATH": os.pathsep.join([str(PLUGINS), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
+    }
     cluster = Cluster(root, cache, env)
     try:
         scheduler_file = root / "scheduler.json"
-        cluster.start([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", "0",
-                       "--no-dashboard", "--scheduler-file", str(scheduler_file)], "scheduler.log")
+        cluster.start(
+            [
+                sys.executable,
+                "-m",
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--no-dashboard",
+                "--scheduler-file",
+                str(scheduler_file),
+            ],
+            "scheduler.log",
+        )
         deadline = time.monotonic() + STARTUP_S
         while not scheduler_file.exists() and time.monotonic() < deadline:
             time.sleep(0.5)
@@ -82,13 +98,30 @@ def cluster(tmp_path_factory, real_cache):
         cluster.stop()
 
 
-def test_a_cluster_build_is_byte_identical_to_a_local_one_and_a_poisoned_article_fails_alone(cluster, tmp_path, monkeypatch):
+def test_a_cluster_build_is_byte_identical_to_a_local_one_and_a_poisoned_article_fails_alone(
+    cluster, tmp_path, monkeypatch
+):
     monkeypatch.setenv("TTS_CACHE_DIR", str(cluster.cache))
     folder = tmp_path / "cluster"
     write_articles(folder, poisoned=True)
     report = tmp_path / "report.json"
-    result = runner.invoke(app, ["build", str(folder), "--engine", "tone", "--sidecars", "all", "--executor", "dask",
-                                 "--scheduler", cluster.address, "--report", str(report)])
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(folder),
+            "--engine",
+            "tone",
+            "--sidecars",
+            "all",
+            "--executor",
+            "dask",
+            "--scheduler",
+            cluster.address,
+            "--report",
+            str(report),
+        ],
+    )
     assert result.exit_code == 6, result.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert (data["built"], data["failed"]) == (3, 1)
@@ -97,13 +130,17 @@ def test_a_cluster_build_is_byte_identical_to_a_local_one_and_a_poisoned_article
 
     monkeypatch.setenv("TTS_CACHE_DIR", str(tmp_path / "local-cache"))  # made again here, from nothing
     local = tmp_path / "local"
-    items = build_many(write_articles(local), BuildOptions(engine="tone", sidecars=frozenset({"vtt", "srt", "chapters.json"})))
+    items = build_many(
+        write_articles(local), BuildOptions(engine="tone", sidecars=frozenset({"vtt", "srt", "chapters.json"}))
+    )
     assert all(i.error is None and i.result.synthesized for i in items)
     assert outputs(folder) == outputs(local) and len(outputs(local)) == 9
     assert (folder / "a.chapters.json").read_bytes() == (local / "a.chapters.json").read_bytes()
 
 
-KOKORO_ARTICLE = "静宁苹果丰收\n\n2021-09-15 来源：中国甘肃网\n\n　　九月的静宁满山苹果。果农们正忙着采摘。今年产量增长百分之五。\n"
+KOKORO_ARTICLE = (
+    "静宁苹果丰收\n\n2021-09-15 来源：中国甘肃网\n\n　　九月的静宁满山苹果。果农们正忙着采摘。今年产量增长百分之五。\n"
+)
 
 
 def test_a_worker_killed_mid_article_loses_nothing_finished_and_another_completes_it(cluster, tmp_path, monkeypatch):
@@ -119,7 +156,9 @@ def test_a_worker_killed_mid_article_loses_nothing_finished_and_another_complete
         client, key = executor._client, future.remote.key
         deadline = time.monotonic() + 600
         while not set(clips.rglob("*.pcm")) - before:  # finished sentences only (written atomically)
-            assert time.monotonic() < deadline and not future.done(), "no sentence was cached before the article finished"
+            assert time.monotonic() < deadline and not future.done(), (
+                "no sentence was cached before the article finished"
+            )
             time.sleep(0.2)
         building = [worker for worker, keys in client.processing().items() if key in keys]
         assert len(building) == 1

@@ -62,14 +62,18 @@ def test_peer_down_fails_clearly_and_rerun_synthesises_only_what_is_missing(arti
         if done == 3 and peer._loop is not None:
             peer.stop()
 
-    options = pipeline.BuildOptions(engine="edge", output=tmp_path / "out.mp3", engine_options={"edge": {**FAST, "retries": 2}})
+    options = pipeline.BuildOptions(
+        engine="edge", output=tmp_path / "out.mp3", engine_options={"edge": {**FAST, "retries": 2}}
+    )
     with pytest.raises(EngineError, match="cannot reach the edge-tts service"):
         pipeline.build(article, options, progress=stop_peer_soon)
     assert not (tmp_path / "out.mp3").exists()
     cached = len(list((fresh_cache / "clips").rglob("*.pcm")))
     assert 3 <= cached < total
 
-    result = runner.invoke(app, ["build", str(article), "-o", str(tmp_path / "out.mp3"), "--engine", "edge", "--retries", "1"])
+    result = runner.invoke(
+        app, ["build", str(article), "-o", str(tmp_path / "out.mp3"), "--engine", "edge", "--retries", "1"]
+    )
     assert result.exit_code == 4
     errors = [line for line in result.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "--engine kokoro" in errors[0]

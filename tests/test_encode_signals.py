@@ -56,8 +56,11 @@ def running(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the encoder")
 def test_ctrl_c_during_encoding_exits_130_and_leaves_nothing(tmp_path, short_article, real_cache):
     # The sentences are cached by a normal build first; the long build then only assembles and encodes.
-    warm = subprocess.run([TTS, "build", str(short_article), "--engine", "kokoro", "--no-announce", "-o",
-                           str(tmp_path / "warm.mp3")], capture_output=True, text=True)
+    warm = subprocess.run(
+        [TTS, "build", str(short_article), "--engine", "kokoro", "--no-announce", "-o", str(tmp_path / "warm.mp3")],
+        capture_output=True,
+        text=True,
+    )
     assert warm.returncode == 0, warm.stderr
     out = tmp_path / "out"
     out.mkdir()
@@ -66,9 +69,24 @@ def test_ctrl_c_during_encoding_exits_130_and_leaves_nothing(tmp_path, short_art
     article = long_article(tmp_path)
     env = {**os.environ, "TMPDIR": str(temp)}
     # Its own session, so that a signal to its group is what a terminal's Ctrl-C would be.
-    build = subprocess.Popen([TTS, "build", str(article), "--engine", "kokoro", "--no-announce", "-o", str(out / "long.mp3"),
-                              "--sidecars", "all"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-                             start_new_session=True)
+    build = subprocess.Popen(
+        [
+            TTS,
+            "build",
+            str(article),
+            "--engine",
+            "kokoro",
+            "--no-announce",
+            "-o",
+            str(out / "long.mp3"),
+            "--sidecars",
+            "all",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
     encoder = None
     deadline = time.monotonic() + 120
     while encoder is None and build.poll() is None and time.monotonic() < deadline:
@@ -99,10 +117,17 @@ def dead_pid() -> int:
 def test_stale_temporary_files_of_dead_processes_are_removed(tmp_path):
     dead = dead_pid()
     mine = temp_sibling(tmp_path / "episode.mp3")
-    stale = [tmp_path / f".episode.mp3.{dead}.0a1b2c3d.partial.mp3",
-             tmp_path / f".episode.{dead}.partial.mp3",  # the older names, and the audio file they carried along
-             tmp_path / f".episode.{dead}.partial.mp3.audio.mp3"]
-    kept = [mine, tmp_path / "episode.mp3", tmp_path / ".hidden-notes.txt", tmp_path / f".episode.mp3.{os.getppid()}.0a1b2c3d.partial.mp3"]
+    stale = [
+        tmp_path / f".episode.mp3.{dead}.0a1b2c3d.partial.mp3",
+        tmp_path / f".episode.{dead}.partial.mp3",  # the older names, and the audio file they carried along
+        tmp_path / f".episode.{dead}.partial.mp3.audio.mp3",
+    ]
+    kept = [
+        mine,
+        tmp_path / "episode.mp3",
+        tmp_path / ".hidden-notes.txt",
+        tmp_path / f".episode.mp3.{os.getppid()}.0a1b2c3d.partial.mp3",
+    ]
     for path in stale + kept:
         path.write_bytes(b"x")
     removed = remove_stale_temps(tmp_path)

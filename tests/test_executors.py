@@ -49,8 +49,12 @@ def test_worker_processes_build_the_same_bytes_as_one_process_and_a_poisoned_art
     one = build_many(write_articles(tmp_path / "one", poisoned=True), TONE, jobs=1)
     monkeypatch.setenv("TTS_CACHE_DIR", str(tmp_path / "cache-many"))  # nothing to reuse: every clip made again
     seen: list[tuple[str, int, int]] = []
-    many = build_many(write_articles(tmp_path / "many", poisoned=True), TONE, jobs=3,
-                      progress=lambda source, done, total: seen.append((Path(source).name, done, total)))
+    many = build_many(
+        write_articles(tmp_path / "many", poisoned=True),
+        TONE,
+        jobs=3,
+        progress=lambda source, done, total: seen.append((Path(source).name, done, total)),
+    )
 
     for items in (one, many):
         assert [Path(i.source).name for i in items] == ["a.txt", "b.txt", "c.txt", "poison.txt"]
@@ -68,8 +72,10 @@ def test_the_cli_builds_a_folder_on_worker_processes_with_a_report(tmp_path, mon
     monkeypatch.setenv("TTS_CACHE_DIR", str(tmp_path / "cache"))
     write_articles(tmp_path / "in", poisoned=True)
     report = tmp_path / "report.json"
-    result = runner.invoke(app, ["build", str(tmp_path / "in"), "--engine", "tone", "--executor", "local", "-j", "2",
-                                 "--report", str(report)])
+    result = runner.invoke(
+        app,
+        ["build", str(tmp_path / "in"), "--engine", "tone", "--executor", "local", "-j", "2", "--report", str(report)],
+    )
     assert result.exit_code == 6, result.output
     data = json.loads(report.read_text(encoding="utf-8"))
     assert (data["built"], data["failed"]) == (3, 1)
@@ -78,11 +84,14 @@ def test_the_cli_builds_a_folder_on_worker_processes_with_a_report(tmp_path, mon
     assert sorted(p.name for p in (tmp_path / "in").glob("*.mp3")) == ["a.mp3", "b.mp3", "c.mp3"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--executor", "ray"], "unknown executor 'ray'"),
-    (["--executor", "local", "--scheduler", "tcp://127.0.0.1:9"], "--scheduler is for --executor dask"),
-    (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--executor", "ray"], "unknown executor 'ray'"),
+        (["--executor", "local", "--scheduler", "tcp://127.0.0.1:9"], "--scheduler is for --executor dask"),
+        (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler"),
+    ],
+)
 def test_a_wrong_executor_is_one_error_line(tmp_path, monkeypatch, args, message):
     monkeypatch.setenv("TTS_CACHE_DIR", str(tmp_path / "cache"))
     sources = write_articles(tmp_path / "in")

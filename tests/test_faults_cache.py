@@ -69,7 +69,9 @@ def test_an_old_format_entry_is_a_quiet_miss(tmp_path):
     cache = ClipCache(tmp_path)
     path = cache._path(KEY)
     path.parent.mkdir(parents=True)
-    path.write_bytes(b"TTSC" + struct.pack("<I", 24_000) + np.zeros(100, "<i2").tobytes())  # the format before checksums
+    path.write_bytes(
+        b"TTSC" + struct.pack("<I", 24_000) + np.zeros(100, "<i2").tobytes()
+    )  # the format before checksums
     assert cache.get(KEY) is None and cache.warnings == []
     cache.put(KEY, _clip())
     assert cache.get(KEY) is not None

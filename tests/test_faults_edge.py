@@ -66,7 +66,9 @@ def reference(tmp_path_factory, real_cache, peer_audio):
 
 
 @pytest.mark.parametrize("kind", FAULT_KINDS)
-def test_every_fault_kind_gives_the_same_episode_and_caches_nothing_damaged(kind, reference, tmp_path, fresh_cache, edge_peer):
+def test_every_fault_kind_gives_the_same_episode_and_caches_nothing_damaged(
+    kind, reference, tmp_path, fresh_cache, edge_peer
+):
     mp3, entries, chunks = reference
     article = tmp_path / "article.txt"
     article.write_text(ARTICLE, encoding="utf-8")
@@ -171,8 +173,10 @@ def test_cancel_ends_a_stalled_request_at_once(edge_peer):
     assert peer.active == 0  # the client closed its socket
 
 
-_CLI = ("import sys, edge_tts.communicate as c, edge_tts.voices as v; c.WSS_URL, v.VOICE_LIST = sys.argv[1:3]; "
-        "sys.argv = ['tts'] + sys.argv[3:]; from tts.cli import main; main()")
+_CLI = (
+    "import sys, edge_tts.communicate as c, edge_tts.voices as v; c.WSS_URL, v.VOICE_LIST = sys.argv[1:3]; "
+    "sys.argv = ['tts'] + sys.argv[3:]; from tts.cli import main; main()"
+)
 
 
 @pytest.mark.parametrize("articles", [1, 2])
@@ -185,10 +189,27 @@ def test_ctrl_c_during_a_stalled_request_exits_130_within_seconds(articles, edge
         paths[-1].write_text(ARTICLE, encoding="utf-8")
     out = tmp_path / "out"
     out.mkdir()
-    command = [sys.executable, "-c", _CLI, peer.url, peer.voices_url, "build", *map(str, paths), "--engine", "edge",
-               "-o", str(out if articles > 1 else out / "a.mp3")]
-    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "TTS_CACHE_DIR": str(fresh_cache)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    command = [
+        sys.executable,
+        "-c",
+        _CLI,
+        peer.url,
+        peer.voices_url,
+        "build",
+        *map(str, paths),
+        "--engine",
+        "edge",
+        "-o",
+        str(out if articles > 1 else out / "a.mp3"),
+    ]
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "TTS_CACHE_DIR": str(fresh_cache)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         limit = time.time() + 60
         while peer.served["stall"] < articles and time.time() < limit and proc.poll() is None:

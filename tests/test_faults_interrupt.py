@@ -19,8 +19,14 @@ def test_ctrl_c_in_a_kokoro_batch_stops_after_the_chunk_in_flight(tmp_path, fres
     out = tmp_path / "out"
     out.mkdir()
     command = [sys.executable, "-m", "tts.cli", "build", *map(str, paths), "--engine", "kokoro", "-o", str(out)]
-    proc = subprocess.Popen(command, cwd=ROOT, env={**os.environ, "TTS_CACHE_DIR": str(fresh_cache)},
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env={**os.environ, "TTS_CACHE_DIR": str(fresh_cache)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         limit = time.time() + 120
         while not list((fresh_cache / "clips").rglob("*.pcm")) and time.time() < limit and proc.poll() is None:

@@ -31,8 +31,10 @@ def _ffmpeg() -> str:
 
 
 def _image(path: Path, size: str) -> Path:
-    subprocess.run([_ffmpeg(), "-v", "error", "-y", "-f", "lavfi", "-i", f"color=c=navy:s={size}", "-frames:v", "1",
-                    str(path)], check=True)
+    subprocess.run(
+        [_ffmpeg(), "-v", "error", "-y", "-f", "lavfi", "-i", f"color=c=navy:s={size}", "-frames:v", "1", str(path)],
+        check=True,
+    )
     return path
 
 
@@ -40,8 +42,13 @@ def build_episode(folder: Path, name: str, text: str, url: str | None = None, fm
     """Build one article into folder with every sidecar and its run report, as `tts build --report` does."""
     source = folder / f"{name}.txt"
     source.write_text(text, encoding="utf-8")
-    options = BuildOptions(engine="kokoro", output=folder / f"{name}.{fmt}", tags=TagOptions(url=url), audio=AudioSettings(format=fmt),
-                           sidecars=frozenset({"vtt", "srt", "chapters.json"}))
+    options = BuildOptions(
+        engine="tone",
+        output=folder / f"{name}.{fmt}",
+        tags=TagOptions(url=url),
+        audio=AudioSettings(format=fmt),
+        sidecars=frozenset({"vtt", "srt", "chapters.json"}),
+    )
     result = build(source, options)
     source.unlink()  # only built outputs stay in the folder
     write_report(folder / f"{name}.report.json", report_dict(result, str(source), options))
@@ -57,8 +64,14 @@ def show(tmp_path_factory, real_cache) -> Path:
     return folder
 
 
-SETTINGS = ShowSettings(base_url="https://news.example.cn/podcast", title="晨间新闻 <早报> & 更多", author="某某日报",
-                        email="podcast@example.cn", image="cover.jpg", category="News/Daily News")
+SETTINGS = ShowSettings(
+    base_url="https://news.example.cn/podcast",
+    title="晨间新闻 <早报> & 更多",
+    author="某某日报",
+    email="podcast@example.cn",
+    image="cover.jpg",
+    category="News/Daily News",
+)
 
 
 def _copy(show: Path, tmp_path: Path) -> Path:
@@ -184,6 +197,7 @@ def _set(path: str, attr: str | None, value: str):
             element.set(attr, value)
         else:
             element.text = value
+
     return change
 
 
@@ -191,6 +205,7 @@ def _remove(path: str):
     def change(channel):
         element = channel.find(path)
         element.getparent().remove(element)
+
     return change
 
 
@@ -249,7 +264,9 @@ def test_cli_writes_feed_from_toml_and_checks_it(show, tmp_path):
     folder = _copy(show, tmp_path)
     (folder / "podcast.toml").write_text(
         '[show]\nbase_url = "https://news.example.cn/podcast/"\ntitle = "晨间新闻"\nauthor = "某某日报"\n'
-        'email = "podcast@example.cn"\nimage = "cover.jpg"\ncategory = "News/Daily News"\n', encoding="utf-8")
+        'email = "podcast@example.cn"\nimage = "cover.jpg"\ncategory = "News/Daily News"\n',
+        encoding="utf-8",
+    )
     runner = CliRunner()
     result = runner.invoke(app, ["feed", str(folder), "--title", "午间新闻", "--explicit"])
     assert result.exit_code == 0, result.output
@@ -265,14 +282,47 @@ def test_cli_writes_feed_from_toml_and_checks_it(show, tmp_path):
     assert result.exit_code == 2 and "enclosure length 7" in result.output
 
 
-@pytest.mark.parametrize("args, message", [
-    (["feed", "{missing}", "--base-url", "https://x.cn/", "--title", "t", "--author", "a", "--email", "a@x.cn",
-      "--image", "c.jpg"], "not a folder"),
-    (["feed", "{folder}"], "--base-url"),
-    (["feed", "{folder}", "--base-url", "ftp://x.cn/", "--title", "t", "--author", "a", "--email", "a@x.cn",
-      "--image", "c.jpg"], "https://"),
-    (["feed", "--check", "{missing}"], "feed not found"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (
+            [
+                "feed",
+                "{missing}",
+                "--base-url",
+                "https://x.cn/",
+                "--title",
+                "t",
+                "--author",
+                "a",
+                "--email",
+                "a@x.cn",
+                "--image",
+                "c.jpg",
+            ],
+            "not a folder",
+        ),
+        (["feed", "{folder}"], "--base-url"),
+        (
+            [
+                "feed",
+                "{folder}",
+                "--base-url",
+                "ftp://x.cn/",
+                "--title",
+                "t",
+                "--author",
+                "a",
+                "--email",
+                "a@x.cn",
+                "--image",
+                "c.jpg",
+            ],
+            "https://",
+        ),
+        (["feed", "--check", "{missing}"], "feed not found"),
+    ],
+)
 def test_cli_bad_input_is_one_error_line(tmp_path, args, message):
     folder = tmp_path / "empty"
     folder.mkdir()
@@ -283,10 +333,15 @@ def test_cli_bad_input_is_one_error_line(tmp_path, args, message):
     assert len(lines) == 1 and lines[0].startswith("error:") and message in lines[0], result.output
 
 
-@pytest.mark.parametrize("toml, message", [('titel = "x"\n', "unknown setting titel"),
-                                           ('explicit = "yes"\n', "explicit must be a true/false"),
-                                           ('title = 3\n', "title must be a string"),
-                                           ('title = "x\n', "not valid TOML")])
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ('titel = "x"\n', "unknown setting titel"),
+        ('explicit = "yes"\n', "explicit must be a true/false"),
+        ("title = 3\n", "title must be a string"),
+        ('title = "x\n', "not valid TOML"),
+    ],
+)
 def test_bad_toml_settings_are_refused(tmp_path, toml, message):
     (tmp_path / "podcast.toml").write_text(toml, encoding="utf-8")
     result = CliRunner().invoke(app, ["feed", str(tmp_path)])

@@ -80,7 +80,10 @@ def test_a_page_is_fetched_through_redirects_and_decoded_by_the_header_charset(s
     assert page.url == f"{server}/article.html" and page.is_html and page.encoding == "gb18030"
     assert article.title == "静宁苹果丰收季 果农喜笑颜开"
     assert (article.date, article.source) == ("2021-09-15 15:09", "中国甘肃网")
-    assert article.paragraphs == ["九月的静宁，满山苹果挂满枝头，果农们正忙着采摘。", "今年全县苹果产量预计达到一百万吨，比去年增长百分之五。"]
+    assert article.paragraphs == [
+        "九月的静宁，满山苹果挂满枝头，果农们正忙着采摘。",
+        "今年全县苹果产量预计达到一百万吨，比去年增长百分之五。",
+    ]
     assert {"静宁县召开秋季农业生产工作会议", "首页 新闻 财经"} <= {r.text for r in article.removed}
 
 
@@ -125,4 +128,3 @@ def test_a_url_article_is_written_to_the_current_folder_and_tagged_with_its_url(
     url = f"{server}/news/2021/jingning-apples.html"
     assert BuildOptions().output_for(url).name == "jingning-apples.mp3"
     assert prepared_url(url) == url and prepared_url("page.txt") is None
-

@@ -81,10 +81,23 @@ def test_say_command_shows_the_spoken_form(tmp_path):
 
 @pytest.mark.parametrize(
     "text, pinyin",
-    [("不是", "bu2 shi4"), ("不好", "bu4 hao3"), ("一样", "yi2 yang4"), ("一起", "yi4 qi3"), ("十一", "shi2 yi1"),
-     ("一月", "yi1 yue4"), ("第一", "di4 yi1"), ("统一", "tong3 yi1"), ("一模一样", "yi4 mu2 yi2 yang4"),
-     # 为 ending a word pypinyin has no phrase for is wéi ('to be, as'); 因为 and 为了 keep wèi.
-     ("变为", "bian4 wei2"), ("题为", "ti2 wei2"), ("因为", "yin1 wei4"), ("是因为", "shi4 yin1 wei4"), ("为了", "wei4 le5")],
+    [
+        ("不是", "bu2 shi4"),
+        ("不好", "bu4 hao3"),
+        ("一样", "yi2 yang4"),
+        ("一起", "yi4 qi3"),
+        ("十一", "shi2 yi1"),
+        ("一月", "yi1 yue4"),
+        ("第一", "di4 yi1"),
+        ("统一", "tong3 yi1"),
+        ("一模一样", "yi4 mu2 yi2 yang4"),
+        # 为 ending a word pypinyin has no phrase for is wéi ('to be, as'); 因为 and 为了 keep wèi.
+        ("变为", "bian4 wei2"),
+        ("题为", "ti2 wei2"),
+        ("因为", "yin1 wei4"),
+        ("是因为", "shi4 yin1 wei4"),
+        ("为了", "wei4 le5"),
+    ],
 )
 def test_offline_voice_applies_yi_and_bu_tone_sandhi_and_reads_wei(text, pinyin):
     from tts.engines.kokoro_text import chinese_pinyin

@@ -17,7 +17,10 @@ RATE = 24_000
 
 
 def wav(path: Path, samples, rate: int = RATE) -> Path:
-    _run(["-y", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", str(path)], stdin=np.asarray(samples, dtype="<i2"))
+    _run(
+        ["-y", "-f", "s16le", "-ar", str(rate), "-ac", "1", "-i", "pipe:0", str(path)],
+        stdin=np.asarray(samples, dtype="<i2"),
+    )
     return path
 
 
@@ -40,12 +43,16 @@ def test_integrated_loudness_agrees_with_ffmpeg(tmp_path):
     x = envelope * (0.6 * np.sin(2 * np.pi * 997 * t) + 0.2 * rng.standard_normal(len(t)))
     pcm = (np.clip(x, -1, 1) * 32767).astype("<i2")
     ours = loudness.integrated_lufs(loudness.segment_energy(pcm, RATE))
-    assert abs(ours - ebur128(wav(tmp_path / "bursts.wav", pcm))["integrated_lufs"]) <= 0.15  # ffmpeg prints 0.1 LU steps
+    assert (
+        abs(ours - ebur128(wav(tmp_path / "bursts.wav", pcm))["integrated_lufs"]) <= 0.15
+    )  # ffmpeg prints 0.1 LU steps
 
 
 @pytest.fixture(scope="module")
 def speech(kokoro):
-    clip = kokoro.synthesize("今年全县苹果产量预计达到一百万吨，比去年增长百分之五。果农们正忙着采摘。", kokoro.default_voice, 1.0)
+    clip = kokoro.synthesize(
+        "今年全县苹果产量预计达到一百万吨，比去年增长百分之五。果农们正忙着采摘。", kokoro.default_voice, 1.0
+    )
     pcm = (np.asarray(clip.samples, dtype=np.float32) * 32767 * 0.5).astype("<i2")  # quieter than the target
     return Track(pcm, clip.sample_rate, Timeline(len(pcm) / clip.sample_rate, [], []))
 
@@ -96,8 +103,9 @@ def test_a_codec_overshoot_is_corrected_without_leaving_files(tmp_path, short_ar
     monkeypatch.setitem(loudness.CODEC_NOISE_FACTOR, "mp3", 0.0)
     out = tmp_path / "out" / "loud.mp3"
     out.parent.mkdir()
-    result = pipeline.build(article, pipeline.BuildOptions(engine="kokoro", announce=False, output=out,
-                                                           audio=AudioSettings(loudness=-14.0)))
+    result = pipeline.build(
+        article, pipeline.BuildOptions(engine="kokoro", announce=False, output=out, audio=AudioSettings(loudness=-14.0))
+    )
     assert result.synthesized == 0
     assert result.loudness["corrective_reencodes"] >= 1
     level = ebur128(out)

@@ -206,7 +206,22 @@ def test_random_text_never_crashes_and_never_speaks_a_control_character():
 
     rng = random.Random(11)
     alphabet = list("0123456789０１２.,:/-—–~～至到年月日号时点分%‰‱·&$¥￥€£㎡²³½¼万亿元后代个第") + [
-        "US$", "HK$", "km²", "m³", "\x1b[31m", "\x00", "\x07", "\x85", "\r\n", "\t", "新闻", "R", "D", "&amp;", " "]
+        "US$",
+        "HK$",
+        "km²",
+        "m³",
+        "\x1b[31m",
+        "\x00",
+        "\x07",
+        "\x85",
+        "\r\n",
+        "\t",
+        "新闻",
+        "R",
+        "D",
+        "&amp;",
+        " ",
+    ]
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 24)))
         spoken = spoken_form(text)

@@ -18,8 +18,9 @@ PLUGINS = str(ROOT / "tests" / "plugins")
 
 def tts(*args: str, cache: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": PLUGINS, "TTS_CACHE_DIR": str(cache)}
-    return subprocess.run([sys.executable, "-m", "tts.cli", *args], capture_output=True, text=True, env=env, cwd=cwd,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "tts.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
+    )
 
 
 @pytest.fixture
@@ -57,8 +58,16 @@ def test_a_batch_whose_articles_share_a_name_in_one_folder_is_refused_before_any
         (tmp_path / folder).mkdir()
         (tmp_path / folder / f"x{suffix}").write_text(SHORT_ARTICLE, encoding="utf-8")
     (tmp_path / "out").mkdir()
-    done = tts("build", str(tmp_path / "d1" / "x.txt"), str(tmp_path / "d2" / "x.html"), "-e", "tone", "-o",
-               str(tmp_path / "out"), cache=tmp_path / "c")
+    done = tts(
+        "build",
+        str(tmp_path / "d1" / "x.txt"),
+        str(tmp_path / "d2" / "x.html"),
+        "-e",
+        "tone",
+        "-o",
+        str(tmp_path / "out"),
+        cache=tmp_path / "c",
+    )
     assert "both be written" in one_error_line(done, 2)
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -67,12 +76,23 @@ def test_the_output_suffix_chooses_the_container(tmp_path, article):
     done = tts("build", str(article), "-e", "tone", "-o", str(tmp_path / "x.m4b"), "--no-vtt", cache=tmp_path / "c")
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "x.m4b").read_bytes()[4:8] == b"ftyp"
-    clash = tts("build", str(article), "-e", "tone", "-o", str(tmp_path / "y.m4b"), "--format", "mp3", cache=tmp_path / "c")
+    clash = tts(
+        "build", str(article), "-e", "tone", "-o", str(tmp_path / "y.m4b"), "--format", "mp3", cache=tmp_path / "c"
+    )
     assert "make them agree" in one_error_line(clash, 2)
 
 
-@pytest.mark.parametrize("flags", [["--bitrate", "abc"], ["--bitrate", "1k"], ["--bitrate", "5000k"],
-                                   ["--sample-rate", "8000"], ["--loudness", "loud"], ["--true-peak", "3"]])
+@pytest.mark.parametrize(
+    "flags",
+    [
+        ["--bitrate", "abc"],
+        ["--bitrate", "1k"],
+        ["--bitrate", "5000k"],
+        ["--sample-rate", "8000"],
+        ["--loudness", "loud"],
+        ["--true-peak", "3"],
+    ],
+)
 def test_option_values_are_checked_before_any_work_even_in_a_dry_run(tmp_path, article, flags):
     for extra in ([], ["--dry-run"]):
         done = tts("build", str(article), "-e", "tone", *flags, *extra, cache=tmp_path / "c")
@@ -107,5 +127,7 @@ def test_an_unwritable_report_folder_after_the_audio_is_exit_5_and_keeps_the_aud
 def test_a_lexicon_with_a_wrong_type_is_a_clear_error(tmp_path, article):
     lexicon = tmp_path / "lexicon.toml"
     lexicon.write_text('[words]\n"行长" = 5\n', encoding="utf-8")
-    assert "行长" in one_error_line(tts("build", str(article), "-e", "tone", "--lexicon", str(lexicon), cache=tmp_path / "c"), 2)
+    assert "行长" in one_error_line(
+        tts("build", str(article), "-e", "tone", "--lexicon", str(lexicon), cache=tmp_path / "c"), 2
+    )
     assert "行长" in one_error_line(tts("say", "行长", "--lexicon", str(lexicon), cache=tmp_path / "c"), 2)

@@ -21,24 +21,86 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-settings.register_profile("default-run", max_examples=int(os.environ.get("TTS_PROPERTY_EXAMPLES", 40)), deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "default-run",
+    max_examples=int(os.environ.get("TTS_PROPERTY_EXAMPLES", 40)),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 settings.load_profile("default-run")
 
 FRAGMENTS = [
-    "九月的静宁，满山苹果挂满枝头。", "今年全县苹果产量预计达到100万吨，比去年增长5%。", "2021-09-15 15:09 来源：中国甘肃网",
-    "记者 李红军", "编辑：宋芳科", "首页 > 新闻 > 正文", "版权声明：凡注有稿件来源为“中国甘肃网”的稿件", "分享到",
-    "A&B公司今天发布‹新品>", "R&D", "3&4亿元", "<b>加粗</b>", "-->", "<!-- 注释 -->", "&amp;", "&lt;", "&#x1F600;", "&",
-    "<", ">", "<script>alert(1)</script>", "\x00", "\x1b[31m", "\x1b]0;title\x07", "\x07", "\x08", "\x7f", "\x85",
-    "\u200b", "\u200e", "\u202e", "\ufeff", "\u2028", "\u2029", "\r\n", "\r", "\n", "\t", "\v", "\f", "   ", "　　",
-    "12,000", "3.5%", "10:30", "1/3", "+86 138-0013-8000", "¥12.5元", "第3季度", "2021年9月15日", "~", "—", "……",
-    "NOTE:", "WEBVTT", "00:00:01.000 --> 00:00:02.000", "1\n00:00:01,000 --> 00:00:02,000\n", "“", "”", "《人民日报》",
+    "九月的静宁，满山苹果挂满枝头。",
+    "今年全县苹果产量预计达到100万吨，比去年增长5%。",
+    "2021-09-15 15:09 来源：中国甘肃网",
+    "记者 李红军",
+    "编辑：宋芳科",
+    "首页 > 新闻 > 正文",
+    "版权声明：凡注有稿件来源为“中国甘肃网”的稿件",
+    "分享到",
+    "A&B公司今天发布‹新品>",
+    "R&D",
+    "3&4亿元",
+    "<b>加粗</b>",
+    "-->",
+    "<!-- 注释 -->",
+    "&amp;",
+    "&lt;",
+    "&#x1F600;",
+    "&",
+    "<",
+    ">",
+    "<script>alert(1)</script>",
+    "\x00",
+    "\x1b[31m",
+    "\x1b]0;title\x07",
+    "\x07",
+    "\x08",
+    "\x7f",
+    "\x85",
+    "\u200b",
+    "\u200e",
+    "\u202e",
+    "\ufeff",
+    "\u2028",
+    "\u2029",
+    "\r\n",
+    "\r",
+    "\n",
+    "\t",
+    "\v",
+    "\f",
+    "   ",
+    "　　",
+    "12,000",
+    "3.5%",
+    "10:30",
+    "1/3",
+    "+86 138-0013-8000",
+    "¥12.5元",
+    "第3季度",
+    "2021年9月15日",
+    "~",
+    "—",
+    "……",
+    "NOTE:",
+    "WEBVTT",
+    "00:00:01.000 --> 00:00:02.000",
+    "1\n00:00:01,000 --> 00:00:02,000\n",
+    "“",
+    "”",
+    "《人民日报》",
 ]
 _ANY_CHAR = st.characters(blacklist_categories=("Cs",))  # any code point a str can hold in UTF-8
 TEXT = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(_ANY_CHAR, max_size=12)), max_size=24).map("".join)
 _NOISE = st.one_of(st.sampled_from(FRAGMENTS), st.text(_ANY_CHAR, max_size=4))
-_SENTENCES = ["九月的静宁，满山苹果挂满枝头", "果农们正忙着采摘，一派丰收景象", "今年全县苹果产量预计达到一百万吨",
-              "合作社统一收购，价格稳定", "电商平台订单不断，苹果远销全国各地"]
+_SENTENCES = [
+    "九月的静宁，满山苹果挂满枝头",
+    "果农们正忙着采摘，一派丰收景象",
+    "今年全县苹果产量预计达到一百万吨",
+    "合作社统一收购，价格稳定",
+    "电商平台订单不断，苹果远销全国各地",
+]
 
 
 @st.composite
@@ -51,9 +113,12 @@ def _line(draw, sentences: int) -> str:
 
 
 # An article as a page gives it: headline, dateline, body paragraphs (the cleaner's real input), all noisy.
-ARTICLES = st.tuples(_line(1), st.sampled_from(["2021-09-15 15:09 来源：中国甘肃网", "", "来源：新华网\x00"]),
-                     st.lists(_line(3), min_size=1, max_size=5), st.sampled_from(["\n", "\r\n", "\n\n", "\u2028"])
-                     ).map(lambda t: t[3].join([t[0], t[1], *t[2]]))
+ARTICLES = st.tuples(
+    _line(1),
+    st.sampled_from(["2021-09-15 15:09 来源：中国甘肃网", "", "来源：新华网\x00"]),
+    st.lists(_line(3), min_size=1, max_size=5),
+    st.sampled_from(["\n", "\r\n", "\n\n", "\u2028"]),
+).map(lambda t: t[3].join([t[0], t[1], *t[2]]))
 
 
 def controls(text: str, allowed: str = "") -> list[str]:
@@ -73,17 +138,26 @@ def _sidecar_escaping_merged() -> bool:
 def _control_removal_merged() -> bool:
     from tts.input.clean import clean_text
 
-    article = clean_text("静宁苹果丰收季\n2021-09-15 15:09 来源：中国甘肃网\n九月的静宁\x07满山苹果挂满\x00枝头。\x1b[31m果农们正忙着采摘。")
+    article = clean_text(
+        "静宁苹果丰收季\n2021-09-15 15:09 来源：中国甘肃网\n九月的静宁\x07满山苹果挂满\x00枝头。\x1b[31m果农们正忙着采摘。"
+    )
     return not controls("".join(article.paragraphs))
 
 
-needs_escaping = pytest.mark.xfail(not _sidecar_escaping_merged(), strict=True,
-                                   reason="sidecar escaping (issue 12 item 3) lives on another branch until merged")
-needs_control_removal = pytest.mark.xfail(not _control_removal_merged(), strict=True,
-                                          reason="control-character removal (issue 12 item 3) lives on another branch until merged")
+needs_escaping = pytest.mark.xfail(
+    not _sidecar_escaping_merged(),
+    strict=True,
+    reason="sidecar escaping (issue 12 item 3) lives on another branch until merged",
+)
+needs_control_removal = pytest.mark.xfail(
+    not _control_removal_merged(),
+    strict=True,
+    reason="control-character removal (issue 12 item 3) lives on another branch until merged",
+)
 
 
 # -- cleaner -------------------------------------------------------------------------------------
+
 
 def check_cleaner(text: str) -> None:
     from tts.errors import InputError
@@ -93,8 +167,15 @@ def check_cleaner(text: str) -> None:
         article = clean_text(text)
     except InputError:
         return  # documented: nothing speakable
-    fields = [article.title, article.date or "", article.source or "", article.author or "", *article.captions,
-              *(s.heading or "" for s in article.sections), *article.paragraphs]
+    fields = [
+        article.title,
+        article.date or "",
+        article.source or "",
+        article.author or "",
+        *article.captions,
+        *(s.heading or "" for s in article.sections),
+        *article.paragraphs,
+    ]
     bad = [c for f in fields for c in controls(f)]
     assert not bad, bad
     json.dumps(article.to_dict(), ensure_ascii=False)
@@ -107,6 +188,7 @@ def test_cleaner_never_crashes_and_lets_no_control_character_through(text):
 
 
 # -- normalisation -------------------------------------------------------------------------------
+
 
 def check_normalize(text: str) -> None:
     from tts.speech.normalize import Speaker, spoken_form
@@ -134,6 +216,7 @@ def test_normalisation_never_crashes_and_lets_no_control_character_through(text)
 
 # -- sidecar writers -----------------------------------------------------------------------------
 
+
 def _timeline(texts: list[str], gaps: list[float]):
     from tts.model import Chapter, Cue, Timeline
 
@@ -141,13 +224,19 @@ def _timeline(texts: list[str], gaps: list[float]):
     for text, gap in zip(texts, gaps):
         cues.append(Cue(t, t + gap, text))
         t += gap
-    chapters = [Chapter(0.0, t / 2, texts[0] if texts else "第一章"), Chapter(t / 2, t, texts[-1] if texts else "第二章")]
+    chapters = [
+        Chapter(0.0, t / 2, texts[0] if texts else "第一章"),
+        Chapter(t / 2, t, texts[-1] if texts else "第二章"),
+    ]
     return Timeline(t, cues, chapters)
 
 
 TIMELINES = st.integers(1, 6).flatmap(
-    lambda n: st.tuples(st.lists(TEXT.filter(lambda s: s.strip()), min_size=n, max_size=n),
-                        st.lists(st.floats(0.2, 30.0), min_size=n, max_size=n)))
+    lambda n: st.tuples(
+        st.lists(TEXT.filter(lambda s: s.strip()), min_size=n, max_size=n),
+        st.lists(st.floats(0.2, 30.0), min_size=n, max_size=n),
+    )
+)
 
 
 def _words(text: str) -> str:
@@ -177,7 +266,8 @@ def check_sidecars(texts: list[str], gaps: list[float]) -> None:
         assert _words(subtitle.content) == _words(cue.text.replace("-->", ""))
     chapters = json.loads(to_chapters_json(timeline))
     assert [c["title"] for c in chapters["chapters"]] == [c.title for c in timeline.chapters] or not controls(
-        "".join(c["title"] for c in chapters["chapters"]))
+        "".join(c["title"] for c in chapters["chapters"])
+    )
 
 
 def _unescape_vtt(text: str) -> str:
@@ -194,8 +284,9 @@ def test_sidecars_parse_with_their_reference_parsers_and_keep_every_word(case):
 
 # -- chunking ------------------------------------------------------------------------------------
 
+
 def check_split(text: str, limit: int) -> None:
-    from tts.speech.plan import _UNBREAKABLE, split_chunk, word_boundaries
+    from tts.speech.plan import _UNBREAKABLE, split_chunk
 
     pieces = split_chunk(text, limit)
     assert "".join(pieces) == text

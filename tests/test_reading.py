@@ -71,7 +71,9 @@ def test_an_unclosed_form_widget_does_not_hide_the_rest_of_the_page():
 
 # -- encodings as a browser reads them ----------------------------------------------------------
 
-ARTICLE = "九月的静宁，满山苹果挂满枝头。果农们正忙着采摘，今年全县苹果产量预计达到一百万吨。" * 300  # a real page: tens of thousands of bytes
+ARTICLE = (
+    "九月的静宁，满山苹果挂满枝头。果农们正忙着采摘，今年全县苹果产量预计达到一百万吨。" * 300
+)  # a real page: tens of thousands of bytes
 
 
 def _with_bad_bytes(data: bytes, count: int) -> bytes:
@@ -101,19 +103,26 @@ def test_a_gbk_page_with_a_few_invalid_bytes_is_read_with_a_warning(tmp_path, de
 
 
 def test_big5_traditional_pages_keep_their_characters(tmp_path):
-    traditional = "<html><head><meta charset='big5'><title>靜寧蘋果豐收季</title></head><body><h1>靜寧蘋果豐收季</h1>" \
-                  "<p>九月的靜寧，滿山蘋果掛滿枝頭，果農們正忙著採摘。</p><p>今年全縣蘋果產量預計達到一百萬噸，比去年增長百分之五。</p></body></html>"
+    traditional = (
+        "<html><head><meta charset='big5'><title>靜寧蘋果豐收季</title></head><body><h1>靜寧蘋果豐收季</h1>"
+        "<p>九月的靜寧，滿山蘋果掛滿枝頭，果農們正忙著採摘。</p><p>今年全縣蘋果產量預計達到一百萬噸，比去年增長百分之五。</p></body></html>"
+    )
     page_file = tmp_path / "big5.html"
     page_file.write_bytes(traditional.encode("big5"))
     from tts.input.extract import read_article
 
     page, article = read_article(page_file)
     assert page.encoding.startswith("big5")
-    assert article.title == "靜寧蘋果豐收季" and article.paragraphs[0] == "九月的靜寧，滿山蘋果掛滿枝頭，果農們正忙著採摘。"
+    assert (
+        article.title == "靜寧蘋果豐收季"
+        and article.paragraphs[0] == "九月的靜寧，滿山蘋果掛滿枝頭，果農們正忙著採摘。"
+    )
 
 
 def test_undeclared_big5_text_is_detected():
-    text = "九月的靜寧，滿山蘋果掛滿枝頭，果農們正忙著採摘。今年全縣蘋果產量預計達到一百萬噸，比去年增長百分之五。\n" * 5
+    text = (
+        "九月的靜寧，滿山蘋果掛滿枝頭，果農們正忙著採摘。今年全縣蘋果產量預計達到一百萬噸，比去年增長百分之五。\n" * 5
+    )
     assert decode(text.encode("big5")) == text
 
 

@@ -27,7 +27,9 @@ def submit(served, text: str, token: str | None = None, **params) -> httpx.Respo
     headers = {"content-type": "text/plain; charset=utf-8"}
     if token is not False:
         headers["authorization"] = f"Bearer {token or served.token}"
-    return httpx.post(served.url + "/api/articles", params=params, content=text.encode("utf-8"), headers=headers, timeout=30)
+    return httpx.post(
+        served.url + "/api/articles", params=params, content=text.encode("utf-8"), headers=headers, timeout=30
+    )
 
 
 def wait_for(served, job_id: str, timeout: float = 120) -> dict:
@@ -60,6 +62,7 @@ def parse(html: str) -> Collector:
 
 
 # -- pages -------------------------------------------------------------------------------------------------------
+
 
 def test_index_lists_episodes_newest_first_with_source_date_and_duration(served):
     page = get(served, "/")
@@ -102,6 +105,7 @@ def test_unknown_episode_is_a_404_page(served):
 
 # -- media: ranges, caching, types -------------------------------------------------------------------------------
 
+
 def test_byte_ranges_first_middle_last_and_suffix(served):
     data = (served.library / "park.mp3").read_bytes()
     size = len(data)
@@ -109,13 +113,17 @@ def test_byte_ranges_first_middle_last_and_suffix(served):
     assert whole.status_code == 200 and whole.content == data
     assert whole.headers["accept-ranges"] == "bytes" and whole.headers["content-type"] == "audio/mpeg"
     assert int(whole.headers["content-length"]) == size
-    for header, start, end in [("bytes=0-0", 0, 0), (f"bytes={size // 2}-{size // 2 + 99}", size // 2, size // 2 + 99),
-                               (f"bytes={size - 1}-", size - 1, size - 1), ("bytes=-500", size - 500, size - 1),
-                               (f"bytes=100-{size + 5000}", 100, size - 1)]:
+    for header, start, end in [
+        ("bytes=0-0", 0, 0),
+        (f"bytes={size // 2}-{size // 2 + 99}", size // 2, size // 2 + 99),
+        (f"bytes={size - 1}-", size - 1, size - 1),
+        ("bytes=-500", size - 500, size - 1),
+        (f"bytes=100-{size + 5000}", 100, size - 1),
+    ]:
         part = get(served, "/park.mp3", headers={"range": header})
         assert part.status_code == 206, header
         assert part.headers["content-range"] == f"bytes {start}-{end}/{size}", header
-        assert part.content == data[start:end + 1], header
+        assert part.content == data[start : end + 1], header
 
 
 @pytest.mark.parametrize("header", ["bytes={size}-", "bytes={size}-{size_plus}"])
@@ -133,19 +141,36 @@ def test_etag_and_last_modified_give_304(served):
     assert get(served, "/park.vtt", headers={"if-none-match": '"other"'}).status_code == 200
 
 
-@pytest.mark.parametrize("name, mime", [("park.srt", "application/x-subrip"), ("park.chapters.json", "application/json+chapters"),
-                                        ("park.report.json", "application/json")])
+@pytest.mark.parametrize(
+    "name, mime",
+    [
+        ("park.srt", "application/x-subrip"),
+        ("park.chapters.json", "application/json+chapters"),
+        ("park.report.json", "application/json"),
+    ],
+)
 def test_sidecar_mime_types_and_downloads(served, name, mime):
     answer = get(served, f"/{name}", params={"download": ""})
     assert answer.status_code == 200 and answer.headers["content-type"].startswith(mime)
     assert "attachment" in answer.headers["content-disposition"]
 
 
-@pytest.mark.parametrize("path", [
-    "/..%2Fserve_fixtures.py", "/%2e%2e/secret.json", "/..%5C..%5Cetc%5Cpasswd", "/../../etc/passwd",
-    "/.tts-serve%2Ftts.db", "/%2Fetc%2Fpasswd", "/outside.json", "/park.txt",
-    "/episodes/..%2F..%2Fetc%2Fpasswd", "/static/..%2F..%2Fapp.py", "/static/../app.py",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/..%2Fserve_fixtures.py",
+        "/%2e%2e/secret.json",
+        "/..%5C..%5Cetc%5Cpasswd",
+        "/../../etc/passwd",
+        "/.tts-serve%2Ftts.db",
+        "/%2Fetc%2Fpasswd",
+        "/outside.json",
+        "/park.txt",
+        "/episodes/..%2F..%2Fetc%2Fpasswd",
+        "/static/..%2F..%2Fapp.py",
+        "/static/../app.py",
+    ],
+)
 def test_no_path_reaches_outside_the_library(served, path):
     secret = served.library.parent / "secret.json"
     secret.write_text('{"secret": true}', encoding="utf-8")
@@ -164,20 +189,30 @@ def test_security_headers(served):
 
 # -- auth and limits ---------------------------------------------------------------------------------------------
 
+
 def test_submission_needs_a_valid_unrevoked_token(served):
     import subprocess
     import sys
 
     assert submit(served, BRIEF, token=False).status_code == 401
     assert submit(served, BRIEF, token="tts_wrong").status_code == 401
-    made = subprocess.run([sys.executable, "-m", "tts.cli", "serve", str(served.library), "--create-token",
-                           "--token-name", "to-revoke"], env=served.env, capture_output=True, text=True, check=True)
+    made = subprocess.run(
+        [sys.executable, "-m", "tts.cli", "serve", str(served.library), "--create-token", "--token-name", "to-revoke"],
+        env=served.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     token = made.stdout.strip().splitlines()[-1]
     token_id = made.stdout.split()[1]
     accepted = submit(served, "。", token=token)  # accepted as a job (it fails in the build: no headline)
     assert accepted.status_code == 202
-    subprocess.run([sys.executable, "-m", "tts.cli", "serve", str(served.library), "--revoke-token", token_id],
-                   env=served.env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "tts.cli", "serve", str(served.library), "--revoke-token", token_id],
+        env=served.env,
+        check=True,
+        capture_output=True,
+    )
     assert submit(served, BRIEF, token=token).status_code == 401
     # only the hash is stored
     db = (served.library / ".tts-serve" / "tts.db").read_bytes()
@@ -193,8 +228,12 @@ def test_oversize_body_is_refused(served):
         for _ in range(12):
             yield b"x" * (1024 * 1024)
 
-    answer = httpx.post(served.url + "/api/articles", content=chunks(), timeout=30,
-                        headers={"authorization": f"Bearer {served.token}", "content-type": "text/plain"})
+    answer = httpx.post(
+        served.url + "/api/articles",
+        content=chunks(),
+        timeout=30,
+        headers={"authorization": f"Bearer {served.token}", "content-type": "text/plain"},
+    )
     assert answer.status_code == 413
 
 
@@ -207,6 +246,7 @@ def test_bad_options_are_refused_before_queueing(served):
 
 # -- jobs --------------------------------------------------------------------------------------------------------
 
+
 def test_a_failing_job_fails_alone_and_the_service_stays_up(served):
     job = submit(served, "only English words here, nothing to read", loudness="off").json()
     result = wait_for(served, job["id"])
@@ -216,12 +256,24 @@ def test_a_failing_job_fails_alone_and_the_service_stays_up(served):
 
 def test_json_and_multipart_submissions(served):
     headers = {"authorization": f"Bearer {served.token}"}
-    by_json = httpx.post(served.url + "/api/articles", json={"text": BRIEF, "announce": False, "loudness": "off"},
-                         headers=headers, timeout=30)
-    html = ("<html><head><title>晨间简讯：城市公园开放</title></head><body><nav>首页 | 新闻</nav>"
-            + "".join(f"<p>{line}</p>" for line in BRIEF.split("\n") if line) + "</body></html>")
-    by_form = httpx.post(served.url + "/api/articles", files={"file": ("brief.html", html.encode(), "text/html")},
-                         data={"announce": "false", "loudness": "off"}, headers=headers, timeout=30)
+    by_json = httpx.post(
+        served.url + "/api/articles",
+        json={"text": BRIEF, "announce": False, "loudness": "off"},
+        headers=headers,
+        timeout=30,
+    )
+    html = (
+        "<html><head><title>晨间简讯：城市公园开放</title></head><body><nav>首页 | 新闻</nav>"
+        + "".join(f"<p>{line}</p>" for line in BRIEF.split("\n") if line)
+        + "</body></html>"
+    )
+    by_form = httpx.post(
+        served.url + "/api/articles",
+        files={"file": ("brief.html", html.encode(), "text/html")},
+        data={"announce": "false", "loudness": "off"},
+        headers=headers,
+        timeout=30,
+    )
     assert by_json.status_code == 202 and by_form.status_code == 202
     for answer in (by_json, by_form):
         job = wait_for(served, answer.json()["id"])
@@ -241,8 +293,10 @@ def test_twenty_parallel_submissions_with_two_workers_all_complete(served):
         assert get(served, job["episode_url"]).status_code == 200
     assert get(served, "/api/episodes").json()["total"] == before + 20
     db = sqlite3.connect(served.library / ".tts-serve" / "tts.db")
-    workers = {row[0] for row in db.execute(f"SELECT worker FROM jobs WHERE id IN ({','.join('?' * 20)})",
-                                            [j["id"] for j in jobs])}
+    workers = {
+        row[0]
+        for row in db.execute(f"SELECT worker FROM jobs WHERE id IN ({','.join('?' * 20)})", [j["id"] for j in jobs])
+    }
     assert len(workers) == 2  # both worker processes took jobs
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
@@ -268,12 +322,18 @@ def test_a_killed_worker_fails_its_job_and_is_replaced(served):
 
 # -- the feed (the generator comes from tts.publish) -----------------------------------------------------------
 
+
 def test_feed_comes_from_the_publish_generator(served):
-    feed = pytest.importorskip("tts.publish.feed", reason="tts.publish.feed (the `tts feed` generator) is not in this branch")
+    feed = pytest.importorskip(
+        "tts.publish.feed", reason="tts.publish.feed (the `tts feed` generator) is not in this branch"
+    )
     show = served.library / "podcast.toml"
     assert get(served, "/feed.xml").status_code == 404  # the show is not described yet: the page says what is missing
-    show.write_text('title = "测试播客"\nauthor = "测试日报"\nemail = "news@example.org"\n'
-                    'image = "https://example.org/cover.jpg"\n', encoding="utf-8")
+    show.write_text(
+        'title = "测试播客"\nauthor = "测试日报"\nemail = "news@example.org"\n'
+        'image = "https://example.org/cover.jpg"\n',
+        encoding="utf-8",
+    )
     try:
         answer = get(served, "/feed.xml")
         assert answer.status_code == 200 and answer.headers["content-type"].startswith("application/rss+xml")

@@ -21,8 +21,8 @@ from tts.serve.library import Library, pieces, resolve_inside, spoken_duration
 
 from .serve_fixtures import copy_library, served, start_server, stop_server  # noqa: F401  (session fixture)
 
-
 # -- database ----------------------------------------------------------------------------------------------------
+
 
 def test_new_database_is_wal_at_the_current_schema(tmp_path):
     store = db.Store(tmp_path / "x.db")
@@ -86,6 +86,7 @@ def test_each_job_is_claimed_by_exactly_one_process(tmp_path):
 
 # -- the library folder ------------------------------------------------------------------------------------------
 
+
 def test_episode_read_from_report_and_sidecars(served):
     library = Library(served.library)
     episode = library.episode("park")
@@ -103,22 +104,37 @@ def test_episode_read_from_report_and_sidecars(served):
 
 def test_caption_pieces_are_joined_into_sentences_and_word_timings_are_used(tmp_path, served):
     copy_library(served.library / "park", tmp_path / "lib", ["long"])
-    vtt = "WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.000\n第一句很长，\n\n2\n00:00:01.000 --> 00:00:02.000\n后半句。\n\n" \
-          "3\n00:00:02.500 --> 00:00:03.000\n第二句。\n"
+    vtt = (
+        "WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.000\n第一句很长，\n\n2\n00:00:01.000 --> 00:00:02.000\n后半句。\n\n"
+        "3\n00:00:02.500 --> 00:00:03.000\n第二句。\n"
+    )
     (tmp_path / "lib" / "long.vtt").write_text(vtt, encoding="utf-8")
     library = Library(tmp_path / "lib")
     sentences = [s for c in library.transcript(library.episode("long")) for s in c.sentences]
     assert [(s.text, s.start, s.end) for s in sentences] == [("第一句很长，后半句。", 0.0, 2.0), ("第二句。", 2.5, 3.0)]
-    words = {"words": [{"text": "第一句", "start": 0.0, "end": 0.4}, {"text": "很长", "start": 0.4, "end": 1.0},
-                       {"text": "后半句", "start": 1.0, "end": 2.0}, {"text": "第二", "start": 2.5, "end": 2.7},
-                       {"text": "句", "start": 2.7, "end": 3.0}]}  # word timings without punctuation
+    words = {
+        "words": [
+            {"text": "第一句", "start": 0.0, "end": 0.4},
+            {"text": "很长", "start": 0.4, "end": 1.0},
+            {"text": "后半句", "start": 1.0, "end": 2.0},
+            {"text": "第二", "start": 2.5, "end": 2.7},
+            {"text": "句", "start": 2.7, "end": 3.0},
+        ]
+    }  # word timings without punctuation
     (tmp_path / "lib" / "long.words.json").write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
     library = Library(tmp_path / "lib")
     sentences = [s for c in library.transcript(library.episode("long")) for s in c.sentences]
     assert [(s.text, [w.text for w in s.words]) for s in sentences] == [
-        ("第一句很长，后半句。", ["第一句", "很长", "后半句"]), ("第二句。", ["第二", "句"])]
+        ("第一句很长，后半句。", ["第一句", "很长", "后半句"]),
+        ("第二句。", ["第二", "句"]),
+    ]
     assert [(text, w is not None) for text, w in pieces(sentences[0])] == [
-        ("第一句", True), ("很长", True), ("，", False), ("后半句", True), ("。", False)]
+        ("第一句", True),
+        ("很长", True),
+        ("，", False),
+        ("后半句", True),
+        ("。", False),
+    ]
     (tmp_path / "lib" / "long.vtt").unlink()  # words alone: sentences end at punctuation or a pause
     library = Library(tmp_path / "lib")
     sentences = [s for c in library.transcript(library.episode("long")) for s in c.sentences]
@@ -139,16 +155,30 @@ def test_resolve_inside_refuses_everything_but_plain_names(tmp_path):
     (tmp_path / "secret.txt").write_text("x")
     (root / "link.vtt").symlink_to(tmp_path / "secret.txt")
     assert resolve_inside(root, "a.vtt") == (root / "a.vtt").resolve()
-    for name in ("../secret.txt", "..", ".", "", "/etc/passwd", "sub/a.vtt", "..\\a.vtt", "link.vtt", ".hidden", "a.vtt\x00"):
+    for name in (
+        "../secret.txt",
+        "..",
+        ".",
+        "",
+        "/etc/passwd",
+        "sub/a.vtt",
+        "..\\a.vtt",
+        "link.vtt",
+        ".hidden",
+        "a.vtt\x00",
+    ):
         assert resolve_inside(root, name) is None, name
 
 
-@pytest.mark.parametrize("seconds, text", [(0, "0秒"), (8.4, "8秒"), (243, "4分3秒"), (308, "5分8秒"), (3725, "1小时2分5秒")])
+@pytest.mark.parametrize(
+    "seconds, text", [(0, "0秒"), (8.4, "8秒"), (243, "4分3秒"), (308, "5分8秒"), (3725, "1小时2分5秒")]
+)
 def test_spoken_durations(seconds, text):
     assert spoken_duration(seconds) == text
 
 
 # -- paging, and the static site ---------------------------------------------------------------------------------
+
 
 def test_index_pages_and_search_over_many_episodes(tmp_path, served):
     import httpx
@@ -179,8 +209,12 @@ class Links(HTMLParser):
 
 def test_static_site_links_all_resolve(tmp_path, served):
     out = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "tts.cli", "site", str(served.library), "-o", str(out)],
-                            env=served.env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tts.cli", "site", str(served.library), "-o", str(out)],
+        env=served.env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     pages = sorted(out.rglob("*.html"))
     assert {p.relative_to(out).as_posix() for p in pages} >= {"index.html", "episodes/park.html", "episodes/brief.html"}
@@ -197,8 +231,12 @@ def test_static_site_links_all_resolve(tmp_path, served):
 
 
 def test_site_refuses_to_write_into_the_library(served):
-    result = subprocess.run([sys.executable, "-m", "tts.cli", "site", str(served.library), "-o", str(served.library)],
-                            env=served.env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tts.cli", "site", str(served.library), "-o", str(served.library)],
+        env=served.env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 5 and result.stderr.startswith("error:")
 
 
@@ -208,8 +246,13 @@ def test_a_private_library_needs_a_token_to_read(tmp_path, served):
     import httpx
 
     copy_library(served.library / "park", tmp_path / "lib", ["park"])
-    made = subprocess.run([sys.executable, "-m", "tts.cli", "serve", str(tmp_path / "lib"), "--create-token"],
-                          env=served.env, capture_output=True, text=True, check=True)
+    made = subprocess.run(
+        [sys.executable, "-m", "tts.cli", "serve", str(tmp_path / "lib"), "--create-token"],
+        env=served.env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     token = made.stdout.strip().splitlines()[-1]
     process, url = start_server(tmp_path / "lib", served.env, "--workers", "0", "--private")
     try:
@@ -227,11 +270,28 @@ def test_a_private_library_needs_a_token_to_read(tmp_path, served):
 def test_static_site_feed_points_at_the_copied_files(tmp_path, served):
     pytest.importorskip("tts.publish.feed", reason="tts.publish.feed (the `tts feed` generator) is not in this branch")
     copy_library(served.library / "park", tmp_path / "lib", ["park"])
-    (tmp_path / "lib" / "podcast.toml").write_text('title = "测试播客"\nauthor = "测试日报"\nemail = "news@example.org"\n'
-                                                  'image = "https://example.org/cover.jpg"\n', encoding="utf-8")
+    (tmp_path / "lib" / "podcast.toml").write_text(
+        'title = "测试播客"\nauthor = "测试日报"\nemail = "news@example.org"\n'
+        'image = "https://example.org/cover.jpg"\n',
+        encoding="utf-8",
+    )
     out = tmp_path / "site"
-    result = subprocess.run([sys.executable, "-m", "tts.cli", "site", str(tmp_path / "lib"), "-o", str(out),
-                             "--base-url", "https://example.org/listen"], env=served.env, capture_output=True, text=True)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tts.cli",
+            "site",
+            str(tmp_path / "lib"),
+            "-o",
+            str(out),
+            "--base-url",
+            "https://example.org/listen",
+        ],
+        env=served.env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     feed = (out / "feed.xml").read_text(encoding="utf-8")
     assert 'url="https://example.org/listen/park.mp3"' in feed and (out / "park.mp3").is_file()
@@ -239,6 +299,7 @@ def test_static_site_feed_points_at_the_copied_files(tmp_path, served):
 
 
 def test_serve_refuses_a_missing_library_in_one_line(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "tts.cli", "serve", str(tmp_path / "missing")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "tts.cli", "serve", str(tmp_path / "missing")], capture_output=True, text=True
+    )
     assert result.returncode == 2 and result.stderr.startswith("error:") and len(result.stderr.splitlines()) == 1

@@ -11,7 +11,7 @@ import srt
 import webvtt
 
 from tts.engines import kokoro_assets
-from tts.model import Article, Chapter, Clip, Cue, Mark, Section, Timeline, Word
+from tts.model import Article, Chapter, Cue, Section, Timeline, Word
 from tts.output.assemble import assemble
 from tts.output.sidecars import caption_cues, clean_text, to_chapters_json, to_srt, to_webvtt, to_words_json
 from tts.speech.align import Alignment, word_spans
@@ -102,12 +102,15 @@ def test_second_word_after_a_long_pause_starts_where_the_silence_ends(kokoro):
 # -- written text <-> spoken text ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("written, word, spoken_part", [
-    ("2021年，武清区落实资金2.02亿元。", "2021", "二零二一"),
-    ("2021年，武清区落实资金2.02亿元。", "武清区", "武清区"),
-    ("比去年增长15%，达到120km/h。", "15%", "百分之十五"),
-    ("比去年增长15%，达到120km/h。", "达到", "达到"),
-])
+@pytest.mark.parametrize(
+    "written, word, spoken_part",
+    [
+        ("2021年，武清区落实资金2.02亿元。", "2021", "二零二一"),
+        ("2021年，武清区落实资金2.02亿元。", "武清区", "武清区"),
+        ("比去年增长15%，达到120km/h。", "15%", "百分之十五"),
+        ("比去年增长15%，达到120km/h。", "达到", "达到"),
+    ],
+)
 def test_written_spans_map_to_what_the_normaliser_made_of_them(written, word, spoken_part):
     spoken = Speaker()(written)
     start = written.index(word)
@@ -219,9 +222,16 @@ def test_episode_writes_word_timings_beside_the_audio(fresh_cache, short_article
     from tts.output.episode import AudioSettings
 
     out = tmp_path / "episode.mp3"
-    result = pipeline.build(short_article, pipeline.BuildOptions(
-        engine="kokoro", output=out, announce=False, sidecars=frozenset({"vtt", "words.json"}),
-        audio=AudioSettings(loudness=None)))
+    result = pipeline.build(
+        short_article,
+        pipeline.BuildOptions(
+            engine="kokoro",
+            output=out,
+            announce=False,
+            sidecars=frozenset({"vtt", "words.json"}),
+            audio=AudioSettings(loudness=None),
+        ),
+    )
     data = json.loads((tmp_path / "episode.words.json").read_text(encoding="utf-8"))
     assert data["version"] == 1 and data["duration"] == pytest.approx(result.timeline.duration, abs=1e-3)
     assert [s["text"] for s in data["sentences"]] == [c.text for c in result.timeline.sentences]

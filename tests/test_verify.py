@@ -55,8 +55,12 @@ def test_edit_distance_agrees_with_the_textbook_programme():
 
 def test_heard_words_go_to_the_sentence_whose_time_holds_them():
     timeline = Timeline(6.0, [Cue(0.3, 2.0, "静宁苹果"), Cue(2.6, 5.0, "果农采摘")], [Chapter(0, 6, "t")])
-    heard = [verify.Heard("静宁", 0.3, 0.9), verify.Heard("苹果", 1.0, 2.2), verify.Heard("果农", 2.4, 3.0),
-             verify.Heard("采债", 3.1, 4.0)]
+    heard = [
+        verify.Heard("静宁", 0.3, 0.9),
+        verify.Heard("苹果", 1.0, 2.2),
+        verify.Heard("果农", 2.4, 3.0),
+        verify.Heard("采债", 3.1, 4.0),
+    ]
     result = verify.check(heard, timeline, threshold=0.2)
     assert [s.heard for s in result.sentences] == ["静宁苹果", "果农采债"]
     assert [s.cer for s in result.sentences] == [0, 0.25]
@@ -96,7 +100,9 @@ def test_a_garbled_take_is_replaced_by_a_better_one(kokoro, cache_with_recognise
     """A sentence whose audio says something else comes back garbled and is re-synthesised; the track follows."""
     from tts.pipeline import synthesize_chunks
 
-    article = Article(title="静宁苹果", sections=[Section(None, ["今年全县苹果产量预计达到一百万吨，比去年增长百分之五。"])])
+    article = Article(
+        title="静宁苹果", sections=[Section(None, ["今年全县苹果产量预计达到一百万吨，比去年增长百分之五。"])]
+    )
     plan = make_plan(article, PlanOptions())
     clips, _ = synthesize_chunks(plan.chunks, kokoro, "zm_yunjian", 1.0)
     wrong = kokoro.synthesize("果园里的丰收", "zm_yunjian")
@@ -120,10 +126,24 @@ def test_build_verify_reports_each_sentence(cache_with_recogniser, short_article
     from tts.cli import app
 
     out = tmp_path / "ep.mp3"
-    result = CliRunner().invoke(app, ["build", str(short_article), "-o", str(out), "--engine", "kokoro", "--verify",
-                                      "--no-announce", "--loudness", "off", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "build",
+            str(short_article),
+            "-o",
+            str(out),
+            "--engine",
+            "kokoro",
+            "--verify",
+            "--no-announce",
+            "--loudness",
+            "off",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout[result.stdout.index("{"):])
+    report = json.loads(result.stdout[result.stdout.index("{") :])
     check = report["verification"]
     assert len(check["sentences"]) == 5 and 0 <= check["cer"] < 0.5
     assert all(0 <= s["cer"] <= 1 and s["end"] > s["start"] for s in check["sentences"])
@@ -135,7 +155,9 @@ def test_verify_without_the_recogniser_is_a_bad_option_before_any_work(monkeypat
     from tts import pipeline
 
     real = importlib.util.find_spec
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "faster_whisper" else real(name, *a))
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "faster_whisper" else real(name, *a)
+    )
     with pytest.raises(ConfigError, match="uv sync --extra verify"):
         pipeline.build(short_article, pipeline.BuildOptions(engine="kokoro", output=tmp_path / "x.mp3", verify=True))
     assert not list(tmp_path.glob("*.mp3"))

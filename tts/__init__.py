@@ -9,9 +9,15 @@ from importlib import import_module
 
 __version__ = "0.1.0"
 _EXPORTS = {
-    "build": "tts.pipeline", "prepare": "tts.pipeline", "BuildOptions": "tts.pipeline", "BuildResult": "tts.pipeline",
-    "clean_text": "tts.input.clean", "CleanOptions": "tts.input.clean", "TtsError": "tts.errors",
-    "Article": "tts.model", "Section": "tts.model",
+    "build": "tts.pipeline",
+    "prepare": "tts.pipeline",
+    "BuildOptions": "tts.pipeline",
+    "BuildResult": "tts.pipeline",
+    "clean_text": "tts.input.clean",
+    "CleanOptions": "tts.input.clean",
+    "TtsError": "tts.errors",
+    "Article": "tts.model",
+    "Section": "tts.model",
 }
 __all__ = sorted(_EXPORTS)
 

@@ -34,10 +34,15 @@ def expand(inputs: list[str]) -> list[str]:
     return out
 
 
-def build_many(sources: list[str], options, jobs: int | None = None,
-               progress: Callable[[str, int, int], None] | None = None,
-               started: Callable[[str], None] | None = None,
-               executor: str = "local", scheduler: str | None = None) -> list[BatchItem]:
+def build_many(
+    sources: list[str],
+    options,
+    jobs: int | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    started: Callable[[str], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+) -> list[BatchItem]:
     """Build every source; one failure does not stop the others. `options.output`, if set, is a folder.
 
     JOBS articles are built at once (default: the engine's `batch_jobs`): by the local executor in worker processes
@@ -58,8 +63,10 @@ def build_many(sources: list[str], options, jobs: int | None = None,
     items = [BatchItem(s) for s in sources]
     own_options = {item.source: _options_for(item.source, options, folder) for item in items}
     # Every output of every article checked against every input and each other, before any work.
-    check_outputs([p for s, o in own_options.items() for p in planned_outputs(s, o)],
-                  [p for s, o in own_options.items() for p in inputs_of(s, o)])
+    check_outputs(
+        [p for s, o in own_options.items() for p in planned_outputs(s, o)],
+        [p for s, o in own_options.items() for p in inputs_of(s, o)],
+    )
 
     workers = max(1, jobs or engine_class(engine).batch_jobs)  # a cluster at SCHEDULER has its own workers
     try:

@@ -101,7 +101,7 @@ class Mark:
 class Clip:
     """Engine output for one chunk: mono samples (int16 from the cache, float32 or int16 from engines)."""
 
-    samples: "object"  # numpy.ndarray, 1-D (kept untyped to avoid importing numpy here)
+    samples: object  # numpy.ndarray, 1-D (kept untyped to avoid importing numpy here)
     sample_rate: int
     # Word/character timings when the engine reports them (empty when it cannot); in input-text order.
     marks: tuple[Mark, ...] = ()

@@ -63,7 +63,9 @@ class AudioSettings:
             allowed = MP3_BITRATES["mpeg1" if self.sample_rate >= 32_000 else "mpeg2"]
             where = f"MP3 at {self.sample_rate} Hz"
         if self.kbps not in allowed:
-            choices = f"{allowed[0]}k-{allowed[-1]}k" if isinstance(allowed, range) else ", ".join(f"{b}k" for b in allowed)
+            choices = (
+                f"{allowed[0]}k-{allowed[-1]}k" if isinstance(allowed, range) else ", ".join(f"{b}k" for b in allowed)
+            )
             raise ConfigError(f"{where} cannot be encoded at {self.bitrate}; choose {choices} (64k-96k suits speech)")
 
 

@@ -52,7 +52,9 @@ _TEMP_NAME = re.compile(r"^\.(?P<name>.+?)\.(?P<pid>\d+)(?:\.[0-9a-f]{8})?\.part
 def temp_sibling(path: Path, suffix: str | None = None) -> Path:
     """A fresh temporary name beside path for this process (see the naming scheme above), ending in path's
     suffix or the one given (for a helper file that belongs to path, such as ffmpeg's chapter list)."""
-    return path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial{path.suffix if suffix is None else suffix}")
+    return path.with_name(
+        f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.partial{path.suffix if suffix is None else suffix}"
+    )
 
 
 def _alive(pid: int) -> bool:

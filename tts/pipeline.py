@@ -82,8 +82,12 @@ def prepare(source: str | Path, options: BuildOptions | None = None) -> Prepared
     engine, reason = choose_engine(profile.engine)
     cls = engine_class(engine)
     speaker = Speaker(lexicon, cls.lexicon_style, options.normalize)
-    plan_options = PlanOptions(announce=options.announce, seconds_per_syllable=cls.seconds_per_syllable,
-                               speed=profile.for_engine(engine).speed, pauses=profile.pauses)
+    plan_options = PlanOptions(
+        announce=options.announce,
+        seconds_per_syllable=cls.seconds_per_syllable,
+        speed=profile.for_engine(engine).speed,
+        pauses=profile.pauses,
+    )
     plan = make_plan(article, plan_options, speaker)
     return Prepared(article, plan, profile, page.name, engine, reason, speaker)
 
@@ -94,8 +98,12 @@ def planned_outputs(source: str | Path, options: BuildOptions) -> list[Path]:
     return [audio] + [audio.with_suffix("." + kind) for kind in sorted(options.sidecars)]
 
 
-def build(source: str | Path, options: BuildOptions | None = None, progress: Progress | None = None,
-          notify: Notify | None = None) -> BuildResult:
+def build(
+    source: str | Path,
+    options: BuildOptions | None = None,
+    progress: Progress | None = None,
+    notify: Notify | None = None,
+) -> BuildResult:
     """Build the episode; outputs appear only when complete (temporary file, then rename)."""
     from tts.output.cover import load_cover
     from tts.paths import check_outputs, inputs_of
@@ -114,11 +122,13 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
 
     plan = prepared.plan
     cache_warnings: list[str] = []  # damaged cache entries met (synthesised again)
-    clips, synthesized = synthesize_chunks(plan.chunks, engine, voice, speed, options.use_cache, progress,
-                                           cache_warnings)
+    clips, synthesized = synthesize_chunks(
+        plan.chunks, engine, voice, speed, options.use_cache, progress, cache_warnings
+    )
     track = assemble(plan, clips, prepared.profile.pauses)
-    track, verification = verify_build(options.verify, plan, clips, prepared.profile.pauses, engine, voice, speed, track,
-                                       options.use_cache)
+    track, verification = verify_build(
+        options.verify, plan, clips, prepared.profile.pauses, engine, voice, speed, track, options.use_cache
+    )
     tags = options.tags
     url = tags.url or prepared_url(source)
     meta = Metadata(album=tags.album, genre=tags.genre, url=url, cover=cover)
@@ -129,9 +139,23 @@ def build(source: str | Path, options: BuildOptions | None = None, progress: Pro
     stats = engine.stats()
     warnings = stats.warnings + (cover.warnings() if cover else []) + cache_warnings
     return BuildResult(
-        prepared.article, plan, track.timeline, audio_path, sidecars, engine.name, voice,
-        synthesized, len(plan.chunks) - synthesized, time.perf_counter() - started, prepared.engine_reason,
-        loudness, warnings, stats.faults, stats.retries, url, verification,
+        prepared.article,
+        plan,
+        track.timeline,
+        audio_path,
+        sidecars,
+        engine.name,
+        voice,
+        synthesized,
+        len(plan.chunks) - synthesized,
+        time.perf_counter() - started,
+        prepared.engine_reason,
+        loudness,
+        warnings,
+        stats.faults,
+        stats.retries,
+        url,
+        verification,
     )
 
 
@@ -141,7 +165,9 @@ def prepared_url(source: str | Path) -> str | None:
     return text if text.startswith(("http://", "https://")) else None
 
 
-def open_engine(name: str, profile: VoiceProfile, engine_options: dict[str, dict[str, object]] | None = None) -> tuple[Engine, str, float]:
+def open_engine(
+    name: str, profile: VoiceProfile, engine_options: dict[str, dict[str, object]] | None = None
+) -> tuple[Engine, str, float]:
     """(engine, voice, speed) for the chosen engine; one engine serves the whole episode."""
     wanted = profile.for_engine(name)
     engine = get_engine(name, **{**wanted.options, **(engine_options or {}).get(name, {})})
@@ -150,8 +176,15 @@ def open_engine(name: str, profile: VoiceProfile, engine_options: dict[str, dict
     return engine, voice, wanted.speed
 
 
-def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: float, use_cache: bool = True,
-                      progress: Progress | None = None, warnings: list[str] | None = None) -> tuple[list[Clip], int]:
+def synthesize_chunks(
+    chunks: list[Chunk],
+    engine: Engine,
+    voice: str,
+    speed: float,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+    warnings: list[str] | None = None,
+) -> tuple[list[Clip], int]:
     """One clip per chunk, from the cache where possible; new clips are cached as soon as each exists.
 
     Up to engine.concurrency chunks are synthesised at once; every finished chunk is cached, so a rerun redoes
@@ -209,8 +242,10 @@ def synthesize_chunks(chunks: list[Chunk], engine: Engine, voice: str, speed: fl
                     progress(done, len(chunks))
     if failure:
         n, exc = failure
-        raise EngineError(f"chunk {n + 1}/{len(chunks)} ({chunks[n].text[:15]}…): {exc}; "
-                          f"{done} of {len(chunks)} chunks are cached, rerun to continue") from None
+        raise EngineError(
+            f"chunk {n + 1}/{len(chunks)} ({chunks[n].text[:15]}…): {exc}; "
+            f"{done} of {len(chunks)} chunks are cached, rerun to continue"
+        ) from None
     return [c for c in clips if c is not None], len(todo)
 
 
@@ -245,5 +280,7 @@ def _cancelled_on_failure(engine: Engine):
 def _cache_error(exc: OSError) -> OutputError:
     from tts.paths import cache_dir
 
-    return OutputError(f"cannot write to the cache in {cache_dir()}: {exc.strerror or exc}; free space, "
-                       "set TTS_CACHE_DIR to a writable folder, or build with --no-cache")
+    return OutputError(
+        f"cannot write to the cache in {cache_dir()}: {exc.strerror or exc}; free space, "
+        "set TTS_CACHE_DIR to a writable folder, or build with --no-cache"
+    )

@@ -36,7 +36,10 @@ class ToneEngine(Engine):
         return self._identity
 
     def voices(self) -> list[VoiceInfo]:
-        return [VoiceInfo("low", "male", "zh-CN", "tones from 180 Hz"), VoiceInfo("high", "female", "zh-CN", "tones from 320 Hz")]
+        return [
+            VoiceInfo("low", "male", "zh-CN", "tones from 180 Hz"),
+            VoiceInfo("high", "female", "zh-CN", "tones from 320 Hz"),
+        ]
 
     def synthesize(self, text: str, voice: str, speed: float = 1.0) -> Clip:
         type(self).calls += 1

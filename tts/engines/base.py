@@ -92,7 +92,7 @@ class Engine(ABC):
         """What the model is given for TEXT, for `tts say --phonemes`; None when the engine has no phonemes."""
         return None
 
-    def cancel(self) -> None:
+    def cancel(self) -> None:  # noqa: B027 - an optional capability, defaulted to nothing to end
         """Ctrl-C or a fatal chunk: end work in flight now. Engines that wait on a service override it; for a
         CPU-bound engine the pipeline simply starts no new chunk (see is_cancelled)."""
 
@@ -111,7 +111,7 @@ def engine_class(name: str) -> type[Engine]:
     raise ConfigError(f"unknown engine {name!r}; available: {', '.join(engine_names())}")
 
 
-_LIVE: "weakref.WeakSet[Engine]" = weakref.WeakSet()  # engines made by get_engine, for cancel_all()
+_LIVE: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines made by get_engine, for cancel_all()
 
 
 def get_engine(name: str, **options: object) -> Engine:
@@ -128,7 +128,7 @@ def get_engine(name: str, **options: object) -> Engine:
     return engine
 
 
-_CANCELLED: "weakref.WeakSet[Engine]" = weakref.WeakSet()
+_CANCELLED: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 def cancel_all() -> None:

@@ -29,9 +29,9 @@ from dataclasses import dataclass, field
 from typing import ClassVar
 
 from tts.audio import decode_mp3, trim_silence
+from tts.engines.base import Engine, EngineStats, VoiceInfo
 from tts.errors import ConfigError, EngineError
 from tts.model import Clip, Mark
-from tts.engines.base import Engine, EngineStats, VoiceInfo
 
 SAMPLE_RATE = 24_000
 MP3_BITRATE = 48_000  # the service always answers audio-24khz-48kbitrate-mono-mp3 (CBR)
@@ -160,7 +160,9 @@ class EdgeEngine(Engine):
         if not 1 <= int(concurrency) <= 16:
             raise ConfigError(f"edge concurrency must be 1-16 (the service blocks floods), got {concurrency}")
         if not 0 < float(receive_timeout) <= float(deadline):
-            raise ConfigError(f"edge stall timeout must be positive and within the deadline, got {receive_timeout}/{deadline}")
+            raise ConfigError(
+                f"edge stall timeout must be positive and within the deadline, got {receive_timeout}/{deadline}"
+            )
         self.pitch, self.volume = pitch, volume
         self.concurrency = int(concurrency)
         self.retries = max(1, int(retries))
@@ -195,7 +197,9 @@ class EdgeEngine(Engine):
         except EngineError:
             live = []
         if live and voice not in live:
-            raise ConfigError(f"edge voice {voice!r} is not offered by the service (any more); available: {', '.join(live)}")
+            raise ConfigError(
+                f"edge voice {voice!r} is not offered by the service (any more); available: {', '.join(live)}"
+            )
         if not live and not re.fullmatch(r"[a-z]{2,3}-[A-Z]{2}(?:-\w+)?-\w+Neural", voice):
             raise ConfigError(f"unknown edge voice {voice!r}; known: {', '.join(v.id for v in _VOICES)}")
 
@@ -246,7 +250,9 @@ class EdgeEngine(Engine):
             except _Retryable as exc:
                 record.faults.append(exc.kind)
                 last = exc
-                if attempt < self.retries - 1 and self._cancelled.wait(self.backoff * (2**attempt) * (0.5 + random.random())):
+                if attempt < self.retries - 1 and self._cancelled.wait(
+                    self.backoff * (2**attempt) * (0.5 + random.random())
+                ):
                     break
         self._check_cancelled()
         record.failed = True
@@ -277,8 +283,15 @@ class EdgeEngine(Engine):
         _count_client_retries()
         token = _CURRENT.set(record)
         communicate = edge_tts.Communicate(
-            text, voice, rate=rate, pitch=self.pitch, volume=self.volume, proxy=self.proxy, boundary="WordBoundary",
-            connect_timeout=self.connect_timeout, receive_timeout=max(1, int(self.receive_timeout)),
+            text,
+            voice,
+            rate=rate,
+            pitch=self.pitch,
+            volume=self.volume,
+            proxy=self.proxy,
+            boundary="WordBoundary",
+            connect_timeout=self.connect_timeout,
+            receive_timeout=max(1, int(self.receive_timeout)),
         )
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + self.deadline
@@ -298,7 +311,9 @@ class EdgeEngine(Engine):
                 raise _Retryable("timeout", "the connection timed out") from None
             if loop.time() >= give_up_at - 0.01:
                 raise _Retryable("deadline", f"no complete answer within {self.deadline:g} s") from None
-            raise _Retryable("stall", f"the answer stalled for {self.receive_timeout:g} s after {len(audio)} bytes of audio") from None
+            raise _Retryable(
+                "stall", f"the answer stalled for {self.receive_timeout:g} s after {len(audio)} bytes of audio"
+            ) from None
         except aiohttp.ClientResponseError as exc:
             raise _Retryable(f"http-{exc.status}", f"HTTP {exc.status} {exc.message}") from None
         except edge_errors.NoAudioReceived:
@@ -313,11 +328,15 @@ class EdgeEngine(Engine):
         audio, boundaries = reply.audio, reply.boundaries
         seconds = len(audio) * 8 / MP3_BITRATE  # exact for the service's CBR stream
         if reply.turn_end is False:
-            raise _Retryable("no-turn-end", f"the answer ended without the service's turn end, after {seconds:.2f} s of audio")
+            raise _Retryable(
+                "no-turn-end", f"the answer ended without the service's turn end, after {seconds:.2f} s of audio"
+            )
         if boundaries:
             heard_to = max(o + d for o, d, _ in boundaries) / TICKS_PER_SECOND
             if seconds < heard_to - BOUNDARY_SLACK_S:
-                raise _Retryable("short-of-boundary", f"{seconds:.2f} s of audio but words reported up to {heard_to:.2f} s")
+                raise _Retryable(
+                    "short-of-boundary", f"{seconds:.2f} s of audio but words reported up to {heard_to:.2f} s"
+                )
         speakable = len(_SPEAKABLE.findall(text))
         if seconds < speakable * MIN_SECONDS_PER_CHAR:
             if not final:
@@ -351,7 +370,7 @@ class EdgeEngine(Engine):
             asyncio.run(attempt())
         except _Retryable as exc:
             return False, f"edge-tts service unreachable ({exc})"
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return False, f"edge-tts service unreachable (no answer within {timeout:g} s)"
         return True, "edge-tts service answered"
 
@@ -424,7 +443,9 @@ def _offset_within(samples, part) -> int:  # type: ignore[no-untyped-def]
     return (part.__array_interface__["data"][0] - samples.__array_interface__["data"][0]) // samples.itemsize
 
 
-def _marks(text: str, boundaries: list[tuple[int, int, str]], clip_start: float, clip_seconds: float) -> tuple[Mark, ...]:
+def _marks(
+    text: str, boundaries: list[tuple[int, int, str]], clip_start: float, clip_seconds: float
+) -> tuple[Mark, ...]:
     """Exact word timings: each reported word found in order in the text we sent, its time moved onto the clip."""
     marks, cursor = [], 0
     for offset, duration, word in boundaries:

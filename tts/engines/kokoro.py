@@ -9,10 +9,10 @@ import threading
 from importlib import resources
 from typing import ClassVar
 
-from tts.errors import AssetError, EngineError
-from tts.model import Clip, Mark
 from tts.engines import kokoro_assets, kokoro_text
 from tts.engines.base import Engine, VoiceInfo
+from tts.errors import AssetError, EngineError
+from tts.model import Clip, Mark
 
 SAMPLE_RATE = 24_000
 MAX_TOKENS = 500  # the model's style table has 510 rows; keep a margin below it
@@ -31,8 +31,9 @@ _VOICES = [
 class KokoroEngine(Engine):
     name: ClassVar[str] = "kokoro"
     # The timed model (durations exposed) sounds the same, but its clips carry marks: a new identity re-synthesises.
-    version: ClassVar[str] = (f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/{kokoro_assets.TIMED_VERSION}"
-                              "/misaki-zh+sandhi+en-lexicon")
+    version: ClassVar[str] = (
+        f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/{kokoro_assets.TIMED_VERSION}/misaki-zh+sandhi+en-lexicon"
+    )
     concurrency: int = 1  # set per instance in __init__: as many sentences at once as it has cores
     # A batch builds one article per core in worker processes: 1.2x the throughput of one process running
     # sentences in parallel, at one model's memory per worker (benchmarks/throughput.py).
@@ -55,7 +56,9 @@ class KokoroEngine(Engine):
         self._session = None
         self._run_options = None  # onnxruntime.RunOptions, shared by every run so cancel() can stop one in flight
         self._cancelled = False
-        self._vocab: dict[str, int] = json.loads(resources.files(__package__).joinpath("kokoro_vocab.json").read_text("utf-8"))
+        self._vocab: dict[str, int] = json.loads(
+            resources.files(__package__).joinpath("kokoro_vocab.json").read_text("utf-8")
+        )
         self._styles: dict[str, object] = {}
         self._pause_ids = {self._vocab[c] for c in ';:,.!?—…"()“” ' if c in self._vocab}
 
@@ -63,8 +66,13 @@ class KokoroEngine(Engine):
     def identity(self) -> str:
         # A user's own model or voices (by option or environment) sound different from the bundled ones;
         # the files' size and modification time stand for their content without hashing 300 MB per build.
-        return "|".join([self.version, kokoro_assets.user_file_identity(self._model_path, "TTS_KOKORO_MODEL"),
-                         kokoro_assets.user_file_identity(self._voices_path, "TTS_KOKORO_VOICES")])
+        return "|".join(
+            [
+                self.version,
+                kokoro_assets.user_file_identity(self._model_path, "TTS_KOKORO_MODEL"),
+                kokoro_assets.user_file_identity(self._voices_path, "TTS_KOKORO_VOICES"),
+            ]
+        )
 
     def voices(self) -> list[VoiceInfo]:
         return list(_VOICES)

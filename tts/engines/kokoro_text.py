@@ -67,7 +67,13 @@ def _word_pinyin(word: str, syllables: list[str]) -> list[str]:
     为 is the verb 'to be, as' (变为, 题为, 视为, 评为, 列为, 尤为, 称之为: wéi) — except 因为 (because, wèi)."""
     from pypinyin.constants import PHRASES_DICT
 
-    if len(word) > 1 and word.endswith("为") and not word.endswith("因为") and word not in PHRASES_DICT and syllables[-1] == "wei4":
+    if (
+        len(word) > 1
+        and word.endswith("为")
+        and not word.endswith("因为")
+        and word not in PHRASES_DICT
+        and syllables[-1] == "wei4"
+    ):
         return [*syllables[:-1], "wei2"]
     return syllables
 
@@ -197,7 +203,9 @@ def phoneme_atoms(text: str, chinese=None) -> list[Atom]:
         pieces.append(_mixed(text, pos, m.start(), chinese))
         word = m.start("word")
         # A lexicon word has one syllable per character: each is timed on its own.
-        pieces.append([Atom(ZHG2P.py2ipa(syllable), word + i, word + i + 1) for i, syllable in enumerate(m["pinyin"].split())])
+        pieces.append(
+            [Atom(ZHG2P.py2ipa(syllable), word + i, word + i + 1) for i, syllable in enumerate(m["pinyin"].split())]
+        )
         pos = m.end()
     pieces.append(_mixed(text, pos, len(text), chinese))
     return _joined(pieces)

@@ -43,7 +43,7 @@ class Executor(ABC):
     def submit(self, source: str, options) -> Future:
         """Start building SOURCE with OPTIONS (a tts.options.BuildOptions)."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: executors without workers to release keep this default
         """Release workers (and the connection to a cluster)."""
 
     def __enter__(self) -> Executor:
@@ -53,8 +53,9 @@ class Executor(ABC):
         self.close()
 
 
-def open_executor(name: str = "local", workers: int | None = None, scheduler: str | None = None,
-                  progress: Progress | None = None) -> Executor:
+def open_executor(
+    name: str = "local", workers: int | None = None, scheduler: str | None = None, progress: Progress | None = None
+) -> Executor:
     """An executor by name. local: WORKERS articles at once on this machine (1 = in this process). dask: the
     cluster at SCHEDULER (tcp://host:8786, or env TTS_SCHEDULER), or, with none, a cluster of WORKERS processes
     started on this machine for the run."""

@@ -15,14 +15,15 @@ from concurrent.futures import Future
 from typing import ClassVar
 
 from tts.errors import ConfigError, TtsError
-from tts.executors import Executor, Outcome, Progress
-from tts.executors import task
+from tts.executors import Executor, Outcome, Progress, task
 
 
 class DaskExecutor(Executor):
     name: ClassVar[str] = "dask"
 
-    def __init__(self, scheduler: str | None = None, workers: int | None = None, progress: Progress | None = None) -> None:
+    def __init__(
+        self, scheduler: str | None = None, workers: int | None = None, progress: Progress | None = None
+    ) -> None:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
@@ -36,8 +37,13 @@ class DaskExecutor(Executor):
                 raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
         else:  # no scheduler given: a cluster of worker processes on this machine, for this run only
             count = workers or 2
-            self._cluster = LocalCluster(n_workers=count, threads_per_worker=1, processes=True, dashboard_address=None,
-                                         env={"TTS_ENGINE_THREADS": str(task.share_of_cores(count))})
+            self._cluster = LocalCluster(
+                n_workers=count,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                env={"TTS_ENGINE_THREADS": str(task.share_of_cores(count))},
+            )
             self._client = Client(self._cluster, set_as_default=False)
         self.workers = len(self._client.scheduler_info()["workers"])
 
@@ -86,8 +92,17 @@ def run_worker(scheduler: str, processes: int, name: str | None = None) -> int:
         import distributed  # noqa: F401
     except ImportError:
         raise ConfigError("tts worker needs Dask distributed: uv sync --extra cluster") from None
-    command = [sys.executable, "-m", "distributed.cli.dask_worker", scheduler, "--nworkers", str(processes),
-               "--nthreads", "1", "--no-dashboard"]
+    command = [
+        sys.executable,
+        "-m",
+        "distributed.cli.dask_worker",
+        scheduler,
+        "--nworkers",
+        str(processes),
+        "--nthreads",
+        "1",
+        "--no-dashboard",
+    ]
     if name:
         command += ["--name", name]
     env = {**os.environ, "TTS_ENGINE_THREADS": str(task.share_of_cores(processes))}

@@ -10,8 +10,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import ClassVar
 
 from tts.errors import TtsError
-from tts.executors import Executor, Outcome, Progress
-from tts.executors import task
+from tts.executors import Executor, Outcome, Progress, task
 
 
 class LocalExecutor(Executor):
@@ -29,8 +28,12 @@ class LocalExecutor(Executor):
         # spawn, not fork: the parent may hold threads (progress bars, onnxruntime) that a fork would copy half-way.
         context = multiprocessing.get_context("spawn")
         self._events = context.Queue()
-        self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=task.start_local_worker,
-                                         initargs=(task.share_of_cores(self.workers), self._events))
+        self._pool = ProcessPoolExecutor(
+            self.workers,
+            mp_context=context,
+            initializer=task.start_local_worker,
+            initargs=(task.share_of_cores(self.workers), self._events),
+        )
         self._listener = threading.Thread(target=self._forward_progress, daemon=True)
         self._listener.start()
 

@@ -12,12 +12,29 @@ from tts.errors import InputError
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-]+)""", re.I)
-_BOMS = [(codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-         (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")]
+_BOMS = [
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+]
 # Supersets decode every page their subset labels declare (browsers do the same: gb2312 is read as GBK/GB18030).
-_SUPERSET = {"gbk": "gb18030", "gb2312": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030",
-             "big5": "big5hkscs", "x-x-big5": "big5hkscs", "cp950": "big5hkscs", "ascii": "utf-8", "us-ascii": "utf-8",
-             "iso-8859-1": "cp1252", "latin-1": "cp1252", "latin1": "cp1252"}
+_SUPERSET = {
+    "gbk": "gb18030",
+    "gb2312": "gb18030",
+    "gb_2312-80": "gb18030",
+    "x-gbk": "gb18030",
+    "cp936": "gb18030",
+    "big5": "big5hkscs",
+    "x-x-big5": "big5hkscs",
+    "cp950": "big5hkscs",
+    "ascii": "utf-8",
+    "us-ascii": "utf-8",
+    "iso-8859-1": "cp1252",
+    "latin-1": "cp1252",
+    "latin1": "cp1252",
+}
 # How many bad bytes a page may have and still be read (with a warning): stray bytes from a CMS, a cut character.
 _MAX_BAD_SHARE = 0.005
 _MAX_BAD_FLOOR = 16  # a short page may still carry a dozen
@@ -54,8 +71,11 @@ def decode_bytes(data: bytes, header_charset: str | None = None) -> Decoded:
     """Decode as a browser would; raise InputError only for data that is not text in any encoding."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return _lenient(data[len(bom):], encoding, "byte-order mark") or _refuse(data)
-    declared = [(canonical(header_charset), "Content-Type header"), (canonical(declared_charset(data)), "page's <meta>")]
+            return _lenient(data[len(bom) :], encoding, "byte-order mark") or _refuse(data)
+    declared = [
+        (canonical(header_charset), "Content-Type header"),
+        (canonical(declared_charset(data)), "page's <meta>"),
+    ]
     declared = [(enc, why) for enc, why in declared if enc]
     # Strict decodings first: a declared charset, UTF-8, GB18030 and (for even lengths) UTF-16 without BOM.
     candidates = [enc for enc, _ in declared] + ["utf-8", "gb18030"]
@@ -110,7 +130,11 @@ def _lenient(data: bytes, encoding: str, why: str) -> Decoded | None:
     bad = text.count("\ufffd")
     if bad > max(_MAX_BAD_FLOOR, _MAX_BAD_SHARE * len(text)) or plausibility(text) < _MIN_PLAUSIBLE:
         return None
-    warnings = [f"{bad} invalid byte sequence(s) in {encoding} text ({why}) could not be read and were left out"] if bad else []
+    warnings = (
+        [f"{bad} invalid byte sequence(s) in {encoding} text ({why}) could not be read and were left out"]
+        if bad
+        else []
+    )
     return Decoded(text.replace("\ufffd", "") if bad else text, encoding, warnings)
 
 
@@ -124,7 +148,9 @@ def _looks_binary(data: bytes) -> bool:
 def _refuse(data: bytes) -> Decoded:
     if _looks_binary(data):
         raise InputError("input looks like a binary file, not text")
-    raise InputError("input is not text in any encoding tried (declared charset, UTF-8, UTF-16, GB18030, Big5, detection)")
+    raise InputError(
+        "input is not text in any encoding tried (declared charset, UTF-8, UTF-16, GB18030, Big5, detection)"
+    )
 
 
 def plausibility(text: str) -> float:

@@ -70,7 +70,7 @@ def _in_page_order(doc: HtmlPage, keep: list[int], inside: list[Removed]) -> lis
     starts = [0]
     for i in keep:
         starts.append(starts[-1] + len(doc.texts[i]) + 1)
-    for n, (offset, item) in enumerate(zip(page_positions([r.text for r in inside], kept_text), inside)):
+    for _n, (offset, item) in enumerate(zip(page_positions([r.text for r in inside], kept_text), inside)):
         line = bisect_right(starts, offset) - 1
         placed.append((keep[line] if line < len(keep) else len(doc.texts), offset, item))
     return [item for _, _, item in sorted(placed, key=lambda p: (p[0], p[1]))]
@@ -176,8 +176,12 @@ def _fill_metadata(article: Article, doc: HtmlPage, shown_lines: list[str]) -> N
             article.source = source
     if not article.author:
         # Only names the article itself shows: <meta name=author> often holds the site or the editor.
-        names = [n for a in meta.authors for n in re.split(r"[\s,，、]+", a.strip())
-                 if _looks_like_name(n) and _credited(n, shown_lines) and n not in meta.site_names]
+        names = [
+            n
+            for a in meta.authors
+            for n in re.split(r"[\s,，、]+", a.strip())
+            if _looks_like_name(n) and _credited(n, shown_lines) and n not in meta.site_names
+        ]
         if names:
             article.author = " ".join(dict.fromkeys(names))
 
@@ -196,4 +200,6 @@ def _page_shows(doc: HtmlPage, iso: str) -> bool:
 
 
 def _looks_like_name(text: str) -> bool:
-    return bool(re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", text)) and not re.search(r"[网报社台站部局委厅办]$|编辑|记者|新闻|中心", text)
+    return bool(re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", text)) and not re.search(
+        r"[网报社台站部局委厅办]$|编辑|记者|新闻|中心", text
+    )

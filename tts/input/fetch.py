@@ -30,11 +30,17 @@ def fetch(url: str, timeout: float = TIMEOUT_S, max_bytes: int | None = None) ->
 
     max_bytes = max_bytes or MAX_BYTES
     try:
-        with httpx.Client(follow_redirects=True, max_redirects=MAX_REDIRECTS, timeout=timeout,
-                          headers={"User-Agent": _USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"}) as client:
+        with httpx.Client(
+            follow_redirects=True,
+            max_redirects=MAX_REDIRECTS,
+            timeout=timeout,
+            headers={"User-Agent": _USER_AGENT, "Accept": "text/html,text/plain;q=0.9,*/*;q=0.5"},
+        ) as client:
             with client.stream("GET", url) as response:
                 if response.status_code >= 400:
-                    raise InputError(f"could not fetch {url}: the server answered HTTP {response.status_code} {response.reason_phrase}")
+                    raise InputError(
+                        f"could not fetch {url}: the server answered HTTP {response.status_code} {response.reason_phrase}"
+                    )
                 content_type = response.headers.get("content-type", "")
                 media = content_type.split(";")[0].strip().lower()
                 if media and not _TEXTUAL.match(media):
@@ -46,7 +52,9 @@ def fetch(url: str, timeout: float = TIMEOUT_S, max_bytes: int | None = None) ->
                 for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
-                        raise InputError(f"could not fetch {url}: the page is larger than {max_bytes // (1024 * 1024)} MB")
+                        raise InputError(
+                            f"could not fetch {url}: the page is larger than {max_bytes // (1024 * 1024)} MB"
+                        )
                     chunks.append(chunk)
                 final = str(response.url)
     except httpx.TooManyRedirects:

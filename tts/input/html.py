@@ -17,19 +17,81 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from lxml import etree, html as lxml_html
+from lxml import etree
+from lxml import html as lxml_html
 
 from tts.input.clean.lines import cjk_count, compare_key, footer_reason, is_prose, noise_reason
 
 _BLOCK = {
-    "p", "div", "br", "li", "ul", "ol", "tr", "table", "tbody", "thead", "h1", "h2", "h3", "h4", "h5", "h6",
-    "section", "article", "header", "footer", "nav", "aside", "blockquote", "figure", "figcaption", "dd", "dt",
-    "dl", "form", "hr", "pre", "center", "td", "th", "main", "address", "caption", "body", "html", "fieldset",
-    "details", "summary", "dialog", "menu", "picture", "video", "audio",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "tr",
+    "table",
+    "tbody",
+    "thead",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "section",
+    "article",
+    "header",
+    "footer",
+    "nav",
+    "aside",
+    "blockquote",
+    "figure",
+    "figcaption",
+    "dd",
+    "dt",
+    "dl",
+    "form",
+    "hr",
+    "pre",
+    "center",
+    "td",
+    "th",
+    "main",
+    "address",
+    "caption",
+    "body",
+    "html",
+    "fieldset",
+    "details",
+    "summary",
+    "dialog",
+    "menu",
+    "picture",
+    "video",
+    "audio",
 }
 # Never shown as article text: code, styles, embedded documents, form controls (their labels are widgets).
-_SKIP = {"script", "style", "noscript", "template", "iframe", "svg", "textarea", "title", "head", "select",
-         "option", "button", "input", "object", "embed", "canvas", "map", "math"}
+_SKIP = {
+    "script",
+    "style",
+    "noscript",
+    "template",
+    "iframe",
+    "svg",
+    "textarea",
+    "title",
+    "head",
+    "select",
+    "option",
+    "button",
+    "input",
+    "object",
+    "embed",
+    "canvas",
+    "map",
+    "math",
+}
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PUNCT = re.compile(r"[，。！？；：、,.!?;:“”]")
 _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
@@ -101,6 +163,7 @@ def _document(text: str):
 
 # -- rendering --------------------------------------------------------------------------------
 
+
 def render(root) -> list[Line]:
     """innerText-like lines: block elements and <br> break lines, hidden and non-text elements are skipped.
     Each line remembers the block elements around its first text (for locating the main content)."""
@@ -157,6 +220,7 @@ def _is_hidden(el) -> bool:
 
 # -- main content -------------------------------------------------------------------------------
 
+
 def line_score(line: Line) -> float:
     """Evidence that a line belongs to the article: positive for prose, negative for links and chrome."""
     text = line.text
@@ -195,8 +259,12 @@ def main_region(lines: list[Line], headline: tuple[int, int] | None = None) -> t
             depth[key] = d
     candidates = [k for k in totals if totals[k] > 0]
     if headline is not None:
-        near = [k for k in candidates if headline[0] - _HOLDS_HEADLINE <= spans[k][0] <= headline[1] + _UNDER_HEADLINE
-                and spans[k][1] > headline[1]]
+        near = [
+            k
+            for k in candidates
+            if headline[0] - _HOLDS_HEADLINE <= spans[k][0] <= headline[1] + _UNDER_HEADLINE
+            and spans[k][1] > headline[1]
+        ]
         candidates = near or candidates
     if not candidates:
         return 0, len(lines)
@@ -214,10 +282,27 @@ _UNDER_HEADLINE = 25
 
 # -- metadata -----------------------------------------------------------------------------------
 
-_DATE_META = ("article:published_time", "og:article:published_time", "og:release_date", "publishdate", "pubdate",
-              "publish_date", "publishtime", "publish-date", "datepublished", "weibo:article:create_at",
-              "dc.date.issued", "dc.date", "dcterms.created", "ptime", "firstpublishedtime", "article:published",
-              "sailthru.date", "og:time", "releasedate")
+_DATE_META = (
+    "article:published_time",
+    "og:article:published_time",
+    "og:release_date",
+    "publishdate",
+    "pubdate",
+    "publish_date",
+    "publishtime",
+    "publish-date",
+    "datepublished",
+    "weibo:article:create_at",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.created",
+    "ptime",
+    "firstpublishedtime",
+    "article:published",
+    "sailthru.date",
+    "og:time",
+    "releasedate",
+)
 _SOURCE_META = ("contentsource", "source", "og:source", "article:source", "mediaid", "media")
 _AUTHOR_META = ("author", "article:author", "dc.creator", "byl")
 _TITLE_META = ("og:title", "twitter:title", "headline", "title", "articletitle", "dc.title")
@@ -232,7 +317,11 @@ def read_meta(root) -> PageMeta:
         if name and content and name not in named:
             named[name] = content
     for el in root.iter():
-        if isinstance(el.tag, str) and el.get("itemprop") in ("datePublished", "author", "headline") and el.tag != "meta":
+        if (
+            isinstance(el.tag, str)
+            and el.get("itemprop") in ("datePublished", "author", "headline")
+            and el.tag != "meta"
+        ):
             value = (el.get("datetime") or el.get("content") or el.text_content() or "").strip()
             named.setdefault(el.get("itemprop").lower(), value)
     ld = _json_ld(root)
@@ -245,7 +334,13 @@ def read_meta(root) -> PageMeta:
         if named.get(key):
             meta.date = named[key]
             break
-    meta.date = meta.date or ld.get("datePublished") or _script_date(root) or named.get("dateupdate") or named.get("datemodified")
+    meta.date = (
+        meta.date
+        or ld.get("datePublished")
+        or _script_date(root)
+        or named.get("dateupdate")
+        or named.get("datemodified")
+    )
     meta.source = next((named[k] for k in _SOURCE_META if named.get(k)), None)
     authors = [named[k] for k in _AUTHOR_META if named.get(k)] + ([ld["author"]] if ld.get("author") else [])
     meta.authors = authors
@@ -258,8 +353,10 @@ def read_meta(root) -> PageMeta:
 
 
 # Publication times CMSs leave in their page scripts: JSON keys with an ISO date, or unix seconds under a short key.
-_SCRIPT_ISO = re.compile(r"""["']?(?:publishDate|datePublished|publish_?[tT]ime|pubDate|pub_?[tT]ime|createTime|create_time|"""
-                         r"""releaseDate)["']?\s*[:=]\s*["'](\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?)["']""")
+_SCRIPT_ISO = re.compile(
+    r"""["']?(?:publishDate|datePublished|publish_?[tT]ime|pubDate|pub_?[tT]ime|createTime|create_time|"""
+    r"""releaseDate)["']?\s*[:=]\s*["'](\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?)["']"""
+)
 _SCRIPT_EPOCH = re.compile(r"""\b(?:ct|create_?time|publish_?time|pub_?time|ptime)["']?\s*[:=]\s*["']?(1\d{9})\b""")
 
 
@@ -364,13 +461,13 @@ def find_headline(page: HtmlPage) -> tuple[int, int] | None:
         return None
     start, end = page.region
     best: tuple | None = None
-    for i, line in enumerate(page.lines):
+    for i, _line in enumerate(page.lines):
         joined = ""
         for j in range(i, min(i + 3, len(page.lines))):  # headlines broken over up to three lines
             joined += compare_key(page.lines[j].text)
             if len(joined) > 120:
                 break
-            text = "".join(l.text for l in page.lines[i : j + 1])
+            text = "".join(ln.text for ln in page.lines[i : j + 1])
             if is_site_or_label(text, names):
                 continue
             exact = joined in declared

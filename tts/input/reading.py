@@ -55,7 +55,9 @@ def read_page(source: str | Path) -> Page:
         raise InputError(f"input is empty: {source}")
     decoded = decode_bytes(data, header_charset)
     text = decoded.text
-    if suffix in (".html", ".htm") or (suffix != ".txt" and "text/plain" not in content_type and _HTML_SNIFF.search(text[:4096])):
+    if suffix in (".html", ".htm") or (
+        suffix != ".txt" and "text/plain" not in content_type and _HTML_SNIFF.search(text[:4096])
+    ):
         body, title = html_to_text(text)
         return Page(body, name, True, title, text, url, decoded.encoding, decoded.warnings)
     return Page(text, name, url=url, encoding=decoded.encoding, warnings=decoded.warnings)

@@ -50,7 +50,9 @@ def assemble(plan: SpeechPlan, clips: list[Clip], pauses: Pauses, lead_in_ms: in
     return Track(track, rate, _timeline(plan, clips, starts, ends, total, rate))
 
 
-def _timeline(plan: SpeechPlan, clips: list[Clip], starts: list[int], ends: list[int], total: int, rate: int) -> Timeline:
+def _timeline(
+    plan: SpeechPlan, clips: list[Clip], starts: list[int], ends: list[int], total: int, rate: int
+) -> Timeline:
     """Sentence cues and chapters where the engine's marks say the words are heard (the clip edges otherwise)."""
     duration = total / rate
     words = sentence_words(plan, clips, [s / rate for s in starts])

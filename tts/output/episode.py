@@ -8,13 +8,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tts.output.assemble import Track
 from tts.errors import OutputError
 from tts.model import Article, Timeline
 from tts.options import AudioSettings
-from tts.paths import remove_stale_temps, temp_sibling
+from tts.output.assemble import Track
 from tts.output.sidecars import WRITERS
 from tts.output.tags import EpisodeTags, id3_tag
+from tts.paths import remove_stale_temps, temp_sibling
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,9 @@ class Written:
     loudness: dict[str, float] = field(default_factory=dict)
 
 
-def write_audio(path: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> dict[str, float]:
+def write_audio(
+    path: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata
+) -> dict[str, float]:
     """Level the whole programme once (loudness.level), encode and tag; returns what the loudness stage measured,
     and what ffmpeg measured on the encoded audio."""
     remove_stale_temps(path.parent)  # leftovers of builds that were killed before they could clean up
@@ -51,16 +53,28 @@ def write_audio(path: Path, track: Track, article: Article, settings: AudioSetti
 
 
 def _tags(article: Article, timeline: Timeline, meta: Metadata) -> EpisodeTags:
-    text = "\n".join([article.title] + [p for s in article.sections for p in ([s.heading] if s.heading else []) + s.paragraphs])
-    return EpisodeTags(title=article.title, artist=article.source, album=meta.album or article.source, date=article.date,
-                       author=article.author, genre=meta.genre, comment=meta.url, lyrics=text, cover=meta.cover)
+    text = "\n".join(
+        [article.title] + [p for s in article.sections for p in ([s.heading] if s.heading else []) + s.paragraphs]
+    )
+    return EpisodeTags(
+        title=article.title,
+        artist=article.source,
+        album=meta.album or article.source,
+        date=article.date,
+        author=article.author,
+        genre=meta.genre,
+        comment=meta.url,
+        lyrics=text,
+        cover=meta.cover,
+    )
 
 
 MAX_CORRECTIONS = 2
 
 
-def level_and_encode(track: Track, settings: AudioSettings, encode: Callable[[Track], dict[str, float]],
-                     written: Path) -> dict[str, float]:
+def level_and_encode(
+    track: Track, settings: AudioSettings, encode: Callable[[Track], dict[str, float]], written: Path
+) -> dict[str, float]:
     """Level the track (loudness.level: a new track) and encode it; encode(track) returns what ffmpeg measured on
     the encoded audio. In the rare case the codec still pushed a true peak over the ceiling, level again with a
     larger codec-noise allowance, lower the few milliseconds around each spot the codec took near the ceiling
@@ -73,8 +87,15 @@ def level_and_encode(track: Track, settings: AudioSettings, encode: Callable[[Tr
         return {}
     spots, cuts, fixes = [], [], 0
     while True:
-        levelled = loudness.level(track, settings.loudness, settings.true_peak, settings.format, settings.bitrate,
-                                  settings.sample_rate, extra_factor=fixes * loudness.CORRECTION_FACTOR_STEP)
+        levelled = loudness.level(
+            track,
+            settings.loudness,
+            settings.true_peak,
+            settings.format,
+            settings.bitrate,
+            settings.sample_rate,
+            extra_factor=fixes * loudness.CORRECTION_FACTOR_STEP,
+        )
         ready = loudness.duck(levelled.track, spots, cuts) if spots else levelled.track
         heard = encode(ready)
         if heard["true_peak_dbtp"] <= settings.true_peak or fixes == MAX_CORRECTIONS:
@@ -85,11 +106,17 @@ def level_and_encode(track: Track, settings: AudioSettings, encode: Callable[[Tr
         cuts += (levels - threshold).tolist()
         fixes += 1
         del levelled, ready  # an hour is 170 MB a copy
-    return {**levelled.measured, "encoded_lufs": heard.get("integrated_lufs"),
-            "encoded_true_peak_dbtp": heard.get("true_peak_dbtp"), "corrective_reencodes": fixes}
+    return {
+        **levelled.measured,
+        "encoded_lufs": heard.get("integrated_lufs"),
+        "encoded_true_peak_dbtp": heard.get("true_peak_dbtp"),
+        "corrective_reencodes": fixes,
+    }
 
 
-def _write_mp3(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> dict[str, float]:
+def _write_mp3(
+    path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata
+) -> dict[str, float]:
     """ffmpeg writes the audio (with its LAME header) to a temporary file; the ID3 tag is written first, then
     that audio is copied after it."""
     import shutil
@@ -99,8 +126,15 @@ def _write_mp3(path: Path, tmp: Path, track: Track, article: Article, settings: 
     audio = temp_sibling(path.with_name("audio"), ".mp3")  # a plain name: ffmpeg's tee muxer parses it
 
     def encode(t: Track) -> dict[str, float]:
-        return encode_to(t.pcm, t.sample_rate, audio, bitrate=settings.bitrate, out_rate=settings.sample_rate,
-                         channels=settings.channels, measure=settings.loudness is not None)
+        return encode_to(
+            t.pcm,
+            t.sample_rate,
+            audio,
+            bitrate=settings.bitrate,
+            out_rate=settings.sample_rate,
+            channels=settings.channels,
+            measure=settings.loudness is not None,
+        )
 
     try:
         checked = level_and_encode(track, settings, encode, audio)
@@ -113,7 +147,9 @@ def _write_mp3(path: Path, tmp: Path, track: Track, article: Article, settings: 
     return checked
 
 
-def _write_m4b(path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata) -> dict[str, float]:
+def _write_m4b(
+    path: Path, tmp: Path, track: Track, article: Article, settings: AudioSettings, meta: Metadata
+) -> dict[str, float]:
     from tts.output.ffmpeg import ebur128, encode_m4b
 
     tags = _tags(article, track.timeline, meta)
@@ -128,9 +164,19 @@ def _write_m4b(path: Path, tmp: Path, track: Track, article: Article, settings: 
         if cover is not None:
             cover.write_bytes(meta.cover.data)
 
-        def encode(t: Track) -> dict[str, float]:  # the checked encode is the final one: chapters, tags and cover included
-            encode_m4b(t.pcm, t.sample_rate, tmp, metadata, bitrate=settings.bitrate,
-                       out_rate=settings.sample_rate, channels=settings.channels, cover=cover)
+        def encode(
+            t: Track,
+        ) -> dict[str, float]:  # the checked encode is the final one: chapters, tags and cover included
+            encode_m4b(
+                t.pcm,
+                t.sample_rate,
+                tmp,
+                metadata,
+                bitrate=settings.bitrate,
+                out_rate=settings.sample_rate,
+                channels=settings.channels,
+                cover=cover,
+            )
             # MP4 needs a seekable output, so the check reads the finished file: one decode, no re-encode.
             return ebur128(tmp) if settings.loudness is not None else {}
 
@@ -145,12 +191,24 @@ def _ffmetadata(tags: EpisodeTags, timeline: Timeline) -> str:
     def esc(value: str) -> str:
         return "".join("\\" + c if c in "=;#\\\n" else c for c in value)
 
-    fields = {"title": tags.title, "artist": tags.artist, "album": tags.album, "date": (tags.date or "")[:10],
-              "genre": tags.genre, "comment": tags.comment, "language": "chi"}
+    fields = {
+        "title": tags.title,
+        "artist": tags.artist,
+        "album": tags.album,
+        "date": (tags.date or "")[:10],
+        "genre": tags.genre,
+        "comment": tags.comment,
+        "language": "chi",
+    }
     lines = [";FFMETADATA1"] + [f"{k}={esc(v)}" for k, v in fields.items() if v]
     for chapter in timeline.chapters:
-        lines += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(chapter.start * 1000)}",
-                  f"END={round(chapter.end * 1000)}", f"title={esc(chapter.title)}"]
+        lines += [
+            "[CHAPTER]",
+            "TIMEBASE=1/1000",
+            f"START={round(chapter.start * 1000)}",
+            f"END={round(chapter.end * 1000)}",
+            f"title={esc(chapter.title)}",
+        ]
     return "\n".join(lines) + "\n"
 
 

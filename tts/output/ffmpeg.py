@@ -24,7 +24,9 @@ def ffmpeg_exe() -> str:
 
         return imageio_ffmpeg.get_ffmpeg_exe()
     except Exception as exc:  # missing wheel or unsupported platform
-        raise OutputError(f"ffmpeg not available from imageio-ffmpeg ({exc}); set IMAGEIO_FFMPEG_EXE to an ffmpeg binary") from None
+        raise OutputError(
+            f"ffmpeg not available from imageio-ffmpeg ({exc}); set IMAGEIO_FFMPEG_EXE to an ffmpeg binary"
+        ) from None
 
 
 def _run(args: list[str], stdin=None) -> subprocess.CompletedProcess[bytes]:
@@ -44,26 +46,72 @@ def _pcm_input(sample_rate: int) -> list[str]:
     return ["-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0"]
 
 
-def encode_mp3(pcm, sample_rate: int, out: Path, *, bitrate: str = "64k", out_rate: int = 44_100, channels: int = 1) -> None:
+def encode_mp3(
+    pcm, sample_rate: int, out: Path, *, bitrate: str = "64k", out_rate: int = 44_100, channels: int = 1
+) -> None:
     """Encode mono s16le PCM to an MP3 without tags (tags are written separately, in order)."""
     _run(
-        ["-y", *_pcm_input(sample_rate),
-         "-ar", str(out_rate), "-ac", str(channels), "-c:a", "libmp3lame", "-b:a", bitrate,
-         "-id3v2_version", "0", "-write_id3v1", "0", "-f", "mp3", str(out)],
+        [
+            "-y",
+            *_pcm_input(sample_rate),
+            "-ar",
+            str(out_rate),
+            "-ac",
+            str(channels),
+            "-c:a",
+            "libmp3lame",
+            "-b:a",
+            bitrate,
+            "-id3v2_version",
+            "0",
+            "-write_id3v1",
+            "0",
+            "-f",
+            "mp3",
+            str(out),
+        ],
         stdin=pcm,
     )
 
 
-def encode_m4b(pcm, sample_rate: int, out: Path, metadata_file: Path, *, bitrate: str = "64k",
-               out_rate: int = 44_100, channels: int = 1, cover: Path | None = None) -> None:
+def encode_m4b(
+    pcm,
+    sample_rate: int,
+    out: Path,
+    metadata_file: Path,
+    *,
+    bitrate: str = "64k",
+    out_rate: int = 44_100,
+    channels: int = 1,
+    cover: Path | None = None,
+) -> None:
     """Encode to AAC in an MP4 container (.m4b) with chapters and tags from an FFMETADATA file."""
     inputs = [*_pcm_input(sample_rate), "-i", str(metadata_file)]
     maps = ["-map", "0:a", "-map_metadata", "1", "-map_chapters", "1"]
     if cover:
         inputs += ["-i", str(cover)]
         maps += ["-map", "2:v", "-c:v", "copy", "-disposition:v:0", "attached_pic"]
-    _run(["-y", *inputs, *maps, "-ar", str(out_rate), "-ac", str(channels), "-c:a", "aac", "-b:a", bitrate,
-          "-movflags", "+faststart", "-f", "mp4", str(out)], stdin=pcm)
+    _run(
+        [
+            "-y",
+            *inputs,
+            *maps,
+            "-ar",
+            str(out_rate),
+            "-ac",
+            str(channels),
+            "-c:a",
+            "aac",
+            "-b:a",
+            bitrate,
+            "-movflags",
+            "+faststart",
+            "-f",
+            "mp4",
+            str(out),
+        ],
+        stdin=pcm,
+    )
 
 
 def ebur128(path: Path, start: float | None = None, end: float | None = None) -> dict[str, float]:
@@ -92,11 +140,13 @@ def chapters_of(path: Path) -> list[dict[str, object]]:
     for block in err.split("[CHAPTER]")[1:]:
         base = re.search(r"TIMEBASE=(\d+)/(\d+)", block)
         scale = int(base.group(1)) / int(base.group(2))
-        chapters.append({
-            "start": int(re.search(r"START=(\d+)", block).group(1)) * scale,
-            "end": int(re.search(r"END=(\d+)", block).group(1)) * scale,
-            "title": (re.search(r"title=(.*)", block) or [None, ""])[1],
-        })
+        chapters.append(
+            {
+                "start": int(re.search(r"START=(\d+)", block).group(1)) * scale,
+                "end": int(re.search(r"END=(\d+)", block).group(1)) * scale,
+                "title": (re.search(r"title=(.*)", block) or [None, ""])[1],
+            }
+        )
     return chapters
 
 
@@ -107,8 +157,11 @@ def decode_pcm_bytes(data: bytes, sample_rate: int = 24_000) -> bytes:
 
 def stream_pcm(path: Path, sample_rate: int, chunk_samples: int = 1 << 20):
     """Decode a file to mono s16le PCM, yielding bytes chunk by chunk (an hour never sits in memory at once)."""
-    child = _Child(["-nostdin", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"],
-                   stdin=False, stdout=True)
+    child = _Child(
+        ["-nostdin", "-i", str(path), "-f", "s16le", "-ac", "1", "-ar", str(sample_rate), "pipe:1"],
+        stdin=False,
+        stdout=True,
+    )
     done = False
     try:
         while data := child.proc.stdout.read(chunk_samples * 2):
@@ -129,7 +182,9 @@ class _Child:
             [ffmpeg_exe(), "-hide_banner", "-nostats", "-loglevel", "info", *args],
             stdin=subprocess.PIPE if stdin else subprocess.DEVNULL,
             stdout=subprocess.PIPE if stdout else subprocess.DEVNULL,
-            stderr=subprocess.PIPE, start_new_session=True, cwd=cwd,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+            cwd=cwd,
         )
         self._err: list[bytes] = []
         self._reader = threading.Thread(target=lambda: self._err.append(self.proc.stderr.read()), daemon=True)
@@ -187,8 +242,17 @@ STREAM_CODECS = {
 _TEE_SAFE = re.compile(r"^[\w.-]+$")
 
 
-def encode_to(pcm, sample_rate: int, out: Path | None, *, codec: str = "mp3", bitrate: str = "64k",
-              out_rate: int = 44_100, channels: int = 1, measure: bool = True) -> dict[str, float]:
+def encode_to(
+    pcm,
+    sample_rate: int,
+    out: Path | None,
+    *,
+    codec: str = "mp3",
+    bitrate: str = "64k",
+    out_rate: int = 44_100,
+    channels: int = 1,
+    measure: bool = True,
+) -> dict[str, float]:
     """Encode mono s16le PCM to `out` (MP3 without tags, or raw AAC; None: encode only to measure). With measure,
     the encoder also streams its output to a second ffmpeg that decodes and measures it (integrated LUFS, true
     peak) at the same time: the check of the encoded audio costs no pass of its own. The file is written by
@@ -204,10 +268,34 @@ def encode_to(pcm, sample_rate: int, out: Path | None, *, codec: str = "mp3", bi
         target = ["-map", "0:a", "-f", "tee", f"[{slave}]{out.name}|[f={muxer}]pipe:1"]
     else:
         target = ["-f", muxer, *(["-id3v2_version", "0", "-write_id3v1", "0"] if muxer == "mp3" else []), out.name]
-    encoder = _Child(["-y", "-f", "s16le", "-ar", str(sample_rate), "-ac", "1", "-i", "pipe:0",
-                      "-ar", str(out_rate), "-ac", str(channels), *options, "-b:a", bitrate, *target],
-                     stdin=True, stdout=measure, cwd=out.parent if out is not None else None)
-    children, threads = [encoder], [threading.Thread(target=_feed, args=(encoder.proc.stdin, _slices(pcm)), daemon=True)]
+    encoder = _Child(
+        [
+            "-y",
+            "-f",
+            "s16le",
+            "-ar",
+            str(sample_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-ar",
+            str(out_rate),
+            "-ac",
+            str(channels),
+            *options,
+            "-b:a",
+            bitrate,
+            *target,
+        ],
+        stdin=True,
+        stdout=measure,
+        cwd=out.parent if out is not None else None,
+    )
+    children, threads = (
+        [encoder],
+        [threading.Thread(target=_feed, args=(encoder.proc.stdin, _slices(pcm)), daemon=True)],
+    )
     meter = None
     if measure:
         meter = _Child(["-f", demuxer, "-i", "pipe:0", "-af", EBUR128, "-f", "null", "-"], stdin=True, stdout=False)

@@ -42,14 +42,62 @@ NEAR_MISS_DB = 1.0
 # ITU-R BS.1770-4 Annex 2: the 48-tap interpolation filter as 4 phases of 12 taps (phase p estimates the
 # signal p/4 of a sample after the 7th tap's sample).
 TRUE_PEAK_PHASES = (
-    (0.0017089843750, 0.0109863281250, -0.0196533203125, 0.0332031250000, -0.0594482421875, 0.1373291015625,
-     0.9721679687500, -0.1022949218750, 0.0476074218750, -0.0266113281250, 0.0148925781250, -0.0083007812500),
-    (-0.0291748046875, 0.0292968750000, -0.0517578125000, 0.0891113281250, -0.1665039062500, 0.4650878906250,
-     0.7797851562500, -0.2003173828125, 0.1015625000000, -0.0582275390625, 0.0330810546875, -0.0189208984375),
-    (-0.0189208984375, 0.0330810546875, -0.0582275390625, 0.1015625000000, -0.2003173828125, 0.7797851562500,
-     0.4650878906250, -0.1665039062500, 0.0891113281250, -0.0517578125000, 0.0292968750000, -0.0291748046875),
-    (-0.0083007812500, 0.0148925781250, -0.0266113281250, 0.0476074218750, -0.1022949218750, 0.9721679687500,
-     0.1373291015625, -0.0594482421875, 0.0332031250000, -0.0196533203125, 0.0109863281250, 0.0017089843750),
+    (
+        0.0017089843750,
+        0.0109863281250,
+        -0.0196533203125,
+        0.0332031250000,
+        -0.0594482421875,
+        0.1373291015625,
+        0.9721679687500,
+        -0.1022949218750,
+        0.0476074218750,
+        -0.0266113281250,
+        0.0148925781250,
+        -0.0083007812500,
+    ),
+    (
+        -0.0291748046875,
+        0.0292968750000,
+        -0.0517578125000,
+        0.0891113281250,
+        -0.1665039062500,
+        0.4650878906250,
+        0.7797851562500,
+        -0.2003173828125,
+        0.1015625000000,
+        -0.0582275390625,
+        0.0330810546875,
+        -0.0189208984375,
+    ),
+    (
+        -0.0189208984375,
+        0.0330810546875,
+        -0.0582275390625,
+        0.1015625000000,
+        -0.2003173828125,
+        0.7797851562500,
+        0.4650878906250,
+        -0.1665039062500,
+        0.0891113281250,
+        -0.0517578125000,
+        0.0292968750000,
+        -0.0291748046875,
+    ),
+    (
+        -0.0083007812500,
+        0.0148925781250,
+        -0.0266113281250,
+        0.0476074218750,
+        -0.1022949218750,
+        0.9721679687500,
+        0.1373291015625,
+        -0.0594482421875,
+        0.0332031250000,
+        -0.0196533203125,
+        0.0109863281250,
+        0.0017089843750,
+    ),
 )
 
 
@@ -61,8 +109,10 @@ def k_weighting(rate: int):
     vh = 10 ** (gain / 20)
     vb = vh**0.4996667741545416
     a0 = 1 + k / q + k * k
-    shelf = ([(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0],
-             [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0])
+    shelf = (
+        [(vh + vb * k / q + k * k) / a0, 2 * (k * k - vh) / a0, (vh - vb * k / q + k * k) / a0],
+        [1.0, 2 * (k * k - 1) / a0, (1 - k / q + k * k) / a0],
+    )
     f0, q = 38.13547087602444, 0.5003270373238773
     k = math.tan(math.pi * f0 / rate)
     a0 = 1 + k / q + k * k
@@ -235,7 +285,9 @@ class GainPlan:
         first, last = start // n, -(-stop // n)
         knots = np.asarray(self.blocks[first : last + 1], dtype=np.float32)
         if len(knots) < last - first + 1:
-            knots = np.append(knots, np.full(last - first + 1 - len(knots), knots[-1] if len(knots) else 1.0, dtype=np.float32))
+            knots = np.append(
+                knots, np.full(last - first + 1 - len(knots), knots[-1] if len(knots) else 1.0, dtype=np.float32)
+            )
         ramp = np.arange(n, dtype=np.float32) / np.float32(n)
         g = knots[:-1, None] + (knots[1:] - knots[:-1])[:, None] * ramp[None, :]
         return g.ravel()[start - first * n : stop - first * n] * np.float32(self.gain)
@@ -258,8 +310,16 @@ class GainPlan:
         return out
 
 
-def plan_gain(samples, rate: int, target_lufs: float, limit_dbtp: float, energy=None, noise_factor: float = 0.0,
-              envelope=None, weights=None) -> GainPlan:
+def plan_gain(
+    samples,
+    rate: int,
+    target_lufs: float,
+    limit_dbtp: float,
+    energy=None,
+    noise_factor: float = 0.0,
+    envelope=None,
+    weights=None,
+) -> GainPlan:
     """One gain for the programme and the limiter's block gains, so that it measures target_lufs with true
     peaks (plus noise_factor x the codec-noise estimate) under limit_dbtp."""
     import numpy as np
@@ -318,8 +378,15 @@ class Levelled:
     measured: dict[str, float]
 
 
-def level(track: Track, target_lufs: float, ceiling_dbtp: float, container: str = "mp3", bitrate: str = "64k",
-          out_rate: int = 44_100, extra_factor: float = 0.0) -> Levelled:
+def level(
+    track: Track,
+    target_lufs: float,
+    ceiling_dbtp: float,
+    container: str = "mp3",
+    bitrate: str = "64k",
+    out_rate: int = 44_100,
+    extra_factor: float = 0.0,
+) -> Levelled:
     """The track at target_lufs as the encoded file will measure, its true peaks plus the codec-noise allowance
     (CODEC_NOISE_FACTOR, plus extra_factor on a corrective pass) held under ceiling_dbtp. The codec's own effect on
     loudness (-0.2 to -0.5 LU for speech at 64 kbit/s) is measured on a one-minute excerpt encoded in memory,
@@ -338,16 +405,22 @@ def level(track: Track, target_lufs: float, ceiling_dbtp: float, container: str 
     if plan.input_lufs > -69:
         loss = codec_loss(track.pcm, rate, plan, "aac" if container == "m4b" else "mp3", bitrate, out_rate)
         if abs(loss) >= 0.1:
-            plan = plan_gain(track.pcm, rate, target_lufs + loss, ceiling_dbtp, energy=energy, envelope=envelope,
-                             weights=weights)
-    measured = {"input_lufs": round(plan.input_lufs, 2), "gain_db": round(float(20 * np.log10(plan.gain)), 2),
-                "codec_loss_lu": round(loss, 2), "codec_noise_factor": factor,
-                "limited_blocks": int((np.asarray(plan.blocks) < 0.999).sum())}
+            plan = plan_gain(
+                track.pcm, rate, target_lufs + loss, ceiling_dbtp, energy=energy, envelope=envelope, weights=weights
+            )
+    measured = {
+        "input_lufs": round(plan.input_lufs, 2),
+        "gain_db": round(float(20 * np.log10(plan.gain)), 2),
+        "codec_loss_lu": round(loss, 2),
+        "codec_noise_factor": factor,
+        "limited_blocks": int((np.asarray(plan.blocks) < 0.999).sum()),
+    }
     return Levelled(replace(track, pcm=plan.apply_all(track.pcm)), measured)
 
 
-def codec_loss(samples, rate: int, plan: GainPlan, codec: str, bitrate: str, out_rate: int,
-               spans: int = 20, span_s: float = 3.0) -> float:
+def codec_loss(
+    samples, rate: int, plan: GainPlan, codec: str, bitrate: str, out_rate: int, spans: int = 20, span_s: float = 3.0
+) -> float:
     """How much quieter (LU) the codec makes the levelled programme: spans spread through it, levelled, encoded
     in memory and measured by ffmpeg's ebur128 (the meter the file will be judged by) against the target."""
     import numpy as np

@@ -108,8 +108,10 @@ def to_srt(timeline: Timeline) -> str:
 
 def to_chapters_json(timeline: Timeline) -> str:
     """Podcasting 2.0 chapters (version 1.2.0), ascending, with end times."""
-    chapters = [{"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": clean_text(c.title)}
-                for c in timeline.chapters]
+    chapters = [
+        {"startTime": round(c.start, 3), "endTime": round(c.end, 3), "title": clean_text(c.title)}
+        for c in timeline.chapters
+    ]
     return json.dumps({"version": "1.2.0", "chapters": chapters}, ensure_ascii=False, indent=2)
 
 
@@ -119,15 +121,23 @@ def to_words_json(timeline: Timeline) -> str:
     sentences = []
     for index, cue in enumerate(timeline.sentences):
         mine = words.get(index, [])
-        sentences.append({
-            "text": clean_text(cue.text),
-            "start": round(cue.start, 3),
-            "end": round(cue.end, 3),
-            "exact": bool(mine),
-            "words": [{"text": clean_text(cue.text[w.start_char : w.end_char]),
-                       "char": len(clean_text(cue.text[: w.start_char])),
-                       "start": round(w.start, 3), "end": round(w.end, 3)} for w in mine],
-        })
+        sentences.append(
+            {
+                "text": clean_text(cue.text),
+                "start": round(cue.start, 3),
+                "end": round(cue.end, 3),
+                "exact": bool(mine),
+                "words": [
+                    {
+                        "text": clean_text(cue.text[w.start_char : w.end_char]),
+                        "char": len(clean_text(cue.text[: w.start_char])),
+                        "start": round(w.start, 3),
+                        "end": round(w.end, 3),
+                    }
+                    for w in mine
+                ],
+            }
+        )
     data = {"version": WORDS_VERSION, "duration": round(timeline.duration, 3), "sentences": sentences}
     return json.dumps(data, ensure_ascii=False, indent=1)
 

@@ -30,8 +30,27 @@ class EpisodeTags:
 
 def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> bytes:
     """A complete ID3v2.3 tag (header, frames in order, padding) to put before the MP3 frames."""
-    from mutagen.id3 import (APIC, CHAP, COMM, CTOC, TALB, TCON, TEXT, TDAT, TIME, TIT2, TLAN, TLEN, TPE1, TSSE, TYER, USLT,
-                             CTOCFlags, Encoding, PictureType)
+    from mutagen.id3 import (
+        APIC,
+        CHAP,
+        COMM,
+        CTOC,
+        TALB,
+        TCON,
+        TDAT,
+        TEXT,
+        TIME,
+        TIT2,
+        TLAN,
+        TLEN,
+        TPE1,
+        TSSE,
+        TYER,
+        USLT,
+        CTOCFlags,
+        Encoding,
+        PictureType,
+    )
     from mutagen.id3._tags import save_frame
     from mutagen.id3._util import ID3SaveConfig
 
@@ -59,16 +78,28 @@ def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> byte
     if tags.lyrics:
         frames.append(USLT(encoding=enc, lang="chi", desc="", text=tags.lyrics))
     if tags.cover is not None:
-        frames.append(APIC(encoding=enc, mime=tags.cover.mime, type=PictureType.COVER_FRONT, desc="cover", data=tags.cover.data))
+        frames.append(
+            APIC(encoding=enc, mime=tags.cover.mime, type=PictureType.COVER_FRONT, desc="cover", data=tags.cover.data)
+        )
     ids = [f"ch{i}" for i in range(len(chapters))]
     frames.append(
-        CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=ids,
-             sub_frames=[TIT2(encoding=enc, text=[tags.title])])
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=ids,
+            sub_frames=[TIT2(encoding=enc, text=[tags.title])],
+        )
     )
     for element_id, chapter in zip(ids, chapters):
         frames.append(
-            CHAP(element_id=element_id, start_time=round(chapter.start * 1000), end_time=round(chapter.end * 1000),
-                 start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF, sub_frames=[TIT2(encoding=enc, text=[chapter.title])])
+            CHAP(
+                element_id=element_id,
+                start_time=round(chapter.start * 1000),
+                end_time=round(chapter.end * 1000),
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[TIT2(encoding=enc, text=[chapter.title])],
+            )
         )
     config = ID3SaveConfig(3, "/")
     body = b"".join(save_frame(frame, config=config) for frame in frames) + b"\x00" * PADDING

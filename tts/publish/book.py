@@ -134,11 +134,17 @@ def _chapter(number: int, part: Part) -> Chapter:
         block = Block(kind, [], f"c{number}b{b_index + 1}")
         for text in texts:
             # Cues the article does not hold (the announcement) are heard here: a block of their own.
-            while position < len(cues) and cues[position].text != text and cues[position].text not in flat[seen:seen + LOOKAHEAD]:
+            while (
+                position < len(cues)
+                and cues[position].text != text
+                and cues[position].text not in flat[seen : seen + LOOKAHEAD]
+            ):
                 if block.sentences:  # keep reading order: close the block so far, continue it after the extra
                     chapter.blocks.append(block)
                     block = Block(kind, [], f"{block.id}x")
-                chapter.blocks.append(Block("spoken", [sentence(cues[position].text, cues[position])], f"c{number}x{position + 1}"))
+                chapter.blocks.append(
+                    Block("spoken", [sentence(cues[position].text, cues[position])], f"c{number}x{position + 1}")
+                )
                 position += 1
             if position < len(cues) and cues[position].text == text:
                 block.sentences.append(sentence(text, cues[position]))

@@ -28,8 +28,9 @@ def book_path(sources: list[str], kind: str, output: str | Path | None) -> Path:
     return target
 
 
-def build_book(sources: list[str], options, kind: str, output: str | Path | None = None, title: str | None = None,
-               notify=None):
+def build_book(
+    sources: list[str], options, kind: str, output: str | Path | None = None, title: str | None = None, notify=None
+):
     """Build every source and write one book; returns (book path, build results)."""
     from tts.pipeline import build
     from tts.publish.daisy import write_daisy
@@ -51,8 +52,12 @@ def build_book(sources: list[str], options, kind: str, output: str | Path | None
     results = []
     with tempfile.TemporaryDirectory(prefix=".tts-book-", dir=target.parent) as tmp:
         for n, source in enumerate(sources, 1):
-            episode = replace(options, output=Path(tmp) / f"{n:03d}.mp3", audio=replace(options.audio, format="mp3"),
-                              sidecars=frozenset())
+            episode = replace(
+                options,
+                output=Path(tmp) / f"{n:03d}.mp3",
+                audio=replace(options.audio, format="mp3"),
+                sidecars=frozenset(),
+            )
             result = build(source, episode, notify=notify)
             narrator = narrator or f"{result.engine}/{result.voice}"
             results.append(result)

@@ -23,15 +23,30 @@ from tts.publish.book import Block, Chapter, Sentence, audio_duration, chapters
 from tts.publish.xmltext import clean
 
 XHTML = "http://www.w3.org/1999/xhtml"
-XHTML_DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
-                 '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">')
+XHTML_DOCTYPE = (
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Transitional//EN" '
+    '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-transitional.dtd">'
+)
 SMIL_PUBLIC_ID = "-//W3C//DTD SMIL 1.0//EN"
 SMIL_DOCTYPE = f'<!DOCTYPE smil PUBLIC "{SMIL_PUBLIC_ID}" "http://www.w3.org/TR/REC-smil/SMIL10.dtd">'
 FORMAT = "Daisy 2.02"
 TEXT_FILE = "content.html"
 DAISY_NAMESPACE = uuid.UUID("0c1e5f7a-2d4b-5a8e-b1c3-6f9d2e4a7b15")
-REQUIRED_NCC_META = ("dc:title", "dc:creator", "dc:date", "dc:format", "dc:identifier", "dc:language", "dc:publisher",
-                     "ncc:charset", "ncc:pageFront", "ncc:pageNormal", "ncc:pageSpecial", "ncc:tocItems", "ncc:totalTime")
+REQUIRED_NCC_META = (
+    "dc:title",
+    "dc:creator",
+    "dc:date",
+    "dc:format",
+    "dc:identifier",
+    "dc:language",
+    "dc:publisher",
+    "ncc:charset",
+    "ncc:pageFront",
+    "ncc:pageNormal",
+    "ncc:pageSpecial",
+    "ncc:tocItems",
+    "ncc:totalTime",
+)
 MULTIMEDIA_TYPES = ("audioOnly", "audioNcc", "audioPartText", "audioFullText", "textPartAudio", "textNcc")
 
 
@@ -57,14 +72,22 @@ class _Smil:
         return sum(round(s.clip_end, 3) - round(s.clip_begin, 3) for s in self.sentences if s.timed)
 
 
-def write_daisy(folder: str | Path, episodes, title: str | None = None, language: str = "zh-CN",
-                narrator: str | None = None, publisher: str | None = None) -> Path:
+def write_daisy(
+    folder: str | Path,
+    episodes,
+    title: str | None = None,
+    language: str = "zh-CN",
+    narrator: str | None = None,
+    publisher: str | None = None,
+) -> Path:
     """Write a DAISY 2.02 fileset into folder (created, or replaced whole when it holds a previous book)."""
     target = Path(folder)
     book = chapters(episodes)
     for chapter in book:
         if chapter.part.audio.suffix.lower() != ".mp3":
-            raise ConfigError(f"DAISY 2.02 players need MP3 audio; {chapter.part.audio.name} is not (build with --format mp3)")
+            raise ConfigError(
+                f"DAISY 2.02 players need MP3 audio; {chapter.part.audio.name} is not (build with --format mp3)"
+            )
     if target.exists() and not (target.is_dir() and (not any(target.iterdir()) or (target / "ncc.html").is_file())):
         raise OutputError(f"{target} exists and is not a DAISY book; choose a new folder")
     title = clean(title) if title else (book[0].title if len(book) == 1 else "新闻合集")
@@ -84,7 +107,9 @@ def write_daisy(folder: str | Path, episodes, title: str | None = None, language
             elapsed += smil.duration
         (tmp / "master.smil").write_bytes(_master(smils, title, identifier, elapsed))
         files = 3 + len(smils) + len(book)  # ncc, content, master, smils, audio
-        (tmp / "ncc.html").write_bytes(_ncc(book, smils, title, language, identifier, elapsed, files, narrator, publisher))
+        (tmp / "ncc.html").write_bytes(
+            _ncc(book, smils, title, language, identifier, elapsed, files, narrator, publisher)
+        )
         if target.exists():
             old = target.with_name(f".{target.name}.{os.getpid()}.old")
             os.replace(target, old)
@@ -148,8 +173,17 @@ def _book_date(book: list[Chapter]) -> str:
     return dates[-1] if dates else date.today().isoformat()
 
 
-def _ncc(book, smils: list[_Smil], title: str, language: str, identifier: str, total: float, files: int,
-         narrator: str | None, publisher: str | None) -> bytes:
+def _ncc(
+    book,
+    smils: list[_Smil],
+    title: str,
+    language: str,
+    identifier: str,
+    total: float,
+    files: int,
+    narrator: str | None,
+    publisher: str | None,
+) -> bytes:
     html, head = _xhtml(title, language)
     creators = []
     for chapter in book:
@@ -157,13 +191,25 @@ def _ncc(book, smils: list[_Smil], title: str, language: str, identifier: str, t
             if name and clean(name) not in creators:
                 creators.append(clean(name))
     meta = {
-        "dc:title": title, "dc:creator": "，".join(creators) or "tts", "dc:date": _book_date(book), "dc:format": FORMAT,
-        "dc:identifier": identifier, "dc:language": language,
+        "dc:title": title,
+        "dc:creator": "，".join(creators) or "tts",
+        "dc:date": _book_date(book),
+        "dc:format": FORMAT,
+        "dc:identifier": identifier,
+        "dc:language": language,
         "dc:publisher": publisher or (clean(book[0].part.article.source) if book[0].part.article.source else "tts"),
-        "ncc:charset": "utf-8", "ncc:pageFront": "0", "ncc:pageNormal": "0", "ncc:pageSpecial": "0",
-        "ncc:maxPageNormal": "0", "ncc:tocItems": str(len(smils)), "ncc:totalTime": hms(total),
-        "ncc:depth": str(max(2 if s.heading.kind == "h2" else 1 for s in smils)), "ncc:files": str(files),
-        "ncc:multimediaType": "audioFullText", "ncc:generator": "tts", "ncc:narrator": narrator or "synthetic speech",
+        "ncc:charset": "utf-8",
+        "ncc:pageFront": "0",
+        "ncc:pageNormal": "0",
+        "ncc:pageSpecial": "0",
+        "ncc:maxPageNormal": "0",
+        "ncc:tocItems": str(len(smils)),
+        "ncc:totalTime": hms(total),
+        "ncc:depth": str(max(2 if s.heading.kind == "h2" else 1 for s in smils)),
+        "ncc:files": str(files),
+        "ncc:multimediaType": "audioFullText",
+        "ncc:generator": "tts",
+        "ncc:narrator": narrator or "synthetic speech",
     }
     for name, content in meta.items():
         _el(head, "meta", name=name, content=clean(content))
@@ -171,8 +217,12 @@ def _ncc(book, smils: list[_Smil], title: str, language: str, identifier: str, t
     for n, smil in enumerate(smils):
         attrs = {"class_": "title"} if n == 0 else {}
         heading = _el(body, smil.heading.kind, id=f"ncc_{smil.heading.id}", **attrs)
-        _el(heading, "a", smil.heading.text, href=f"{smil.name}#{_par_id(smil.sentences[0])}" if smil.sentences
-            else f"{smil.name}#seq")
+        _el(
+            heading,
+            "a",
+            smil.heading.text,
+            href=f"{smil.name}#{_par_id(smil.sentences[0])}" if smil.sentences else f"{smil.name}#seq",
+        )
     return _doc(XHTML_DOCTYPE, html)
 
 
@@ -194,8 +244,13 @@ def _content(book: list[Chapter], title: str, language: str) -> bytes:
 
 def _smil_head(smil, title: str, identifier: str, extra: dict[str, str]):
     head = _el(smil, "head")
-    for name, content in {"dc:format": FORMAT, "dc:title": title, "dc:identifier": identifier,
-                          "ncc:generator": "tts", **extra}.items():
+    for name, content in {
+        "dc:format": FORMAT,
+        "dc:title": title,
+        "dc:identifier": identifier,
+        "ncc:generator": "tts",
+        **extra,
+    }.items():
         _el(head, "meta", name=name, content=clean(content))
     layout = _el(head, "layout")
     _el(layout, "region", id="txtView")
@@ -206,15 +261,22 @@ def _smil(smil: _Smil, audio: str, title: str, identifier: str, elapsed: float) 
     from lxml import etree
 
     root = etree.Element("smil")
-    _smil_head(root, title, identifier, {"ncc:timeInThisSmil": hms(smil.duration), "ncc:totalElapsedTime": hms(elapsed)})
+    _smil_head(
+        root, title, identifier, {"ncc:timeInThisSmil": hms(smil.duration), "ncc:totalElapsedTime": hms(elapsed)}
+    )
     body = _el(root, "body")
     seq = _el(body, "seq", id="seq", dur=f"{smil.duration:.3f}s")
     for sentence in smil.sentences:
         par = _el(seq, "par", id=_par_id(sentence), endsync="last")
         _el(par, "text", src=f"{TEXT_FILE}#{sentence.id}", id=f"txt_{sentence.id}")
         audio_seq = _el(par, "seq")
-        _el(audio_seq, "audio", src=audio, id=f"aud_{sentence.id}", **{"clip-begin": npt(sentence.clip_begin),
-                                                                        "clip-end": npt(sentence.clip_end)})
+        _el(
+            audio_seq,
+            "audio",
+            src=audio,
+            id=f"aud_{sentence.id}",
+            **{"clip-begin": npt(sentence.clip_begin), "clip-end": npt(sentence.clip_end)},
+        )
     return _doc(SMIL_DOCTYPE, root)
 
 
@@ -259,7 +321,7 @@ def check_daisy(folder: str | Path) -> list[str]:
         ncc = etree.parse(str(ncc_path))
     except etree.XMLSyntaxError as exc:
         return [f"ncc.html is not well-formed XHTML: {exc}"]
-    if not (ncc.docinfo.doctype or "").startswith("<!DOCTYPE html PUBLIC \"-//W3C//DTD XHTML 1.0"):
+    if not (ncc.docinfo.doctype or "").startswith('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0'):
         problems.append("ncc.html does not declare an XHTML 1.0 doctype")
     x = {"x": XHTML}
     meta = {m.get("name"): m.get("content") for m in ncc.iterfind(".//x:head/x:meta", namespaces=x) if m.get("name")}
@@ -279,7 +341,11 @@ def check_daisy(folder: str | Path) -> list[str]:
         problems.append(f"ncc.html: ncc:multimediaType {meta['ncc:multimediaType']!r} is not a DAISY 2.02 type")
 
     body = ncc.find(".//x:body", namespaces=x)
-    headings = [e for e in body if etree.QName(e).localname in ("h1", "h2", "h3", "h4", "h5", "h6")] if body is not None else []
+    headings = (
+        [e for e in body if etree.QName(e).localname in ("h1", "h2", "h3", "h4", "h5", "h6")]
+        if body is not None
+        else []
+    )
     if not headings or etree.QName(headings[0]).localname != "h1" or headings[0].get("class") != "title":
         problems.append('ncc.html: the first heading is not <h1 class="title">')
     if meta.get("ncc:tocItems", "").isdigit() and int(meta["ncc:tocItems"]) != len(headings):
@@ -354,7 +420,9 @@ def _check_smils(root: Path, smil_order: list[str], meta: dict[str, str]) -> lis
             file, _, fragment = texts[0].get("src", "").partition("#")
             if file not in text_docs:
                 text_docs[file] = etree.parse(str(root / file)) if (root / file).is_file() else None
-                text_order[file] = [e.get("id") for e in text_docs[file].iter() if e.get("id")] if text_docs[file] else []
+                text_order[file] = (
+                    [e.get("id") for e in text_docs[file].iter() if e.get("id")] if text_docs[file] else []
+                )
             if text_docs[file] is None or fragment not in text_order[file]:
                 problems.append(f"{where}: text {texts[0].get('src')} does not resolve")
             else:
@@ -389,7 +457,11 @@ def _check_smils(root: Path, smil_order: list[str], meta: dict[str, str]) -> lis
         indices = [index for f, index in positions if f == file]
         if indices != sorted(indices) or len(set(indices)) != len(indices):
             problems.append(f"SMIL text references do not follow {file}'s order (or repeat a sentence)")
-    if meta.get("ncc:totalTime") and _HMS.match(meta["ncc:totalTime"]) and abs(_hms_seconds(meta["ncc:totalTime"]) - elapsed) > 1:
+    if (
+        meta.get("ncc:totalTime")
+        and _HMS.match(meta["ncc:totalTime"])
+        and abs(_hms_seconds(meta["ncc:totalTime"]) - elapsed) > 1
+    ):
         problems.append(f"ncc.html: ncc:totalTime {meta['ncc:totalTime']} but the SMIL files last {hms(elapsed)}")
     if meta.get("ncc:files", "").isdigit():
         files = 1 + len(smil_order) + len(text_docs) + len(durations) + (1 if master.is_file() else 0)

@@ -45,8 +45,10 @@ def join_plans(prepared: list, opening: str, speaker) -> tuple[SpeechPlan, list[
 
     sentences = [Sentence(opening, "title")]
     pieces = split_chunk(opening, 120)
-    intro = PlannedSection(OPENING_TITLE, [Chunk(p, speaker(p), 0, "clause" if i < len(pieces) - 1 else "section")
-                                           for i, p in enumerate(pieces)])
+    intro = PlannedSection(
+        OPENING_TITLE,
+        [Chunk(p, speaker(p), 0, "clause" if i < len(pieces) - 1 else "section") for i, p in enumerate(pieces)],
+    )
     sections, groups = [intro], []
     for n, item in enumerate(prepared):
         plan, article = item.plan, item.article
@@ -69,8 +71,12 @@ def digest_article(articles: list[Article], title: str | None) -> Article:
     dates = sorted(a.date for a in articles if a.date)
     sources = list(dict.fromkeys(a.source for a in articles if a.source))
     name = title or (f"{OPENING_TITLE} {dates[-1][:10]}" if dates else OPENING_TITLE)
-    return Article(title=name, date=dates[-1] if dates else None, source="、".join(sources) or None,
-                   sections=[Section(_article_label(a), a.paragraphs) for a in articles])
+    return Article(
+        title=name,
+        date=dates[-1] if dates else None,
+        source="、".join(sources) or None,
+        sections=[Section(_article_label(a), a.paragraphs) for a in articles],
+    )
 
 
 def digest_path(sources: list[str], options) -> Path:
@@ -120,10 +126,21 @@ def build_digest(sources: list[str], options, title: str | None = None, progress
         ClipCache().trim()
     stats = engine.stats()
     return BuildResult(
-        article=article, plan=plan, timeline=track.timeline, audio=audio_path, sidecars=sidecars, engine=engine.name,
-        voice=voice, synthesized=synthesized, from_cache=len(plan.chunks) - synthesized,
-        seconds=time.perf_counter() - started, engine_reason=first.engine_reason, loudness=loudness,
-        warnings=stats.warnings + (cover.warnings() if cover else []), faults=stats.faults, retries=stats.retries,
+        article=article,
+        plan=plan,
+        timeline=track.timeline,
+        audio=audio_path,
+        sidecars=sidecars,
+        engine=engine.name,
+        voice=voice,
+        synthesized=synthesized,
+        from_cache=len(plan.chunks) - synthesized,
+        seconds=time.perf_counter() - started,
+        engine_reason=first.engine_reason,
+        loudness=loudness,
+        warnings=stats.warnings + (cover.warnings() if cover else []),
+        faults=stats.faults,
+        retries=stats.retries,
         url=options.tags.url,
     )
 
@@ -143,7 +160,7 @@ def nest_chapters(path: Path, chapters: list[Chapter], groups: list[Group], titl
     if data[:3] != b"ID3":
         raise InputError(f"{path.name} has no ID3 tag to add chapters to")
     size = (data[6] << 21) | (data[7] << 14) | (data[8] << 7) | data[9]
-    audio = data[10 + size:]
+    audio = data[10 + size :]
     tag = ID3(path, translate=False, v2_version=3)
     kept = [frame for frame in tag.values() if frame.FrameID not in ("CHAP", "CTOC")]
     enc = Encoding.UTF16
@@ -151,15 +168,34 @@ def nest_chapters(path: Path, chapters: list[Chapter], groups: list[Group], titl
     grouped = {i for g in groups for i in range(g.first, g.end)}
     top = [ids[i] for i in range(len(chapters)) if i not in grouped]  # the opening
     top += [f"toc{n}" for n in range(1, len(groups) + 1)]
-    frames = kept + [CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED, child_element_ids=top,
-                          sub_frames=[TIT2(encoding=enc, text=[title])])]
+    frames = kept + [
+        CTOC(
+            element_id="toc",
+            flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+            child_element_ids=top,
+            sub_frames=[TIT2(encoding=enc, text=[title])],
+        )
+    ]
     for n, group in enumerate(groups, 1):
-        frames.append(CTOC(element_id=f"toc{n}", flags=CTOCFlags.ORDERED, child_element_ids=ids[group.first:group.end],
-                           sub_frames=[TIT2(encoding=enc, text=[group.title])]))
+        frames.append(
+            CTOC(
+                element_id=f"toc{n}",
+                flags=CTOCFlags.ORDERED,
+                child_element_ids=ids[group.first : group.end],
+                sub_frames=[TIT2(encoding=enc, text=[group.title])],
+            )
+        )
     for element_id, chapter in zip(ids, chapters, strict=True):
-        frames.append(CHAP(element_id=element_id, start_time=round(chapter.start * 1000), end_time=round(chapter.end * 1000),
-                           start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
-                           sub_frames=[TIT2(encoding=enc, text=[chapter.title])]))
+        frames.append(
+            CHAP(
+                element_id=element_id,
+                start_time=round(chapter.start * 1000),
+                end_time=round(chapter.end * 1000),
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[TIT2(encoding=enc, text=[chapter.title])],
+            )
+        )
     config = ID3SaveConfig(3, "/")
     body = b"".join(save_frame(frame, config=config) for frame in frames) + b"\x00" * PADDING
     n = len(body)

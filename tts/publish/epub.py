@@ -37,9 +37,11 @@ p.spoken {{ color: #444; font-style: italic; }}
 .{ACTIVE_CLASS} {{ background-color: #ffe066; color: #000; }}
 """
 
-A11Y_SUMMARY = ("新闻文章的有声读物：全文文字与朗读音频逐句同步（媒体叠加），标题与小标题可供导航。"
-                "Synchronised text and audio for every sentence; headings and a table of contents for navigation; "
-                "no hazards.")
+A11Y_SUMMARY = (
+    "新闻文章的有声读物：全文文字与朗读音频逐句同步（媒体叠加），标题与小标题可供导航。"
+    "Synchronised text and audio for every sentence; headings and a table of contents for navigation; "
+    "no hazards."
+)
 
 
 def clock(seconds: float) -> str:
@@ -59,8 +61,9 @@ def book_identifier(book: list[Chapter]) -> str:
     return f"urn:uuid:{uuid.uuid5(BOOK_NAMESPACE, key)}"
 
 
-def write_epub(path: str | Path, episodes, title: str | None = None, language: str = "zh-CN",
-               narrator: str | None = None) -> Path:
+def write_epub(
+    path: str | Path, episodes, title: str | None = None, language: str = "zh-CN", narrator: str | None = None
+) -> Path:
     """Write one EPUB 3 book, one chapter per episode (Part, BuildResult or (Article, Timeline, audio) tuple)."""
     target = Path(path)
     book = chapters(episodes)
@@ -119,12 +122,14 @@ def _serialise(root, doctype: str | None = None, pretty: bool = True) -> bytes:
 
 
 def _container() -> bytes:
-    return (b'<?xml version="1.0" encoding="UTF-8"?>\n'
-            b'<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n'
-            b'  <rootfiles>\n'
-            b'    <rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/>\n'
-            b'  </rootfiles>\n'
-            b'</container>\n')
+    return (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">\n'
+        b"  <rootfiles>\n"
+        b'    <rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/>\n'
+        b"  </rootfiles>\n"
+        b"</container>\n"
+    )
 
 
 def _el(parent, tag: str, text: str | None = None, **attrs):
@@ -192,15 +197,38 @@ def _package(book: list[Chapter], title: str, language: str, narrator: str | Non
     meta("schema:accessibilitySummary", A11Y_SUMMARY)
 
     manifest = etree.SubElement(package, f"{{{OPF}}}manifest")
-    _el(manifest, f"{{{OPF}}}item", id="nav", href="nav.xhtml", properties="nav", **{"media-type": "application/xhtml+xml"})
+    _el(
+        manifest,
+        f"{{{OPF}}}item",
+        id="nav",
+        href="nav.xhtml",
+        properties="nav",
+        **{"media-type": "application/xhtml+xml"},
+    )
     _el(manifest, f"{{{OPF}}}item", id="css", href="style.css", **{"media-type": "text/css"})
     for chapter in book:
         n = f"{chapter.number:03d}"
-        _el(manifest, f"{{{OPF}}}item", id=f"c-{n}", href=f"{_stem(chapter)}.xhtml",
-            **{"media-type": "application/xhtml+xml", "media-overlay": f"mo-{n}"})
-        _el(manifest, f"{{{OPF}}}item", id=f"mo-{n}", href=f"{_stem(chapter)}.smil", **{"media-type": "application/smil+xml"})
-        _el(manifest, f"{{{OPF}}}item", id=f"audio-{n}", href=f"audio/{_audio_name(chapter)}",
-            **{"media-type": AUDIO_TYPES.get(chapter.part.audio.suffix.lower(), "audio/mpeg")})
+        _el(
+            manifest,
+            f"{{{OPF}}}item",
+            id=f"c-{n}",
+            href=f"{_stem(chapter)}.xhtml",
+            **{"media-type": "application/xhtml+xml", "media-overlay": f"mo-{n}"},
+        )
+        _el(
+            manifest,
+            f"{{{OPF}}}item",
+            id=f"mo-{n}",
+            href=f"{_stem(chapter)}.smil",
+            **{"media-type": "application/smil+xml"},
+        )
+        _el(
+            manifest,
+            f"{{{OPF}}}item",
+            id=f"audio-{n}",
+            href=f"audio/{_audio_name(chapter)}",
+            **{"media-type": AUDIO_TYPES.get(chapter.part.audio.suffix.lower(), "audio/mpeg")},
+        )
     spine = etree.SubElement(package, f"{{{OPF}}}spine")
     for chapter in book:
         _el(spine, f"{{{OPF}}}itemref", idref=f"c-{chapter.number:03d}")
@@ -262,8 +290,13 @@ def _nav(book: list[Chapter], title: str, language: str) -> bytes:
     landmarks = _el(body, f"{{{XHTML}}}nav", hidden="hidden", **{f"{{{OPS}}}type": "landmarks"})
     _el(landmarks, f"{{{XHTML}}}h2", "导航")
     items = _el(landmarks, f"{{{XHTML}}}ol")
-    _el(_el(items, f"{{{XHTML}}}li"), f"{{{XHTML}}}a", "正文", href=f"{_stem(book[0])}.xhtml",
-        **{f"{{{OPS}}}type": "bodymatter"})
+    _el(
+        _el(items, f"{{{XHTML}}}li"),
+        f"{{{XHTML}}}a",
+        "正文",
+        href=f"{_stem(book[0])}.xhtml",
+        **{f"{{{OPS}}}type": "bodymatter"},
+    )
     return _serialise(html, "<!DOCTYPE html>")
 
 
@@ -273,14 +306,17 @@ def _smil(chapter: Chapter) -> bytes:
     smil = etree.Element(f"{{{SMIL}}}smil", nsmap={None: SMIL, "epub": OPS}, version="3.0")
     body = etree.SubElement(smil, f"{{{SMIL}}}body")
     text_file = f"{_stem(chapter)}.xhtml"
-    seq = _el(body, f"{{{SMIL}}}seq", id=f"seq-c{chapter.number}", **{f"{{{OPS}}}textref": text_file,
-                                                                         f"{{{OPS}}}type": "chapter"})
+    seq = _el(
+        body,
+        f"{{{SMIL}}}seq",
+        id=f"seq-c{chapter.number}",
+        **{f"{{{OPS}}}textref": text_file, f"{{{OPS}}}type": "chapter"},
+    )
     audio = f"audio/{_audio_name(chapter)}"
     for sentence in chapter.sentences:
         if not sentence.timed:
             continue
         par = _el(seq, f"{{{SMIL}}}par", id=f"par-{sentence.id}")
         _el(par, f"{{{SMIL}}}text", src=f"{text_file}#{sentence.id}")
-        _el(par, f"{{{SMIL}}}audio", src=audio, clipBegin=clock(sentence.clip_begin),
-            clipEnd=clock(sentence.clip_end))
+        _el(par, f"{{{SMIL}}}audio", src=audio, clipBegin=clock(sentence.clip_begin), clipEnd=clock(sentence.clip_end))
     return _serialise(smil)

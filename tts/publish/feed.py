@@ -72,7 +72,9 @@ class ShowSettings:
         for name, value in data.items():
             if type(value) is not type(getattr(defaults, name)):
                 kind = type(getattr(defaults, name)).__name__
-                raise ConfigError(f"{path}: {name} must be a {'true/false' if kind == 'bool' else 'string'}, got {value!r}")
+                raise ConfigError(
+                    f"{path}: {name} must be a {'true/false' if kind == 'bool' else 'string'}, got {value!r}"
+                )
         return cls(**data)
 
     @property
@@ -176,9 +178,16 @@ def _from_report(root: Path, row: dict) -> Episode | None:
     title = article.get("title") or audio.stem
     episode_id = row.get("episode_id") or str(uuid.uuid5(PODCAST_GUID_NAMESPACE, audio.name))
     return Episode(
-        id=episode_id, title=title, audio=audio, duration=float(row.get("audio", {}).get("duration") or 0),
-        published=_article_date(article.get("date")), summary=article.get("summary") or "",
-        author=article.get("author"), source=article.get("source"), url=row.get("url"), sidecars=sidecars,
+        id=episode_id,
+        title=title,
+        audio=audio,
+        duration=float(row.get("audio", {}).get("duration") or 0),
+        published=_article_date(article.get("date")),
+        summary=article.get("summary") or "",
+        author=article.get("author"),
+        source=article.get("source"),
+        url=row.get("url"),
+        sidecars=sidecars,
     )
 
 
@@ -214,9 +223,15 @@ def _from_tags(audio: Path) -> Episode:
     title = text("TIT2", "\xa9nam") or audio.stem
     sidecars = {kind: p for kind in ("vtt", "srt", "chapters.json") if (p := audio.with_suffix("." + kind)).is_file()}
     return Episode(
-        id=str(uuid.uuid5(PODCAST_GUID_NAMESPACE, audio.name)), title=title, audio=audio, duration=media.info.length,
-        published=_article_date(date), summary=lyrics.split("\n", 1)[-1][:500] if lyrics else "",
-        source=text("TPE1", "\xa9ART"), author=text("TEXT"), sidecars=sidecars,
+        id=str(uuid.uuid5(PODCAST_GUID_NAMESPACE, audio.name)),
+        title=title,
+        audio=audio,
+        duration=media.info.length,
+        published=_article_date(date),
+        summary=lyrics.split("\n", 1)[-1][:500] if lyrics else "",
+        source=text("TPE1", "\xa9ART"),
+        author=text("TEXT"),
+        sidecars=sidecars,
     )
 
 
@@ -330,8 +345,14 @@ def _item(item, episode: Episode, settings: ShowSettings, zone: timezone) -> Non
     _sub(item, "itunes:episodeType", "full")
     for kind, mime in SIDECAR_TYPES.items():
         if kind in episode.sidecars:
-            _sub(item, "podcast:transcript", url=settings.url_for(episode.sidecars[kind].name), type=mime,
-                 language=settings.language, rel="captions")
+            _sub(
+                item,
+                "podcast:transcript",
+                url=settings.url_for(episode.sidecars[kind].name),
+                type=mime,
+                language=settings.language,
+                rel="captions",
+            )
     if "chapters.json" in episode.sidecars:
         _sub(item, "podcast:chapters", url=settings.url_for(episode.sidecars["chapters.json"].name), type=CHAPTERS_TYPE)
 

@@ -30,27 +30,83 @@ CATEGORIES: dict[str, set[str]] = {
     "History": set(),
     "Health & Fitness": {"Alternative Health", "Fitness", "Medicine", "Mental Health", "Nutrition", "Sexuality"},
     "Kids & Family": {"Education for Kids", "Parenting", "Pets & Animals", "Stories for Kids"},
-    "Leisure": {"Animation & Manga", "Automotive", "Aviation", "Crafts", "Games", "Hobbies", "Home & Garden",
-                "Video Games"},
+    "Leisure": {
+        "Animation & Manga",
+        "Automotive",
+        "Aviation",
+        "Crafts",
+        "Games",
+        "Hobbies",
+        "Home & Garden",
+        "Video Games",
+    },
     "Music": {"Music Commentary", "Music History", "Music Interviews"},
-    "News": {"Business News", "Daily News", "Entertainment News", "News Commentary", "Politics", "Sports News",
-             "Tech News"},
+    "News": {
+        "Business News",
+        "Daily News",
+        "Entertainment News",
+        "News Commentary",
+        "Politics",
+        "Sports News",
+        "Tech News",
+    },
     "Religion & Spirituality": {"Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Religion", "Spirituality"},
-    "Science": {"Astronomy", "Chemistry", "Earth Sciences", "Life Sciences", "Mathematics", "Natural Sciences",
-                "Nature", "Physics", "Social Sciences"},
+    "Science": {
+        "Astronomy",
+        "Chemistry",
+        "Earth Sciences",
+        "Life Sciences",
+        "Mathematics",
+        "Natural Sciences",
+        "Nature",
+        "Physics",
+        "Social Sciences",
+    },
     "Society & Culture": {"Documentary", "Personal Journals", "Philosophy", "Places & Travel", "Relationships"},
-    "Sports": {"Baseball", "Basketball", "Cricket", "Fantasy Sports", "Football", "Golf", "Hockey", "Rugby", "Running",
-               "Soccer", "Swimming", "Tennis", "Volleyball", "Wilderness", "Wrestling"},
+    "Sports": {
+        "Baseball",
+        "Basketball",
+        "Cricket",
+        "Fantasy Sports",
+        "Football",
+        "Golf",
+        "Hockey",
+        "Rugby",
+        "Running",
+        "Soccer",
+        "Swimming",
+        "Tennis",
+        "Volleyball",
+        "Wilderness",
+        "Wrestling",
+    },
     "Technology": set(),
     "True Crime": set(),
     "TV & Film": {"After Shows", "Film History", "Film Interviews", "Film Reviews", "TV Reviews"},
 }
-ENCLOSURE_TYPES = {"audio/mpeg", "audio/x-m4a", "audio/mp4", "audio/aac", "video/mp4", "video/quicktime", "video/x-m4v",
-                   "application/pdf"}
-TRANSCRIPT_TYPES = {"text/vtt", "application/x-subrip", "application/srt", "application/json", "text/html", "text/plain"}
+ENCLOSURE_TYPES = {
+    "audio/mpeg",
+    "audio/x-m4a",
+    "audio/mp4",
+    "audio/aac",
+    "video/mp4",
+    "video/quicktime",
+    "video/x-m4v",
+    "application/pdf",
+}
+TRANSCRIPT_TYPES = {
+    "text/vtt",
+    "application/x-subrip",
+    "application/srt",
+    "application/json",
+    "text/html",
+    "text/plain",
+}
 _DAY = "(Mon|Tue|Wed|Thu|Fri|Sat|Sun)"
 _MONTH = "(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
-RFC822 = re.compile(rf"^({_DAY}, )?\d{{1,2}} {_MONTH} \d{{4}} \d{{2}}:\d{{2}}(:\d{{2}})? ([+-]\d{{4}}|GMT|UT|[A-IK-Z]|[ECMP][SD]T)$")
+RFC822 = re.compile(
+    rf"^({_DAY}, )?\d{{1,2}} {_MONTH} \d{{4}} \d{{2}}:\d{{2}}(:\d{{2}})? ([+-]\d{{4}}|GMT|UT|[A-IK-Z]|[ECMP][SD]T)$"
+)
 DURATION = re.compile(r"^(\d+|(\d+:)?[0-5]?\d:[0-5]\d)$")
 LANGUAGE = re.compile(r"^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$")
 MIN_ART, MAX_ART = 1400, 3000
@@ -89,7 +145,7 @@ def check_feed(data: bytes, folder: Path | None = None) -> list[Problem]:
     except etree.XMLSyntaxError as exc:
         return found + [Problem("error", "feed", f"not well-formed XML: {exc}")]
     if root.tag != "rss" or root.get("version") != "2.0":
-        return found + [Problem("error", "feed", "the root element must be <rss version=\"2.0\">")]
+        return found + [Problem("error", "feed", 'the root element must be <rss version="2.0">')]
     for prefix, uri in (("itunes", ITUNES), ("podcast", PODCAST)):
         if root.nsmap.get(prefix) not in (None, uri):
             found.append(Problem("error", "feed", f"prefix {prefix} is bound to {root.nsmap[prefix]}, not {uri}"))
@@ -112,7 +168,9 @@ class _Checker:
         self.channel_el = channel
         self.folder = folder
         self.found = found
-        self_link = next((link.get("href") for link in channel.findall(_q(ATOM, "link")) if link.get("rel") == "self"), None)
+        self_link = next(
+            (link.get("href") for link in channel.findall(_q(ATOM, "link")) if link.get("rel") == "self"), None
+        )
         self.self_link = self_link
         base = self_link or (channel.findtext("link") or "")
         self.base = base.rsplit("/", 1)[0] + "/" if "://" in base else None
@@ -125,7 +183,7 @@ class _Checker:
         """The file behind a URL, when the URL lies under the feed's base and the folder is known."""
         if not url or not self.folder or not self.base or not url.startswith(self.base):
             return None
-        relative = unquote(url[len(self.base):].split("?", 1)[0].split("#", 1)[0])
+        relative = unquote(url[len(self.base) :].split("?", 1)[0].split("#", 1)[0])
         path = (self.folder / relative).resolve()
         return path if path.is_relative_to(self.folder.resolve()) else None
 
@@ -142,14 +200,16 @@ class _Checker:
         if ch.find("lastBuildDate") is not None:
             self.date(ch.findtext("lastBuildDate"), where, "lastBuildDate")
         if self.self_link is None:
-            self.problem("warning", where, "no <atom:link rel=\"self\"> naming the feed's own address")
+            self.problem("warning", where, 'no <atom:link rel="self"> naming the feed\'s own address')
         self.artwork(ch.find(_q(ITUNES, "image")), where)
         self.categories(ch.findall(_q(ITUNES, "category")), where)
         self.explicit(ch.find(_q(ITUNES, "explicit")), where, required=True)
         if not (ch.findtext(_q(ITUNES, "author")) or "").strip():
             self.problem("warning", where, "<itunes:author> is missing")
         if not (ch.findtext(f"{_q(ITUNES, 'owner')}/{_q(ITUNES, 'email')}") or "").strip():
-            self.problem("error", where, "<itunes:owner><itunes:email> is missing (Spotify and Apple verify ownership by it)")
+            self.problem(
+                "error", where, "<itunes:owner><itunes:email> is missing (Spotify and Apple verify ownership by it)"
+            )
         guid = ch.findtext(_q(PODCAST, "guid"))
         if guid is not None and self.self_link and _is_uuid(guid) and guid.strip() != podcast_guid(self.self_link):
             self.problem("warning", where, "<podcast:guid> is not the namespace's UUIDv5 of the feed's self link")
@@ -159,7 +219,11 @@ class _Checker:
     def description(self, element, where: str) -> None:
         text = element.findtext("description")
         if text is not None and len(text.encode("utf-8")) > MAX_DESCRIPTION_BYTES:
-            self.problem("error", where, f"<description> is {len(text.encode('utf-8'))} bytes; the limit is {MAX_DESCRIPTION_BYTES}")
+            self.problem(
+                "error",
+                where,
+                f"<description> is {len(text.encode('utf-8'))} bytes; the limit is {MAX_DESCRIPTION_BYTES}",
+            )
 
     def date(self, value: str | None, where: str, tag: str) -> None:
         value = (value or "").strip()
@@ -170,7 +234,9 @@ class _Checker:
             except (TypeError, ValueError):
                 ok = False
         if not ok:
-            self.problem("error", where, f"<{tag}> {value!r} is not an RFC 822 date such as 'Wed, 15 Sep 2021 15:09:00 +0800'")
+            self.problem(
+                "error", where, f"<{tag}> {value!r} is not an RFC 822 date such as 'Wed, 15 Sep 2021 15:09:00 +0800'"
+            )
 
     def artwork(self, image, where: str) -> None:
         href = image.get("href") if image is not None else None
@@ -196,8 +262,11 @@ class _Checker:
             self.problem("error", where, f"artwork {path.name} is not a JPEG or PNG image")
             return
         if cover.width != cover.height or not MIN_ART <= cover.width <= MAX_ART:
-            self.problem("error", where, f"artwork is {cover.width}x{cover.height}; Apple requires a square of "
-                                         f"{MIN_ART}-{MAX_ART} px")
+            self.problem(
+                "error",
+                where,
+                f"artwork is {cover.width}x{cover.height}; Apple requires a square of {MIN_ART}-{MAX_ART} px",
+            )
 
     def categories(self, categories, where: str) -> None:
         if not categories:
@@ -209,7 +278,9 @@ class _Checker:
                 continue
             for sub in category.findall(_q(ITUNES, "category")):
                 if sub.get("text") not in CATEGORIES[name]:
-                    self.problem("error", where, f"itunes:category {sub.get('text')!r} is not a subcategory of {name!r}")
+                    self.problem(
+                        "error", where, f"itunes:category {sub.get('text')!r} is not a subcategory of {name!r}"
+                    )
 
     def explicit(self, element, where: str, required: bool) -> None:
         if element is None:
@@ -273,7 +344,11 @@ class _Checker:
         if not url or not url.startswith(("https://", "http://")):
             self.problem("error", where, f"enclosure url {url!r} is not an http(s) URL")
         if kind not in ENCLOSURE_TYPES:
-            self.problem("error", where, f"enclosure type {kind!r} is not one Apple accepts ({', '.join(sorted(ENCLOSURE_TYPES))})")
+            self.problem(
+                "error",
+                where,
+                f"enclosure type {kind!r} is not one Apple accepts ({', '.join(sorted(ENCLOSURE_TYPES))})",
+            )
         if not (length or "").isdigit() or int(length) <= 0:
             self.problem("error", where, f"enclosure length {length!r} is not a positive number of bytes")
             return
@@ -290,7 +365,7 @@ class _Checker:
         if kind and kind not in TRANSCRIPT_TYPES:
             self.problem("warning", where, f"podcast:transcript type {kind!r} is not one the namespace lists")
         if kind == "text/vtt" and element.get("rel") != "captions":
-            self.problem("warning", where, "a timed transcript (text/vtt) should say rel=\"captions\"")
+            self.problem("warning", where, 'a timed transcript (text/vtt) should say rel="captions"')
         self.linked_file(element.get("url"), where, "transcript")
 
     def chapters(self, element, where: str) -> None:

@@ -29,7 +29,7 @@ MB = 1024 * 1024
 SUBMISSION_TYPES = {"text/plain": ".txt", "text/html": ".html", "application/xhtml+xml": ".html"}
 SECURITY_HEADERS = {
     "content-security-policy": "default-src 'self'; img-src 'self' data:; media-src 'self'; object-src 'none'; "
-                               "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
+    "base-uri 'none'; frame-ancestors 'none'; form-action 'self'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "same-origin",
 }
@@ -60,7 +60,11 @@ class Service:
         self.store = Store(config.db_path)
         self.env = pages.environment()
         self.links = pages.Links("/")
-        self.workers = Workers(self.store, self.root, config.workers, config.defaults) if start_workers and config.workers else None
+        self.workers = (
+            Workers(self.store, self.root, config.workers, config.defaults)
+            if start_workers and config.workers
+            else None
+        )
         self._synced: tuple | None = None
         self._sync_lock = threading.Lock()
         self._feed: tuple[tuple, bytes] | None = None
@@ -137,8 +141,12 @@ class _Guard:
         # submissions check their own token; everything else is reading
         if self.service.config.private and path not in ("/healthz", "/api/articles"):
             if await run_in_threadpool(_token_id, self.service, request) is None:
-                response = Response("a token is needed to read this library", 401, media_type="text/plain; charset=utf-8",
-                                    headers={"www-authenticate": 'Basic realm="tts", charset="UTF-8"'})
+                response = Response(
+                    "a token is needed to read this library",
+                    401,
+                    media_type="text/plain; charset=utf-8",
+                    headers={"www-authenticate": 'Basic realm="tts", charset="UTF-8"'},
+                )
                 return await response(scope, receive, send)
 
         async def send_with_headers(message):
@@ -170,6 +178,7 @@ async def http_error(request: Request, exc: HTTPException) -> Response:
 
 # -- reading -----------------------------------------------------------------------------------------------------
 
+
 def _page_number(text: str | None) -> int:
     if text is None or text == "":
         return 1
@@ -189,8 +198,9 @@ async def index(request: Request) -> Response:
         html = service.pages.get(key)
         if html is None:
             found, total = service.store.find_episodes(query, (page - 1) * pages.PAGE_SIZE, pages.PAGE_SIZE)
-            html = pages.render_index(service.env, service.links, found, total, page, query, feed_ready(service),
-                                      service.config.title)
+            html = pages.render_index(
+                service.env, service.links, found, total, page, query, feed_ready(service), service.config.title
+            )
             service.remember(key, html)
         return html
 
@@ -214,8 +224,9 @@ async def episode_page(request: Request) -> Response:
         key = (episode.id, service.library.signature(episode))
         html = service.pages.get(key)
         if html is None:
-            html = pages.render_episode(service.env, service.links, episode, service.library.transcript(episode),
-                                        service.config.title)
+            html = pages.render_episode(
+                service.env, service.links, episode, service.library.transcript(episode), service.config.title
+            )
             service.remember(key, html)
         return html
 
@@ -275,12 +286,18 @@ async def media(request: Request) -> Response:
         raise HTTPException(404, "没有这个文件")
     stat = path.stat()
     download = request.query_params.get("download") is not None
-    response = FileResponse(path, stat_result=stat, media_type=mime_type(name),
-                            filename=name if download else None,
-                            content_disposition_type="attachment" if download else "inline",
-                            headers={"cache-control": "public, max-age=300"})
+    response = FileResponse(
+        path,
+        stat_result=stat,
+        media_type=mime_type(name),
+        filename=name if download else None,
+        content_disposition_type="attachment" if download else "inline",
+        headers={"cache-control": "public, max-age=300"},
+    )
     if _not_modified(request, response.headers["etag"], stat.st_mtime):
-        return Response(status_code=304, headers={k: response.headers[k] for k in ("etag", "last-modified", "cache-control")})
+        return Response(
+            status_code=304, headers={k: response.headers[k] for k in ("etag", "last-modified", "cache-control")}
+        )
     return response
 
 
@@ -365,7 +382,9 @@ async def episode_list(request: Request) -> Response:
     query = request.query_params.get("q", "").strip()[:200]
     page = _page_number(request.query_params.get("page"))
     await run_in_threadpool(service.sync)
-    found, total = await run_in_threadpool(service.store.find_episodes, query, (page - 1) * pages.PAGE_SIZE, pages.PAGE_SIZE)
+    found, total = await run_in_threadpool(
+        service.store.find_episodes, query, (page - 1) * pages.PAGE_SIZE, pages.PAGE_SIZE
+    )
     return JSONResponse({"total": total, "page": page, "episodes": found})
 
 
@@ -376,6 +395,7 @@ async def health(request: Request) -> Response:
 
 
 # -- submitting --------------------------------------------------------------------------------------------------
+
 
 def _token_id(service: Service, request: Request) -> int | None:
     header = request.headers.get("authorization", "")
@@ -437,7 +457,9 @@ async def submit(request: Request) -> Response:
 
     job_id = await run_in_threadpool(enqueue)
     location = f"/api/jobs/{job_id}"
-    return JSONResponse({"id": job_id, "status": "queued", "url": location}, status_code=202, headers={"location": location})
+    return JSONResponse(
+        {"id": job_id, "status": "queued", "url": location}, status_code=202, headers={"location": location}
+    )
 
 
 async def _submission(request: Request, kind: str, body: bytes) -> tuple[bytes, str, dict]:

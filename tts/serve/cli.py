@@ -10,9 +10,21 @@ import typer
 from tts.errors import InputError, TtsError
 
 
-def serve_command(library: Path, *, host: str, port: int, workers: int, engine: str | None, private: bool,
-                  max_body: int, title: str, create_token: bool, token_name: str, list_tokens: bool,
-                  revoke_token: int | None) -> None:
+def serve_command(
+    library: Path,
+    *,
+    host: str,
+    port: int,
+    workers: int,
+    engine: str | None,
+    private: bool,
+    max_body: int,
+    title: str,
+    create_token: bool,
+    token_name: str,
+    list_tokens: bool,
+    revoke_token: int | None,
+) -> None:
     from tts.serve.app import ServeConfig
     from tts.serve.db import SchemaError, Store
 
@@ -21,8 +33,14 @@ def serve_command(library: Path, *, host: str, port: int, workers: int, engine: 
             raise InputError(f"library folder not found: {library}")
         if engine not in (None, "auto", "edge", "kokoro"):
             raise InputError(f"--engine takes auto, edge or kokoro, got {engine!r}")
-        config = ServeConfig(library=library, workers=workers, defaults={"engine": engine} if engine else {},
-                             private=private, max_body=max_body, title=title)
+        config = ServeConfig(
+            library=library,
+            workers=workers,
+            defaults={"engine": engine} if engine else {},
+            private=private,
+            max_body=max_body,
+            title=title,
+        )
         try:
             store = Store(config.db_path)
         except SchemaError as exc:
@@ -43,7 +61,9 @@ def serve_command(library: Path, *, host: str, port: int, workers: int, engine: 
     if list_tokens:
         for row in store.tokens():
             when = lambda t: datetime.datetime.fromtimestamp(t).strftime("%Y-%m-%d %H:%M") if t else "-"  # noqa: E731
-            typer.echo(f"{row['id']:>4}  {row['name']:<20} created {when(row['created'])}  revoked {when(row['revoked'])}")
+            typer.echo(
+                f"{row['id']:>4}  {row['name']:<20} created {when(row['created'])}  revoked {when(row['revoked'])}"
+            )
         return
 
     import uvicorn
@@ -51,5 +71,6 @@ def serve_command(library: Path, *, host: str, port: int, workers: int, engine: 
     from tts.serve.app import create_app
 
     typer.echo(f"serving {library.resolve()} on http://{host}:{port}/ with {workers} worker(s); Ctrl-C stops")
-    uvicorn.run(create_app(config), host=host, port=port, log_level="warning", access_log=False,
-                timeout_graceful_shutdown=10)
+    uvicorn.run(
+        create_app(config), host=host, port=port, log_level="warning", access_log=False, timeout_graceful_shutdown=10
+    )

@@ -110,14 +110,32 @@ class Job:
     input: str
 
     def public(self) -> dict:
-        return {"id": self.id, "status": self.status, "created": self.created, "started": self.started,
-                "finished": self.finished, "options": self.options, "episode": self.episode,
-                "error": self.error, "exit_code": self.exit_code}
+        return {
+            "id": self.id,
+            "status": self.status,
+            "created": self.created,
+            "started": self.started,
+            "finished": self.finished,
+            "options": self.options,
+            "episode": self.episode,
+            "error": self.error,
+            "exit_code": self.exit_code,
+        }
 
 
 def _job(row: sqlite3.Row) -> Job:
-    return Job(row["id"], row["status"], row["created"], row["started"], row["finished"], json.loads(row["options"]),
-               row["episode"], row["error"], row["exit_code"], row["input"])
+    return Job(
+        row["id"],
+        row["status"],
+        row["created"],
+        row["started"],
+        row["finished"],
+        json.loads(row["options"]),
+        row["episode"],
+        row["error"],
+        row["exit_code"],
+        row["input"],
+    )
 
 
 class Store:
@@ -139,12 +157,15 @@ class Store:
     # -- tokens ---------------------------------------------------------------------------------------------
     def create_token(self, name: str) -> tuple[int, str]:
         token = "tts_" + secrets.token_urlsafe(32)
-        cur = self.conn.execute("INSERT INTO tokens (name, hash, created) VALUES (?, ?, ?)",
-                                (name, _hash(token), time.time()))
+        cur = self.conn.execute(
+            "INSERT INTO tokens (name, hash, created) VALUES (?, ?, ?)", (name, _hash(token), time.time())
+        )
         return cur.lastrowid, token
 
     def revoke_token(self, token_id: int) -> bool:
-        cur = self.conn.execute("UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL", (time.time(), token_id))
+        cur = self.conn.execute(
+            "UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL", (time.time(), token_id)
+        )
         return cur.rowcount == 1
 
     def tokens(self) -> list[sqlite3.Row]:
@@ -158,8 +179,10 @@ class Store:
     # -- jobs -----------------------------------------------------------------------------------------------
     def add_job(self, input_path: str, options: dict, token_id: int | None, job_id: str | None = None) -> str:
         job_id = job_id or new_job_id()
-        self.conn.execute("INSERT INTO jobs (id, status, created, input, options, token_id) VALUES (?, 'queued', ?, ?, ?, ?)",
-                          (job_id, time.time(), input_path, json.dumps(options, ensure_ascii=False), token_id))
+        self.conn.execute(
+            "INSERT INTO jobs (id, status, created, input, options, token_id) VALUES (?, 'queued', ?, ?, ?, ?)",
+            (job_id, time.time(), input_path, json.dumps(options, ensure_ascii=False), token_id),
+        )
         return job_id
 
     def job(self, job_id: str) -> Job | None:
@@ -173,30 +196,42 @@ class Store:
         try:
             row = conn.execute("SELECT * FROM jobs WHERE status = 'queued' ORDER BY created, id LIMIT 1").fetchone()
             if row:
-                conn.execute("UPDATE jobs SET status = 'running', started = ?, worker = ? WHERE id = ?",
-                             (time.time(), worker, row["id"]))
+                conn.execute(
+                    "UPDATE jobs SET status = 'running', started = ?, worker = ? WHERE id = ?",
+                    (time.time(), worker, row["id"]),
+                )
             conn.execute("COMMIT")
         except Exception:
             conn.execute("ROLLBACK")
             raise
         return self.job(row["id"]) if row else None
 
-    def finish_job(self, job_id: str, episode: str | None, error: str | None = None, exit_code: int | None = None) -> None:
-        self.conn.execute("UPDATE jobs SET status = ?, finished = ?, episode = ?, error = ?, exit_code = ? WHERE id = ?",
-                          ("failed" if error else "done", time.time(), episode, error, exit_code, job_id))
+    def finish_job(
+        self, job_id: str, episode: str | None, error: str | None = None, exit_code: int | None = None
+    ) -> None:
+        self.conn.execute(
+            "UPDATE jobs SET status = ?, finished = ?, episode = ?, error = ?, exit_code = ? WHERE id = ?",
+            ("failed" if error else "done", time.time(), episode, error, exit_code, job_id),
+        )
 
     def fail_running(self, worker: int | None, reason: str) -> int:
         """Jobs a dead worker (or, with None, any earlier server run) left running are failed, not lost."""
         if worker is None:
-            cur = self.conn.execute("UPDATE jobs SET status='failed', finished=?, error=?, exit_code=1 WHERE status='running'",
-                                    (time.time(), reason))
+            cur = self.conn.execute(
+                "UPDATE jobs SET status='failed', finished=?, error=?, exit_code=1 WHERE status='running'",
+                (time.time(), reason),
+            )
         else:
-            cur = self.conn.execute("UPDATE jobs SET status='failed', finished=?, error=?, exit_code=1 "
-                                    "WHERE status='running' AND worker=?", (time.time(), reason, worker))
+            cur = self.conn.execute(
+                "UPDATE jobs SET status='failed', finished=?, error=?, exit_code=1 WHERE status='running' AND worker=?",
+                (time.time(), reason, worker),
+            )
         return cur.rowcount
 
     def running_jobs(self, worker: int) -> list[str]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM jobs WHERE status = 'running' AND worker = ?", (worker,))]
+        return [
+            r[0] for r in self.conn.execute("SELECT id FROM jobs WHERE status = 'running' AND worker = ?", (worker,))
+        ]
 
     def job_counts(self) -> dict[str, int]:
         return {r[0]: r[1] for r in self.conn.execute("SELECT status, count(*) FROM jobs GROUP BY status")}
@@ -207,9 +242,21 @@ class Store:
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute("DELETE FROM episodes")
-            conn.executemany("INSERT INTO episodes (id, title, source, date, duration, sort_key, data) VALUES (?,?,?,?,?,?,?)",
-                             [(e["id"], e["title"], e["source"], e["date"], e["duration"], e["sort_key"],
-                               json.dumps(e, ensure_ascii=False)) for e in episodes])
+            conn.executemany(
+                "INSERT INTO episodes (id, title, source, date, duration, sort_key, data) VALUES (?,?,?,?,?,?,?)",
+                [
+                    (
+                        e["id"],
+                        e["title"],
+                        e["source"],
+                        e["date"],
+                        e["duration"],
+                        e["sort_key"],
+                        json.dumps(e, ensure_ascii=False),
+                    )
+                    for e in episodes
+                ],
+            )
             conn.execute("COMMIT")
         except Exception:
             conn.execute("ROLLBACK")
@@ -221,8 +268,10 @@ class Store:
         if query:
             where, args = "WHERE title LIKE ? ESCAPE '\\'", ["%" + _like_escape(query) + "%"]
         total = self.conn.execute(f"SELECT count(*) FROM episodes {where}", args).fetchone()[0]
-        rows = self.conn.execute(f"SELECT data FROM episodes {where} ORDER BY sort_key DESC, id DESC LIMIT ? OFFSET ?",
-                                 [*args, limit, offset]).fetchall()
+        rows = self.conn.execute(
+            f"SELECT data FROM episodes {where} ORDER BY sort_key DESC, id DESC LIMIT ? OFFSET ?",
+            [*args, limit, offset],
+        ).fetchall()
         return [json.loads(r["data"]) for r in rows], total
 
 

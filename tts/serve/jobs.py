@@ -106,17 +106,26 @@ def build_options(options: dict, defaults: dict, output: Path):
 
     merged = {**defaults, **options}
     level = merged.get("loudness", f"{DEFAULTS.audio.loudness:g}")
-    audio = AudioSettings(format=merged.get("format", DEFAULTS.audio.format),
-                          bitrate=merged.get("bitrate", DEFAULTS.audio.bitrate),
-                          sample_rate=merged.get("sample_rate", DEFAULTS.audio.sample_rate),
-                          channels=2 if merged.get("stereo") else 1,
-                          loudness=None if level == "off" else float(level),
-                          true_peak=merged.get("true_peak", DEFAULTS.audio.true_peak))
+    audio = AudioSettings(
+        format=merged.get("format", DEFAULTS.audio.format),
+        bitrate=merged.get("bitrate", DEFAULTS.audio.bitrate),
+        sample_rate=merged.get("sample_rate", DEFAULTS.audio.sample_rate),
+        channels=2 if merged.get("stereo") else 1,
+        loudness=None if level == "off" else float(level),
+        true_peak=merged.get("true_peak", DEFAULTS.audio.true_peak),
+    )
     tags = TagOptions(album=merged.get("album"), genre=merged.get("genre", DEFAULTS.tags.genre), url=merged.get("url"))
     return BuildOptions(
-        profile=merged.get("profile", DEFAULTS.profile), engine=merged.get("engine"), voice=merged.get("voice"),
-        speed=merged.get("speed"), output=output, read_captions=merged.get("captions") == "read", audio=audio,
-        tags=tags, sidecars=frozenset(SIDECARS), announce=merged.get("announce", DEFAULTS.announce),
+        profile=merged.get("profile", DEFAULTS.profile),
+        engine=merged.get("engine"),
+        voice=merged.get("voice"),
+        speed=merged.get("speed"),
+        output=output,
+        read_captions=merged.get("captions") == "read",
+        audio=audio,
+        tags=tags,
+        sidecars=frozenset(SIDECARS),
+        announce=merged.get("announce", DEFAULTS.announce),
         normalize=merged.get("normalize", DEFAULTS.normalize),
     )
 
@@ -129,7 +138,9 @@ def run_job(store: Store, library: Path, job, defaults: dict) -> None:
     try:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
-        options = build_options(job.options, defaults, work / f"{job.id}.{job.options.get('format', defaults.get('format', 'mp3'))}")
+        options = build_options(
+            job.options, defaults, work / f"{job.id}.{job.options.get('format', defaults.get('format', 'mp3'))}"
+        )
         episode = _build_into(library, work, job, options)
     except TtsError as exc:
         store.finish_job(job.id, None, str(exc), exc.exit_code)
@@ -160,7 +171,7 @@ def _build_into(library: Path, work: Path, job, options) -> str:
     return job.id
 
 
-def worker_main(db_path: str, library: str, defaults: dict, stop: "multiprocessing.synchronize.Event") -> None:
+def worker_main(db_path: str, library: str, defaults: dict, stop: multiprocessing.synchronize.Event) -> None:
     """A worker process: take jobs until told to stop."""
     import signal
 
@@ -194,8 +205,12 @@ class Workers:
         self._watcher.start()
 
     def _spawn(self):
-        process = self._context.Process(target=worker_main, name="tts-worker", daemon=True,
-                                        args=(str(self.store.path), str(self.library), self.defaults, self._stop))
+        process = self._context.Process(
+            target=worker_main,
+            name="tts-worker",
+            daemon=True,
+            args=(str(self.store.path), str(self.library), self.defaults, self._stop),
+        )
         process.start()
         return process
 
@@ -205,7 +220,9 @@ class Workers:
                 if not process.is_alive() and not self._closing.is_set():
                     for job_id in self.store.running_jobs(process.pid):
                         shutil.rmtree(self.library / STATE_DIR / "work" / job_id, ignore_errors=True)
-                    self.store.fail_running(process.pid, f"the worker process ended unexpectedly (exit code {process.exitcode})")
+                    self.store.fail_running(
+                        process.pid, f"the worker process ended unexpectedly (exit code {process.exitcode})"
+                    )
                     self._processes[n] = self._spawn()
 
     @property

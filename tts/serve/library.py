@@ -12,7 +12,7 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 AUDIO_SUFFIXES = (".mp3", ".m4b")
@@ -129,8 +129,11 @@ class Library:
 
     def audio_files(self) -> list[os.DirEntry]:
         with os.scandir(self.root) as entries:
-            return [e for e in entries if e.is_file() and not e.name.startswith(".")
-                    and e.name.lower().endswith(AUDIO_SUFFIXES)]
+            return [
+                e
+                for e in entries
+                if e.is_file() and not e.name.startswith(".") and e.name.lower().endswith(AUDIO_SUFFIXES)
+            ]
 
     def episodes(self) -> list[Episode]:
         """Every episode, newest first."""
@@ -193,8 +196,9 @@ class Library:
         cached = self._cache.get(stem)
         if cached and cached[0] == signature:
             return cached[1]
-        report_path = next((p for p in (self.root / f"{stem}.report.json", self.root / f"{stem}.json") if p.is_file()),
-                           None) or self._reports_by_audio().get(audio.name)
+        report_path = next(
+            (p for p in (self.root / f"{stem}.report.json", self.root / f"{stem}.json") if p.is_file()), None
+        ) or self._reports_by_audio().get(audio.name)
         episode = _read_episode(audio, stem, report_path)
         if episode:
             self._cache[stem] = (signature, episode)
@@ -234,7 +238,7 @@ def _read_episode(audio: Path, stem: str, report_path: Path | None) -> Episode |
     if not title or duration is None:
         tags = _tags(audio)
     mime = DOWNLOADS[audio.suffix.lower()][1]
-    file_date = datetime.fromtimestamp(stat.st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M")
+    file_date = datetime.fromtimestamp(stat.st_mtime, UTC).strftime("%Y-%m-%d %H:%M")
     date = article.get("date") or tags.get("date")
     downloads = []
     for suffix, (label, kind) in DOWNLOADS.items():
@@ -242,13 +246,24 @@ def _read_episode(audio: Path, stem: str, report_path: Path | None) -> Episode |
         if path.is_file():
             downloads.append(Download(path.name, label, kind, path.stat().st_size))
     if report_path and report_path.name not in {d.name for d in downloads}:
-        downloads.append(Download(report_path.name, DOWNLOADS[".report.json"][0], "application/json", report_path.stat().st_size))
+        downloads.append(
+            Download(report_path.name, DOWNLOADS[".report.json"][0], "application/json", report_path.stat().st_size)
+        )
     return Episode(
-        id=stem, title=title or tags.get("title") or stem, source=article.get("source") or tags.get("artist"),
-        date=date or file_date[:10], author=article.get("author"), url=report.get("url"),
+        id=stem,
+        title=title or tags.get("title") or stem,
+        source=article.get("source") or tags.get("artist"),
+        date=date or file_date[:10],
+        author=article.get("author"),
+        url=report.get("url"),
         duration=float(duration if duration is not None else tags.get("duration", 0.0)),
-        audio=audio.name, mime=mime, mtime=stat.st_mtime, size=stat.st_size, downloads=downloads,
-        sort_key=f"{(date or file_date)[:16]:<16}|{file_date}", report=report_path.name if report_path else None,
+        audio=audio.name,
+        mime=mime,
+        mtime=stat.st_mtime,
+        size=stat.st_size,
+        downloads=downloads,
+        sort_key=f"{(date or file_date)[:16]:<16}|{file_date}",
+        report=report_path.name if report_path else None,
     )
 
 
@@ -263,14 +278,21 @@ def _tags(audio: Path) -> dict:
     if info is None:
         return {}
     first = lambda key: (info.get(key) or [None])[0]  # noqa: E731
-    return {"title": first("title"), "artist": first("artist"), "date": first("date"),
-            "duration": getattr(info.info, "length", 0.0)}
+    return {
+        "title": first("title"),
+        "artist": first("artist"),
+        "date": first("date"),
+        "duration": getattr(info.info, "length", 0.0),
+    }
 
 
 def _chapters(root: Path, episode: Episode, report: dict | None) -> list[Chapter]:
     sections = (report or {}).get("sections") or []
-    chapters = [Chapter(str(s["title"]), float(s["start"]), float(s["end"])) for s in sections
-                if isinstance(s, dict) and {"title", "start", "end"} <= s.keys()]
+    chapters = [
+        Chapter(str(s["title"]), float(s["start"]), float(s["end"]))
+        for s in sections
+        if isinstance(s, dict) and {"title", "start", "end"} <= s.keys()
+    ]
     if not chapters:
         data = _read_json(root / f"{episode.id}.chapters.json")
         items = data.get("chapters", []) if isinstance(data, dict) else []
@@ -326,7 +348,7 @@ def _vtt_cues(path: Path) -> list[Sentence]:
         for n, line in enumerate(lines):
             if "-->" in line:
                 start, end = (_seconds(t.split()[0]) for t in line.split("-->"))
-                body = "".join(lines[n + 1:]).strip()
+                body = "".join(lines[n + 1 :]).strip()
                 if body and start is not None and end is not None:
                     cues.append(Sentence(start, end, body))
                 break
@@ -354,8 +376,7 @@ def _join_cues(cues: list[Sentence]) -> list[Sentence]:
     sentences: list[Sentence] = []
     for cue in cues:
         last = sentences[-1] if sentences else None
-        if (last and not SENTENCE_END.search(last.text) and cue.start - last.end < MAX_JOIN_GAP
-                and len(last.text) < 400):
+        if last and not SENTENCE_END.search(last.text) and cue.start - last.end < MAX_JOIN_GAP and len(last.text) < 400:
             last.end, last.text = cue.end, last.text + cue.text
         else:
             sentences.append(Sentence(cue.start, cue.end, cue.text))
@@ -370,8 +391,10 @@ def _words(path: Path) -> list:
         return []
     try:
         if isinstance(data, dict) and isinstance(data.get("sentences"), list):
-            return [Sentence(float(s["start"]), float(s["end"]), str(s["text"]), _word_list(s.get("words") or []))
-                    for s in data["sentences"]]
+            return [
+                Sentence(float(s["start"]), float(s["end"]), str(s["text"]), _word_list(s.get("words") or []))
+                for s in data["sentences"]
+            ]
         items = data.get("words") if isinstance(data, dict) else data
         return _word_list(items) if isinstance(items, list) else []
     except (KeyError, TypeError, ValueError):

@@ -58,8 +58,12 @@ class SiteLinks(Links):
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html", "xml"]),
-                      trim_blocks=True, lstrip_blocks=True)
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(["html", "xml"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     env.filters["duration"] = spoken_duration
     env.filters["clock"] = clock
     env.filters["size"] = human_size
@@ -89,11 +93,13 @@ def episode_dict(episode: Episode) -> dict:
     return data
 
 
-def render_index(env: Environment, links: Links, episodes: list[dict], total: int, page: int, query: str,
-                 feed: bool, title: str) -> str:
+def render_index(
+    env: Environment, links: Links, episodes: list[dict], total: int, page: int, query: str, feed: bool, title: str
+) -> str:
     pages = max(1, -(-total // PAGE_SIZE))
     return env.get_template("index.html").render(
-        links=links, episodes=episodes, total=total, page=page, pages=pages, query=query, feed=feed, site_title=title)
+        links=links, episodes=episodes, total=total, page=page, pages=pages, query=query, feed=feed, site_title=title
+    )
 
 
 def render_episode(env: Environment, links: Links, episode: Episode, chapters: list[Chapter], title: str) -> str:
@@ -105,7 +111,8 @@ def render_episode(env: Environment, links: Links, episode: Episode, chapters: l
         heading = spoken.pop(0) if spoken and spoken[0][1].text.strip() == chapter.title.strip() else None
         numbered.append((chapter, heading, spoken))
     return env.get_template("episode.html").render(
-        links=links, episode=episode_dict(episode), chapters=numbered, site_title=title)
+        links=links, episode=episode_dict(episode), chapters=numbered, site_title=title
+    )
 
 
 def render_not_found(env: Environment, links: Links, title: str, message: str) -> str:

@@ -38,14 +38,22 @@ def build_site(library: Path, output: Path, base_url: str | None = None, title: 
     feed = _write_feed(library, output, base_url)
 
     # every title for the in-browser search (a script, so it also works opened from disk)
-    titles = [{"title": e["title"], "url": pages.SiteLinks("").episode(e["id"]), "source": e["source"],
-               "date": e["date"], "duration": e["duration_text"]} for e in summaries]
+    titles = [
+        {
+            "title": e["title"],
+            "url": pages.SiteLinks("").episode(e["id"]),
+            "source": e["source"],
+            "date": e["date"],
+            "duration": e["duration_text"],
+        }
+        for e in summaries
+    ]
     script = "window.TTS_EPISODES = " + json.dumps(titles, ensure_ascii=False).replace("</", "<\\/") + ";\n"
     atomic_write_bytes(output / "episodes.js", script.encode("utf-8"))
 
     page_count = max(1, -(-len(summaries) // pages.PAGE_SIZE))
     for page in range(1, page_count + 1):
-        chunk = summaries[(page - 1) * pages.PAGE_SIZE: page * pages.PAGE_SIZE]
+        chunk = summaries[(page - 1) * pages.PAGE_SIZE : page * pages.PAGE_SIZE]
         html = pages.render_index(env, pages.SiteLinks(""), chunk, len(summaries), page, "", feed, title)
         name = "index.html" if page == 1 else f"page-{page}.html"
         atomic_write_bytes(output / name, html.encode("utf-8"))

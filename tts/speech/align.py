@@ -68,8 +68,6 @@ def marks_within(marks, start: int, end: int) -> tuple[float, float] | None:
     return min(m.start for m in found), max(m.end for m in found)
 
 
-
-
 _SPEAKABLE = re.compile(r"[\u4e00-\u9fffA-Za-z0-9０-９Ａ-Ｚａ-ｚ]")
 
 

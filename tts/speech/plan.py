@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-
 from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from tts.model import Article, Boundary, Chunk, PlannedSection, Sentence, SpeechPlan
 from tts.speech.profiles import Pauses
@@ -84,7 +83,9 @@ def is_speakable(text: str) -> bool:
     return bool(_SPEAKABLE.search(text))
 
 
-def make_plan(article: Article, options: PlanOptions | None = None, speaker: Callable[[str], str] | None = None) -> SpeechPlan:
+def make_plan(
+    article: Article, options: PlanOptions | None = None, speaker: Callable[[str], str] | None = None
+) -> SpeechPlan:
     """Chapters of chunks; `speaker` turns each chunk's written text into the engine's input (normalisation)."""
     options = options or PlanOptions()
     if speaker is None:
@@ -117,7 +118,7 @@ def make_plan(article: Article, options: PlanOptions | None = None, speaker: Cal
                 section.chunks[-1] = Chunk(last_title.text, last_title.spoken, last_title.sentence, "sentence")
         if part.heading:
             add(part.heading, "heading", section, "heading")
-        for p_index, paragraph in enumerate(part.paragraphs):
+        for _p_index, paragraph in enumerate(part.paragraphs):
             texts = split_sentences(paragraph)
             for s_index, text in enumerate(texts):
                 end_of_paragraph = s_index == len(texts) - 1

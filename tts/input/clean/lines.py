@@ -62,8 +62,13 @@ def is_prose(text: str) -> bool:
 def is_clause_line(text: str) -> bool:
     """A sentence that lost its final punctuation ('县里还组织电商培训，帮助果农把苹果卖到全国各地'): prose where the
     context says so (after a paragraph, heading nothing); alone it could as well be a headline."""
-    return (cjk_count(text) >= 15 and any(c in text for c in "，,；;") and text[-1] not in "：:"
-            and not is_numbered_heading(text) and not rules.FIELD_LABEL.search(text))
+    return (
+        cjk_count(text) >= 15
+        and any(c in text for c in "，,；;")
+        and text[-1] not in "：:"
+        and not is_numbered_heading(text)
+        and not rules.FIELD_LABEL.search(text)
+    )
 
 
 def noise_reason(text: str) -> str | None:

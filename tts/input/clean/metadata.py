@@ -41,7 +41,7 @@ def parse_source(text: str) -> str | None:
     # Datelines such as '2019年09月11日01:53  新浪科技  我有话说…' name the source without a label.
     date = rules.DATE.search(text)
     if date:
-        tokens = text[date.end():].split()
+        tokens = text[date.end() :].split()
         first_token = tokens[0] if tokens else None
         for token in tokens:
             if _WIDGET.search(token) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", token):
@@ -53,7 +53,9 @@ def parse_source(text: str) -> str | None:
 
 def is_source_name(text: str) -> bool:
     """A line that is just an outlet's name ('新华社', '人民日报'), as some pages show the source under the headline."""
-    return bool(re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", text)) and bool(_OUTLET.search(text)) and not _WIDGET.search(text)
+    return (
+        bool(re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", text)) and bool(_OUTLET.search(text)) and not _WIDGET.search(text)
+    )
 
 
 _OUTLET = re.compile(r"(?:社|网|报|台|日报|晚报|时报|新闻|频道|杂志|周刊)$")

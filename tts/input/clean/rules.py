@@ -27,18 +27,26 @@ FIELD_LABEL = re.compile(r"(?:来源|作者|发布时间|发布日期|发表时�
 UPDATED = re.compile(r"(?:最后|最近)?(?:更新|修改|编辑)(?:时间|日期|于)?\s*[:：]")
 # A relative time standing alone ('前天', '3小时前', '昨天 12:08'): self-media pages date articles this way.
 RELATIVE_DATELINE = re.compile(r"^(?:今天|昨天|前天|\d{1,2}\s*(?:分钟|小时|天)前)(?:\s*\d{1,2}:\d{2})?$")
-YEARLESS_DATELINE = re.compile(r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}")
+YEARLESS_DATELINE = re.compile(
+    r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}"
+)
 SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]?\s*(?P<v>[^\s|｜丨]{2,30})")
-EDITOR = re.compile(r"^[（(\[【]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|终审|二审|一审|初审|值班编辑|美编|编审)\s*[:：]")
+EDITOR = re.compile(
+    r"^[（(\[【]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|终审|二审|一审|初审|值班编辑|美编|编审)\s*[:：]"
+)
 # Reporter/writer credits; editors are never authors.
 AUTHOR_ROLES = r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|文字|文|整合|撰稿)"
-AUTHOR = re.compile(AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+|$|(?=[）)]))){1,6})")
+AUTHOR = re.compile(
+    AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+|$|(?=[）)]))){1,6})"
+)
 BYLINE_LINE = re.compile(
     r"^[（(【\[]?\s*(?:[\u4e00-\u9fff·]{0,12}?)?" + AUTHOR_ROLES + r"\s*[:：/／]?\s*[\u4e00-\u9fff·]{2,4}"
     r"(?:[\s、，,]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*\s*[)）】\]]?$"
 )
 # A closing credit at the end of the last paragraph: （记者 胡晓蓉） or (李楠).
-TRAILING_CREDIT = re.compile(r"[（(]\s*(?:(?:记者|作者|文|图|摄影|摄|编辑)\s*[/／、]?\s*)*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})\s*[)）]$")
+TRAILING_CREDIT = re.compile(
+    r"[（(]\s*(?:(?:记者|作者|文|图|摄影|摄|编辑)\s*[/／、]?\s*)*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})\s*[)）]$"
+)
 NOT_A_NAME = re.compile(r"[图完续摄稿编文局办委厅部社网报]")
 # A link prompt cut by a line break: '…（详情请点击链接：' then a line starting with '）'.
 OPEN_PROMPT = re.compile(r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*$")
@@ -47,31 +55,91 @@ WIRE_CREDIT = re.compile(r"[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·、\s]{2,
 
 # Lines that end the article body: nothing after them is read.
 FOOTER_MARKERS: dict[str, list[str]] = {
-    "copyright": [r"^特别声明", r"仅提供信息存储服务", r"^版权声明", r"^免责声明", r"版权所有", r"^Copyright", r"All Rights Reserved", r"^转载.*注明", r"未经.*(?:许可|授权).*转载"],
-    "related-list": [r"^(?=.{2,12}$)[^。，！？,]*(?:推荐|延伸|猜你|热门|热点|更多阅读|相关阅读|相关新闻|相关文章)[^。，！？,]*$", r"^(?:精彩推荐|相关阅读|相关新闻|相关稿件|推荐阅读|热点推荐|热门推荐|即时播报|延伸阅读|猜你喜欢|更多精彩|热帖|最新|图片新闻|热点新闻|热门文章|为您推荐|\|\s*最新)\s*[:：]?$"],
-    "share": [r"^分享到", r"^扫一扫", r"^关注我们", r"二维码", r"^打印本页", r"^【?打印】?\s*【?关闭", r"^关闭窗口", r"^打印\s+关闭"],
+    "copyright": [
+        r"^特别声明",
+        r"仅提供信息存储服务",
+        r"^版权声明",
+        r"^免责声明",
+        r"版权所有",
+        r"^Copyright",
+        r"All Rights Reserved",
+        r"^转载.*注明",
+        r"未经.*(?:许可|授权).*转载",
+    ],
+    "related-list": [
+        r"^(?=.{2,12}$)[^。，！？,]*(?:推荐|延伸|猜你|热门|热点|更多阅读|相关阅读|相关新闻|相关文章)[^。，！？,]*$",
+        r"^(?:精彩推荐|相关阅读|相关新闻|相关稿件|推荐阅读|热点推荐|热门推荐|即时播报|延伸阅读|猜你喜欢|更多精彩|热帖|最新|图片新闻|热点新闻|热门文章|为您推荐|\|\s*最新)\s*[:：]?$",
+    ],
+    "share": [
+        r"^分享到",
+        r"^扫一扫",
+        r"^关注我们",
+        r"二维码",
+        r"^打印本页",
+        r"^【?打印】?\s*【?关闭",
+        r"^关闭窗口",
+        r"^打印\s+关闭",
+    ],
     "editor": [r"^[（(\[【]?\s*(?:责任编辑|责编)\s*[:：]?"],
-    "footer": [r"^【纠错】", r"^上一篇", r"^下一篇", r"^(?:网友)?评论\s*$", r"^网友评论", r"^文章关键词", r"^(?:新闻)?评论$", r"ICP备", r"^\+1$"],
+    "footer": [
+        r"^【纠错】",
+        r"^上一篇",
+        r"^下一篇",
+        r"^(?:网友)?评论\s*$",
+        r"^网友评论",
+        r"^文章关键词",
+        r"^(?:新闻)?评论$",
+        r"ICP备",
+        r"^\+1$",
+    ],
 }
 
 # Lines dropped wherever they are (before or inside the body).
 LINE_NOISE: dict[str, list[str]] = {
-    "breadcrumb": [r"(?:您(?:当前)?的?位置|当前位置|所在位置)\s*[:：]", r"^首页\s*[>＞›»]", r"\S\s*(?:>>|>|＞|»)\s*\S.*(?:>|＞|»)"],
-    "navigation": [r"^(?:首页|返回首页|网站首页|登录|注册|搜索|更多|客户端|频道|无障碍|简体|繁体|EN)(?:\s*[|｜丨]\s*\S+)*$", r"^\|$"],
-    "share": [r"^分享到", r"^(?:微信|微博|QQ空间|Qzone|朋友圈)$", r"^字号\s*[:：]?", r"^【?\s*字体\s*[:：]", r"^(?:打印|关闭|收藏|打印本页|关闭窗口)(?:\s*[|｜丨]?\s*(?:打印|关闭|收藏|保存))*$"],
+    "breadcrumb": [
+        r"(?:您(?:当前)?的?位置|当前位置|所在位置)\s*[:：]",
+        r"^首页\s*[>＞›»]",
+        r"\S\s*(?:>>|>|＞|»)\s*\S.*(?:>|＞|»)",
+    ],
+    "navigation": [
+        r"^(?:首页|返回首页|网站首页|登录|注册|搜索|更多|客户端|频道|无障碍|简体|繁体|EN)(?:\s*[|｜丨]\s*\S+)*$",
+        r"^\|$",
+    ],
+    "share": [
+        r"^分享到",
+        r"^(?:微信|微博|QQ空间|Qzone|朋友圈)$",
+        r"^字号\s*[:：]?",
+        r"^【?\s*字体\s*[:：]",
+        r"^(?:打印|关闭|收藏|打印本页|关闭窗口)(?:\s*[|｜丨]?\s*(?:打印|关闭|收藏|保存))*$",
+    ],
     "editor": [EDITOR.pattern],
     "footer": [r"^【纠错】$", r"^(?:浏览次数|阅读量|点击数)\s*[:：]"],
     "list-number": [r"^\d{1,3}$"],
     # A teaser of another story: a line ending in a link to its full text ('…今日发布新规[详情]').
     "related-list": [r"[\[【](?:详情|详细|全文|更多)[\]】]$"],
-    "metadata": [r"^(?:发布日期|发布时间|更新时间|标\s*题|来\s*源|作\s*者|日\s*期)\s*[:：]$", r"^[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号$", r"^(?:索\s*引\s*号|分\s*类|发文机关|成文日期|发文字号|主题分类|发布机构|文\s*号)\s*[:：]"],
+    "metadata": [
+        r"^(?:发布日期|发布时间|更新时间|标\s*题|来\s*源|作\s*者|日\s*期)\s*[:：]$",
+        r"^[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号$",
+        r"^(?:索\s*引\s*号|分\s*类|发文机关|成文日期|发文字号|主题分类|发布机构|文\s*号)\s*[:：]",
+    ],
     # Whole lines of advertising (two or more promo phrases, or a short line); single phrases are cut inline.
-    "promo": [r"(?:免费试玩|下载客户端|专享福利|众测).*(?:免费试玩|下载客户端|专享福利|众测)", r"^(?=.{0,40}$).*(?:免费试玩|下载客户端|专享福利)", r"点击进入.{0,10}专题", r"【(?:点击|立即|马上)[^】]{0,8}】", r"^(?:推广|广告)\s*$"],
+    "promo": [
+        r"(?:免费试玩|下载客户端|专享福利|众测).*(?:免费试玩|下载客户端|专享福利|众测)",
+        r"^(?=.{0,40}$).*(?:免费试玩|下载客户端|专享福利)",
+        r"点击进入.{0,10}专题",
+        r"【(?:点击|立即|马上)[^】]{0,8}】",
+        r"^(?:推广|广告)\s*$",
+    ],
 }
 
 # Fragments removed from inside paragraphs (photo credits, link prompts, promo with URLs, tags).
 INLINE_JUNK: dict[str, list[str]] = {
-    "link-prompt": [r"[\[【](?:详情|详细|全文|更多)[\]】](?!\s*$)", r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*[）)]", r"[（(]\s*点击[^）)]{0,12}[）)]", r"[（(]\s*详情请点击链接[:：][^）)]*$"],
+    "link-prompt": [
+        r"[\[【](?:详情|详细|全文|更多)[\]】](?!\s*$)",
+        r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*[）)]",
+        r"[（(]\s*点击[^）)]{0,12}[）)]",
+        r"[（(]\s*详情请点击链接[:：][^）)]*$",
+    ],
     # A bracketed address is a reference: only it goes. A bare one is a link prompt: its sentence goes.
     "url": [r"[（(]\s*(?:https?://|www\.)[^\s（）()]*\s*[）)]", r"[^。！？]*(?:https?://|www\.)\S+[^。！？]*[。！？]?"],
     "tag": [r"【纠错】", r"【打印】", r"【关闭】"],
@@ -85,7 +153,13 @@ INLINE_JUNK: dict[str, list[str]] = {
 EDGE_PROMO = [r"扫描下方二维码", r"扫码关注", r"关注.{0,12}(?:官方)?微信", r"长按识别"]
 
 # Captions: lines that describe an image or video rather than tell the story.
-CAPTION_MARKERS = [r"(?:摄|供图|摄影|截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$", r"^(?:图为|图片|视频)[:：\s]", r"^▲", r"^图\d*[:：]", r"^自动播放"]
+CAPTION_MARKERS = [
+    r"(?:摄|供图|摄影|截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$",
+    r"^(?:图为|图片|视频)[:：\s]",
+    r"^▲",
+    r"^图\d*[:：]",
+    r"^自动播放",
+]
 
 # Heading shapes: a line that looks like one of these, between paragraphs, is a heading.
 HEADING_NUMBERING = [

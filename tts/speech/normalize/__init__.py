@@ -35,7 +35,9 @@ def strip_controls(text: str) -> str:
 def _prepare(text: str) -> str:
     text = strip_controls(text)
     text = _ENTITY.sub(lambda m: strip_controls(html.unescape(m.group(0))), text)  # &amp; left by a page's markup
-    text = _VULGAR_FRACTION.sub(lambda m: (m["whole"] + "又" if m["whole"] else "") + unicodedata.normalize("NFKC", m["f"]), text)
+    text = _VULGAR_FRACTION.sub(
+        lambda m: (m["whole"] + "又" if m["whole"] else "") + unicodedata.normalize("NFKC", m["f"]), text
+    )
     text = _FULLWIDTH.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     # Digits of other scripts (Arabic-Indic, mathematical bold, …) as ASCII: the rules read numbers with \d.
     return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)

@@ -37,7 +37,9 @@ class Lexicon:
 
     @classmethod
     def builtin(cls) -> Lexicon:
-        return cls.from_toml(resources.files(__package__).joinpath("builtin_lexicon.toml").read_text("utf-8"), "built-in lexicon")
+        return cls.from_toml(
+            resources.files(__package__).joinpath("builtin_lexicon.toml").read_text("utf-8"), "built-in lexicon"
+        )
 
     @classmethod
     def load(cls, path: str | Path | None) -> Lexicon:
@@ -60,17 +62,24 @@ class Lexicon:
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{origin} is not valid TOML: {exc}") from None
         if not isinstance(words, dict):
-            raise ConfigError(f"{origin}: [words] must be a table of word = \"pin1 yin1\" or {{ pinyin = …, say = … }}")
+            raise ConfigError(f'{origin}: [words] must be a table of word = "pin1 yin1" or {{ pinyin = …, say = … }}')
         entries = {}
         for word, value in words.items():
             if isinstance(value, str):
                 value = {"pinyin": value}
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()) \
-                    or set(value) - {"pinyin", "say"}:
-                raise ConfigError(f"{origin}: {word!r} must be \"pin1 yin1\" or {{ pinyin = \"…\", say = \"…\" }}, got {value!r}")
+            if (
+                not isinstance(value, dict)
+                or not all(isinstance(v, str) for v in value.values())
+                or set(value) - {"pinyin", "say"}
+            ):
+                raise ConfigError(
+                    f'{origin}: {word!r} must be "pin1 yin1" or {{ pinyin = "…", say = "…" }}, got {value!r}'
+                )
             pinyin = value.get("pinyin")
             if pinyin is not None and (not _PINYIN.match(pinyin) or len(pinyin.split()) != len(word)):
-                raise ConfigError(f"{origin}: {word!r} needs one tone-numbered syllable per character, e.g. 'hang2 zhang3'; got {pinyin!r}")
+                raise ConfigError(
+                    f"{origin}: {word!r} needs one tone-numbered syllable per character, e.g. 'hang2 zhang3'; got {pinyin!r}"
+                )
             entries[word] = Entry(pinyin=pinyin, say=value.get("say"))
         return cls(entries)
 

@@ -73,17 +73,52 @@ def _next_word_char(m: re.Match[str]) -> str:
 
 # Symbol units written after numbers, and how they are said.
 UNITS = {
-    "km/h": "公里每小时", "km²": "平方公里", "km2": "平方公里", "km": "公里", "kg": "千克", "mg": "毫克",
-    "m²": "平方米", "m2": "平方米", "m³": "立方米", "m3": "立方米", "cm": "厘米", "mm": "毫米", "nm": "纳米",
-    "cm²": "平方厘米", "cm2": "平方厘米", "cm³": "立方厘米", "cm3": "立方厘米", "mm²": "平方毫米", "mm2": "平方毫米",
-    "kWh": "千瓦时", "kW": "千瓦", "MW": "兆瓦", "GW": "吉瓦", "mAh": "毫安时", "GHz": "吉赫兹", "MHz": "兆赫兹",
-    "Hz": "赫兹", "ml": "毫升", "mL": "毫升", "dB": "分贝", "℃": "摄氏度", "°C": "摄氏度", "°": "度",
-    "m": "米", "g": "克", "L": "升", "t": "吨", "h": "小时", "s": "秒",
+    "km/h": "公里每小时",
+    "km²": "平方公里",
+    "km2": "平方公里",
+    "km": "公里",
+    "kg": "千克",
+    "mg": "毫克",
+    "m²": "平方米",
+    "m2": "平方米",
+    "m³": "立方米",
+    "m3": "立方米",
+    "cm": "厘米",
+    "mm": "毫米",
+    "nm": "纳米",
+    "cm²": "平方厘米",
+    "cm2": "平方厘米",
+    "cm³": "立方厘米",
+    "cm3": "立方厘米",
+    "mm²": "平方毫米",
+    "mm2": "平方毫米",
+    "kWh": "千瓦时",
+    "kW": "千瓦",
+    "MW": "兆瓦",
+    "GW": "吉瓦",
+    "mAh": "毫安时",
+    "GHz": "吉赫兹",
+    "MHz": "兆赫兹",
+    "Hz": "赫兹",
+    "ml": "毫升",
+    "mL": "毫升",
+    "dB": "分贝",
+    "℃": "摄氏度",
+    "°C": "摄氏度",
+    "°": "度",
+    "m": "米",
+    "g": "克",
+    "L": "升",
+    "t": "吨",
+    "h": "小时",
+    "s": "秒",
 }
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # Chinese units/measure words that may follow the second number of a range (1-10月, 5-8个).
-RANGE_TAIL = (r"[月日号年岁个人名家次位条项种万亿千百元米吨天周倍%％季期届批轮场局集章节页级档层楼座辆台架所户套间栋块斤亩克升度强]"
-              r"|公里|亿元|万元|美元|小时|分钟|摄氏度")
+RANGE_TAIL = (
+    r"[月日号年岁个人名家次位条项种万亿千百元米吨天周倍%％季期届批轮场局集章节页级档层楼座辆台架所户套间栋块斤亩克升度强]"
+    r"|公里|亿元|万元|美元|小时|分钟|摄氏度"
+)
 
 
 def _unit_after(number: str, unit: str) -> str:
@@ -140,10 +175,19 @@ def _slash_pair(m: re.Match[str]) -> str:
     a, b = m["a"], m["b"]
     before, after = m.string[max(0, m.start() - 4) : m.start()], m.string[m.end() : m.end() + 4]
     month, day = int(a), int(b)
-    if 1 <= month <= 12 and 1 <= day <= 31 and not re.search(_FRACTION_BEFORE, before) and not re.search(_FRACTION_AFTER, after):
+    if (
+        1 <= month <= 12
+        and 1 <= day <= 31
+        and not re.search(_FRACTION_BEFORE, before)
+        and not re.search(_FRACTION_AFTER, after)
+    ):
         # News fractions are proper, with small or round denominators; 12/25, 10/1 or a bare 9/15 is a date.
-        if re.search(_DATE_BEFORE, before) or re.search(_DATE_AFTER, after) or month >= day or (
-                day > 10 and day not in (12, 16, 20, 25, 30)):
+        if (
+            re.search(_DATE_BEFORE, before)
+            or re.search(_DATE_AFTER, after)
+            or month >= day
+            or (day > 10 and day not in (12, 16, 20, 25, 30))
+        ):
             return f"{read_number(str(month))}月{read_number(str(day))}" + ("" if after.startswith("日") else "日")
     return _fraction(a, b)
 
@@ -155,9 +199,27 @@ def _named_day(m: re.Match[str]) -> str:
 
 # Prefix currency signs and the word a newsreader says after the amount.
 CURRENCY = {
-    "US$": "美元", "HK$": "港元", "NT$": "新台币", "A$": "澳元", "AU$": "澳元", "C$": "加元", "CA$": "加元",
-    "S$": "新加坡元", "NZ$": "新西兰元", "MOP$": "澳门元", "$": "美元", "＄": "美元", "¥": "元", "￥": "元",
-    "€": "欧元", "£": "英镑", "₩": "韩元", "₹": "卢比", "₽": "卢布", "₣": "法郎", "₤": "里拉",
+    "US$": "美元",
+    "HK$": "港元",
+    "NT$": "新台币",
+    "A$": "澳元",
+    "AU$": "澳元",
+    "C$": "加元",
+    "CA$": "加元",
+    "S$": "新加坡元",
+    "NZ$": "新西兰元",
+    "MOP$": "澳门元",
+    "$": "美元",
+    "＄": "美元",
+    "¥": "元",
+    "￥": "元",
+    "€": "欧元",
+    "£": "英镑",
+    "₩": "韩元",
+    "₹": "卢比",
+    "₽": "卢布",
+    "₣": "法郎",
+    "₤": "里拉",
 }
 _CURRENCY_ALT = "|".join(re.escape(c) for c in sorted(CURRENCY, key=len, reverse=True))
 # Written currency words after an amount, which replace the sign's word rather than repeat it (¥1,299元).
@@ -176,87 +238,188 @@ def _currency(m: re.Match[str]) -> str:
 
 RULES: list[Rule] = [
     # Phone numbers and hotlines: digit by digit, 1 as 幺, groups separated by a pause.
-    Rule("phone-labelled", re.compile(r"(?P<label>电话|热线|手机|传真|拨打|致电|专线|客服)(?P<sep>[:：\s]*)(?P<num>(?:\d[\d\-－ ]{1,}\d))"),
-         lambda m: m["label"] + m["sep"] + _phone(m)),
-    Rule("phone", re.compile(r"(?<![\d.])(?P<num>0\d{2,3}-\d{5,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4}|800-?\d{3}-?\d{4})(?![\d.])"), _phone),
+    Rule(
+        "phone-labelled",
+        re.compile(
+            r"(?P<label>电话|热线|手机|传真|拨打|致电|专线|客服)(?P<sep>[:：\s]*)(?P<num>(?:\d[\d\-－ ]{1,}\d))"
+        ),
+        lambda m: m["label"] + m["sep"] + _phone(m),
+    ),
+    Rule(
+        "phone",
+        re.compile(r"(?<![\d.])(?P<num>0\d{2,3}-\d{5,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4}|800-?\d{3}-?\d{4})(?![\d.])"),
+        _phone,
+    ),
     # Codes read digit by digit: 股票代码600519, G312 (roads, trains, flights), 〔2022〕 in document numbers.
-    Rule("code-labelled", re.compile(r"(?P<label>代码|编号|邮编|账号|订单号|车次|航班号?)(?P<sep>[:：\s]*)(?P<num>\d{3,})"),
-         lambda m: m["label"] + m["sep"] + read_digits(m["num"], yao=True)),
+    Rule(
+        "code-labelled",
+        re.compile(r"(?P<label>代码|编号|邮编|账号|订单号|车次|航班号?)(?P<sep>[:：\s]*)(?P<num>\d{3,})"),
+        lambda m: m["label"] + m["sep"] + read_digits(m["num"], yao=True),
+    ),
     Rule("letter-code", re.compile(r"(?<=[A-Z])(?P<num>\d{3,})(?![\d.])"), lambda m: read_digits(m["num"], yao=True)),
-    Rule("document-year", re.compile(r"(?<=[〔\[［(（])(?P<y>(?:19|20)\d{2})(?=[〕\]］)）])"), lambda m: read_year(m["y"])),
+    Rule(
+        "document-year",
+        re.compile(r"(?<=[〔\[［(（])(?P<y>(?:19|20)\d{2})(?=[〕\]］)）])"),
+        lambda m: read_year(m["y"]),
+    ),
     # List numbers opening a line: 1.加强领导 -> 一、加强领导
-    Rule("list-number", re.compile(r"^(?P<n>\d{1,2})[.．、]\s*(?=[\u4e00-\u9fff])"), lambda m: read_number(m["n"]) + "、"),
+    Rule(
+        "list-number", re.compile(r"^(?P<n>\d{1,2})[.．、]\s*(?=[\u4e00-\u9fff])"), lambda m: read_number(m["n"]) + "、"
+    ),
     # `&`: letters keep their language (R&D -> R and D), numbers and words are joined by 和 (3&4号线 -> 3和4号线).
     Rule("ampersand-letters", re.compile(r"(?<=[A-Za-z])\s*&\s*(?=[A-Za-z])"), lambda m: " and "),
     Rule("ampersand", re.compile(r"\s*&\s*"), lambda m: "和"),
     # Currency signs before amounts: ¥1,299元 -> 一千二百九十九元 (the written word is not repeated), US$799, HK$3.2万亿.
-    Rule("currency", re.compile(rf"(?<![A-Za-z])(?P<c>{_CURRENCY_ALT})\s*(?P<n>{AMOUNT})(?:\s*{DASH}\s*(?:{_CURRENCY_ALT})?\s*(?P<n2>{AMOUNT}))?"
-                                rf"(?P<big>{_MAGNITUDE})(?P<word>{_CURRENCY_WORDS})?"), _currency),
+    Rule(
+        "currency",
+        re.compile(
+            rf"(?<![A-Za-z])(?P<c>{_CURRENCY_ALT})\s*(?P<n>{AMOUNT})(?:\s*{DASH}\s*(?:{_CURRENCY_ALT})?\s*(?P<n2>{AMOUNT}))?"
+            rf"(?P<big>{_MAGNITUDE})(?P<word>{_CURRENCY_WORDS})?"
+        ),
+        _currency,
+    ),
     # Named days: 3·15, 5·12, 9·11; 3.15 only where the words after it name the day.
-    Rule("named-day", re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])[·・•‧∙](?P<d>[12]\d|3[01]|[1-9])(?![\d])"), _named_day),
-    Rule("named-day-dot", re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])\.(?P<d>[12]\d|3[01]|[1-9])(?=”?\s*(?:晚会|消费者|国际消费者|权益日|打假|维权))"), _named_day),
+    Rule(
+        "named-day", re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])[·・•‧∙](?P<d>[12]\d|3[01]|[1-9])(?![\d])"), _named_day
+    ),
+    Rule(
+        "named-day-dot",
+        re.compile(
+            r"(?<![\d.])(?P<m>1[0-2]|[1-9])\.(?P<d>[12]\d|3[01]|[1-9])(?=”?\s*(?:晚会|消费者|国际消费者|权益日|打假|维权))"
+        ),
+        _named_day,
+    ),
     # Seasons, school and fiscal years: 2021/22赛季, 2022-23赛季, 2021/2022学年 -> 二零二一至二零二二赛季.
-    Rule("season", re.compile(r"(?<![\d.])(?P<a>(?:19|20)\d{2})\s*[/⁄\-－–—]\s*(?P<b>(?:19|20)?\d{2})(?![\d])(?=\s*(?:赛季|学年|财年|年度|雪季|球季))"),
-         lambda m: f"{read_year(m['a'])}至{read_year(m['b'] if len(m['b']) == 4 else m['a'][:2] + m['b'])}"),
+    Rule(
+        "season",
+        re.compile(
+            r"(?<![\d.])(?P<a>(?:19|20)\d{2})\s*[/⁄\-－–—]\s*(?P<b>(?:19|20)?\d{2})(?![\d])(?=\s*(?:赛季|学年|财年|年度|雪季|球季))"
+        ),
+        lambda m: f"{read_year(m['a'])}至{read_year(m['b'] if len(m['b']) == 4 else m['a'][:2] + m['b'])}",
+    ),
     # Scores: 以3-1战胜, 比分定格在2-2 -> 三比一, 二比二 (a hyphen there is neither a range nor a minus).
-    Rule("score", re.compile(r"(?P<ctx>比分(?:定格在|定格为|改写为|扳为|为|是)?)?(?<![\d.])(?P<a>\d{1,3})\s*[-－–:：]\s*(?P<b>\d{1,3})(?![\d.:：])"
-                             r"(?(ctx)|(?=\s*(?:战胜|击败|获胜|取胜|力克|逆转|大胜|险胜|完胜|轻取|负于|输给|落败|告负|不敌|战平|打平|拿下|淘汰|赢|胜|负|的比分)))"),
-         lambda m: (m["ctx"] or "") + read_number(m["a"]) + "比" + read_number(m["b"])),
+    Rule(
+        "score",
+        re.compile(
+            r"(?P<ctx>比分(?:定格在|定格为|改写为|扳为|为|是)?)?(?<![\d.])(?P<a>\d{1,3})\s*[-－–:：]\s*(?P<b>\d{1,3})(?![\d.:：])"
+            r"(?(ctx)|(?=\s*(?:战胜|击败|获胜|取胜|力克|逆转|大胜|险胜|完胜|轻取|负于|输给|落败|告负|不敌|战平|打平|拿下|淘汰|赢|胜|负|的比分)))"
+        ),
+        lambda m: (m["ctx"] or "") + read_number(m["a"]) + "比" + read_number(m["b"]),
+    ),
     # Range connectors between numbers (2019—2021年, 8:00-17:30, 3月1日—5日, 1-10月, 2021.9.15—2021.10.15) -> 至.
-    Rule("range-connector", re.compile(rf"(?<![\d.:/A-Za-z])(?P<left>\d+(?:[.:/]\d+)*(?:{_RANGE_UNIT}|°C|[万亿千百])?(?:\d+{_RANGE_UNIT})*)\s*(?P<dash>{DASH})\s*(?=(?P<right>\d.{{0,10}}))"),
-         _connector),
+    Rule(
+        "range-connector",
+        re.compile(
+            rf"(?<![\d.:/A-Za-z])(?P<left>\d+(?:[.:/]\d+)*(?:{_RANGE_UNIT}|°C|[万亿千百])?(?:\d+{_RANGE_UNIT})*)\s*(?P<dash>{DASH})\s*(?=(?P<right>\d.{{0,10}}))"
+        ),
+        _connector,
+    ),
     # Dates: 2021-09-15, 21-09-15, 2016/11/22, 2012.06.24 (two-digit years: 20YY unless in the future).
-    Rule("date", re.compile(r"(?<![\d.])(?P<y>\d{4}|\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})日?(?![\d.])"),
-         lambda m: _date(m) if _valid_date(m) else m.group(0)),
+    Rule(
+        "date",
+        re.compile(r"(?<![\d.])(?P<y>\d{4}|\d{2})(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})日?(?![\d.])"),
+        lambda m: _date(m) if _valid_date(m) else m.group(0),
+    ),
     # Year ranges and years: 2017-2021年, 2017年 — read digit by digit; the Chinese connector (至, 到) is kept.
-    Rule("year-range", re.compile(r"(?<!\d)(?P<a>\d{4})年?\s*(?P<op>[-－—~～至到])\s*(?P<b>\d{4})(?P<u>年|财年|赛季|年度)"),
-         lambda m: f"{read_year(m['a'])}年{'至' if m['op'] not in '至到' else m['op']}{read_year(m['b'])}{m['u']}"),
-    Rule("year", re.compile(r"(?<![\d.])(?P<y>(?:1[89]|20)\d{2})(?=年|财年|赛季|春季|夏季|秋季|冬季|款|版|届)"), lambda m: read_year(m["y"])),
+    Rule(
+        "year-range",
+        re.compile(r"(?<!\d)(?P<a>\d{4})年?\s*(?P<op>[-－—~～至到])\s*(?P<b>\d{4})(?P<u>年|财年|赛季|年度)"),
+        lambda m: f"{read_year(m['a'])}年{'至' if m['op'] not in '至到' else m['op']}{read_year(m['b'])}{m['u']}",
+    ),
+    Rule(
+        "year",
+        re.compile(r"(?<![\d.])(?P<y>(?:1[89]|20)\d{2})(?=年|财年|赛季|春季|夏季|秋季|冬季|款|版|届)"),
+        lambda m: read_year(m["y"]),
+    ),
     # Zero-padded months, days and clock units: 09月 -> 九月.
     Rule("zero-padded", re.compile(r"(?<!\d)0(?P<d>\d)(?=[月日号时点])"), lambda m: m["d"]),
     # Decades are tens (80年代 -> 八十年代); generations are digits (90后 -> 九零后); 20年初 is a year (二零年初).
     Rule("decade", re.compile(r"(?<![\d.])(?P<d>[1-9])0(?=年代)"), lambda m: read_number(m["d"] + "0")),
     Rule("generation", re.compile(r"(?<![\d.])(?P<y>\d[05])(?=后(?![\d]))"), lambda m: read_digits(m["y"])),
-    Rule("two-digit-year", re.compile(r"(?<![\d.])(?P<y>[0-9]\d)(?=年(?:初|底|末|\d{1,2}月))"), lambda m: read_digits(m["y"])),
+    Rule(
+        "two-digit-year",
+        re.compile(r"(?<![\d.])(?P<y>[0-9]\d)(?=年(?:初|底|末|\d{1,2}月))"),
+        lambda m: read_digits(m["y"]),
+    ),
     # Month/day or fraction: 9/15起 -> 九月十五日起, 约1/3的 -> 约三分之一的, 1/4决赛.
     # Not before a Latin unit: 12/16GB lists two sizes.
     Rule("slash-pair", re.compile(r"(?<![\d./:])(?P<a>\d+)\s*[/⁄]\s*(?P<b>\d+)(?![\d/.]|\s*[A-Za-z])"), _slash_pair),
     # Ratios named as such (比例为5:45:50) before clock times could claim them.
-    Rule("ratio-named", re.compile(rf"(?P<ctx>比例|比分|占比|之比|比值)(?P<sep>[为是：:\s]*)(?P<r>{NUM}(?:[:：]{NUM})+)"),
-         lambda m: m["ctx"] + m["sep"] + "比".join(read_number(p) for p in re.split(r"[:：]", m["r"]))),
+    Rule(
+        "ratio-named",
+        re.compile(rf"(?P<ctx>比例|比分|占比|之比|比值)(?P<sep>[为是：:\s]*)(?P<r>{NUM}(?:[:：]{NUM})+)"),
+        lambda m: m["ctx"] + m["sep"] + "比".join(read_number(p) for p in re.split(r"[:：]", m["r"])),
+    ),
     # Clock times: 15:09, 8:00, 10:08:33.
-    Rule("time", re.compile(r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])[:：](?P<mi>[0-5]\d)(?:[:：](?P<s>[0-5]\d))?(?![\d.:])"), _time),
+    Rule(
+        "time",
+        re.compile(r"(?<![\d.:])(?P<h>[01]?\d|2[0-3])[:：](?P<mi>[0-5]\d)(?:[:：](?P<s>[0-5]\d))?(?![\d.:])"),
+        _time,
+    ),
     # Ratios: 1.1:50.3:48.6, 3:2 in 比分/比例 contexts.
-    Rule("ratio", re.compile(rf"(?<![\d.]){NUM}(?:[:：]{NUM}){{1,}}(?![\d.])"),
-         lambda m: "比".join(read_number(p) for p in re.split(r"[:：]", m.group(0)))),
+    Rule(
+        "ratio",
+        re.compile(rf"(?<![\d.]){NUM}(?:[:：]{NUM}){{1,}}(?![\d.])"),
+        lambda m: "比".join(read_number(p) for p in re.split(r"[:：]", m.group(0))),
+    ),
     # Percent, per mille and per ten thousand, alone and in ranges: 15%至20%, 15-20%, -3.5%, 3‰, 5‱.
-    Rule("percent-range", re.compile(rf"(?P<a>[-+]?{NUM})(?P<s1>[%％‰‱])?\s*(?P<op>[-－~～至到])\s*(?P<b>[-+]?{NUM})(?P<s>[%％‰‱])"),
-         lambda m: f"{_per(m['a'], m['s1'] or m['s'])}{_joiner(m['op'])}{_per(m['b'], m['s'])}"),
+    Rule(
+        "percent-range",
+        re.compile(rf"(?P<a>[-+]?{NUM})(?P<s1>[%％‰‱])?\s*(?P<op>[-－~～至到])\s*(?P<b>[-+]?{NUM})(?P<s>[%％‰‱])"),
+        lambda m: f"{_per(m['a'], m['s1'] or m['s'])}{_joiner(m['op'])}{_per(m['b'], m['s'])}",
+    ),
     Rule("percent", re.compile(rf"(?P<a>[-+]?{NUM})(?P<s>[%％‰‱])"), lambda m: _per(m["a"], m["s"])),
     # Temperature ranges (12~23℃) before general ranges.
-    Rule("temperature-range", re.compile(rf"(?P<a>-?{NUM})\s*(?P<op>[~～\-－至到])\s*(?P<b>-?{NUM})\s*(?P<u>℃|°C)"),
-         lambda m: f"{_temperature_number(m['a'])}{_joiner(m['op'])}{_unit_after(m['b'], m['u'])}"),
+    Rule(
+        "temperature-range",
+        re.compile(rf"(?P<a>-?{NUM})\s*(?P<op>[~～\-－至到])\s*(?P<b>-?{NUM})\s*(?P<u>℃|°C)"),
+        lambda m: f"{_temperature_number(m['a'])}{_joiner(m['op'])}{_unit_after(m['b'], m['u'])}",
+    ),
     # Day and month ranges written with the unit twice: 5月20日-31日.
-    Rule("unit-range", re.compile(r"(?<![\d.])(?P<a>\d+)(?P<u>[日号月])\s*[-－~～—]\s*(?P<b>\d+)(?P=u)"),
-         lambda m: f"{read_number(m['a'])}{m['u']}至{read_number(m['b'])}{m['u']}"),
+    Rule(
+        "unit-range",
+        re.compile(r"(?<![\d.])(?P<a>\d+)(?P<u>[日号月])\s*[-－~～—]\s*(?P<b>\d+)(?P=u)"),
+        lambda m: f"{read_number(m['a'])}{m['u']}至{read_number(m['b'])}{m['u']}",
+    ),
     # Number ranges: 1-10月, 5月20日至31日 (the 至 is already Chinese), 12~23.
-    Rule("range", re.compile(rf"(?<![\d.])(?P<a>{NUM})\s*[-－~～—]\s*(?P<b>{NUM})(?=\s*(?:{RANGE_TAIL}))"),
-         lambda m: f"{read_number(m['a'])}至{read_number(m['b'])}"),
-    Rule("tilde-range", re.compile(rf"(?<![\d.])(?P<a>{NUM})\s*[~～]\s*(?P<b>{NUM})"),
-         lambda m: f"{read_number(m['a'])}至{read_number(m['b'])}"),
+    Rule(
+        "range",
+        re.compile(rf"(?<![\d.])(?P<a>{NUM})\s*[-－~～—]\s*(?P<b>{NUM})(?=\s*(?:{RANGE_TAIL}))"),
+        lambda m: f"{read_number(m['a'])}至{read_number(m['b'])}",
+    ),
+    Rule(
+        "tilde-range",
+        re.compile(rf"(?<![\d.])(?P<a>{NUM})\s*[~～]\s*(?P<b>{NUM})"),
+        lambda m: f"{read_number(m['a'])}至{read_number(m['b'])}",
+    ),
     # Symbol units after numbers: 120km/h, 64GB stays letters, 23℃, 5kg, 80m², 3km².
-    Rule("unit", re.compile(rf"(?P<n>-?{NUM})\s*(?P<u>{_UNIT_ALT})(?![A-Za-z])"), lambda m: _unit_after(m["n"], m["u"])),
+    Rule(
+        "unit", re.compile(rf"(?P<n>-?{NUM})\s*(?P<u>{_UNIT_ALT})(?![A-Za-z])"), lambda m: _unit_after(m["n"], m["u"])
+    ),
     # Symbol units after a magnitude or 每 or a slash: 12万㎡, 每㎡, 元/㎡, 3万t.
-    Rule("unit-after-word", re.compile(rf"(?:(?<=[万亿千百])|(?<=[\u4e00-\u9fff]/)|(?<=[余多每])(?=[a-zA-Z]{{2}}|[a-zA-Z][²³23]))(?P<u>{_UNIT_ALT})(?![A-Za-z])"),
-         lambda m: UNITS[m["u"]]),
+    Rule(
+        "unit-after-word",
+        re.compile(
+            rf"(?:(?<=[万亿千百])|(?<=[\u4e00-\u9fff]/)|(?<=[余多每])(?=[a-zA-Z]{{2}}|[a-zA-Z][²³23]))(?P<u>{_UNIT_ALT})(?![A-Za-z])"
+        ),
+        lambda m: UNITS[m["u"]],
+    ),
     # Unit fractions: 元/吨, 公里/小时.
     Rule("per", re.compile(r"(?<=[元米克吨时秒人次件斤升度里])/(?=[\u4e00-\u9fff])"), lambda m: "每"),
     # A hyphen joining letters to digits (COVID-19) is not a minus.
     Rule("code-hyphen", re.compile(r"(?<=[A-Za-z])-(?=\d)"), lambda m: " "),
     # Numbers with thousands separators, then every remaining number.
-    Rule("grouped-number", re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])"), lambda m: read_number(m.group(0))),
+    Rule(
+        "grouped-number",
+        re.compile(r"(?<![\d.])\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\d])"),
+        lambda m: read_number(m.group(0)),
+    ),
     Rule("negative", re.compile(r"(?:^|(?<=[\s，,（(：:、为是]))-(?=\d)"), lambda m: "负"),
-    Rule("number", re.compile(rf"(?<![\d.]){NUM}"), lambda m: read_number(m.group(0), _next_word_char(m), m.string[max(0, m.start() - 1) : m.start()])),
+    Rule(
+        "number",
+        re.compile(rf"(?<![\d.]){NUM}"),
+        lambda m: read_number(m.group(0), _next_word_char(m), m.string[max(0, m.start() - 1) : m.start()]),
+    ),
     # Arithmetic signs between words.
     Rule("plus", re.compile(r"(?<=[\u4e00-\u9fff])\+(?=[\u4e00-\u9fff])"), lambda m: "加"),
     Rule("equals", re.compile(r"="), lambda m: "等于"),
