@@ -11,7 +11,7 @@ import json
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -468,7 +468,9 @@ def _build_options(flags: dict):
         if audio_format and audio_format != suffix:
             raise ConfigError(f"-o {output} ends in .{suffix} but --format is {audio_format}; make them agree")
         audio_format = suffix
-    kokoro = {k: str(v) for k, v in (("model", flags["kokoro_model"]), ("voices", flags["kokoro_voices"])) if v}
+    kokoro: dict[str, object] = {
+        k: str(v) for k, v in (("model", flags["kokoro_model"]), ("voices", flags["kokoro_voices"])) if v
+    }
     edge = {k: flags[k] for k in ("concurrency", "retries", "pitch", "volume") if flags[k] is not None}
     return BuildOptions(
         profile=flags["profile"],
@@ -560,6 +562,7 @@ def _build_batch(
         if item.result is not None:
             rows.append(report_dict(item.result, item.source, options))
         else:
+            assert item.error is not None  # a batch item holds a result or an error
             rows.append({"input": item.source, "error": str(item.error), "exit_code": item.error.exit_code})
     failed = [r for r in rows if "error" in r]
     data = {"articles": rows, "built": len(rows) - len(failed), "failed": len(failed)}
@@ -791,12 +794,12 @@ def voices(
 
     try:
         names = [engine] if engine else engine_names()
-        listing = {}
+        listing: dict[str, dict[str, Any]] = {}
         for name in names:
             cls = engine_class(name)
             found, source = cls().live_voices()
             listing[name] = {"default": cls.default_voice, "source": source, "voices": [v.__dict__ for v in found]}
-        profiles = {}
+        profiles: dict[str, dict[str, Any]] = {}
         for p in profile_names():
             prof = load_profile(p)
             profiles[p] = {

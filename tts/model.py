@@ -6,7 +6,10 @@ read/clean -> Article -> SpeechPlan -> (engine) Clip per chunk -> Timeline -> ou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,7 @@ class Mark:
 class Clip:
     """Engine output for one chunk: mono samples (int16 from the cache, float32 or int16 from engines)."""
 
-    samples: object  # numpy.ndarray, 1-D (kept untyped to avoid importing numpy here)
+    samples: np.ndarray  # 1-D (numpy is imported for type checking only, to keep this module light)
     sample_rate: int
     # Word/character timings when the engine reports them (empty when it cannot); in input-text order.
     marks: tuple[Mark, ...] = ()

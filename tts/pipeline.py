@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tts.engines import Engine, get_engine
 from tts.engines.base import choose_engine, engine_class, is_cancelled
@@ -25,6 +26,9 @@ from tts.speech.cache import ClipCache, chunk_key
 from tts.speech.plan import PlanOptions, make_plan
 from tts.speech.profiles import VoiceProfile, load_profile, with_overrides
 from tts.speech.verify import require_recogniser, verify_build
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Progress = Callable[[int, int], None]  # (chunks done, chunks total)
 Notify = Callable[[str], None]  # one-line status messages (which engine was chosen, …)
@@ -215,7 +219,7 @@ def synthesize_chunks(
     failure: tuple[int, EngineError] | None = None
     workers = max(1, engine.concurrency)
     with ThreadPoolExecutor(max_workers=workers) as pool, _cancelled_on_failure(engine):
-        pending = {}
+        pending: dict[Future[Clip], int] = {}
         queue = iter(todo)
         while True:
             while failure is None and len(pending) < workers:
@@ -241,9 +245,9 @@ def synthesize_chunks(
                 if progress:
                     progress(done, len(chunks))
     if failure:
-        n, exc = failure
+        n, error = failure
         raise EngineError(
-            f"chunk {n + 1}/{len(chunks)} ({chunks[n].text[:15]}…): {exc}; "
+            f"chunk {n + 1}/{len(chunks)} ({chunks[n].text[:15]}…): {error}; "
             f"{done} of {len(chunks)} chunks are cached, rerun to continue"
         ) from None
     return [c for c in clips if c is not None], len(todo)

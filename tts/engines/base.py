@@ -161,7 +161,7 @@ def choose_engine(name: str) -> tuple[str, str]:
             continue  # a broken plugin must not stop auto from finding a working engine
         if cls.auto_priority is not None:
             candidates.append((cls.auto_priority, candidate, cls))
-    reasons = []
+    reasons: list[str] = []
     for _, candidate, cls in sorted(candidates):
         ok, why = cls.probe()
         if ok:

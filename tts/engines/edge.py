@@ -26,12 +26,15 @@ import threading
 from collections import Counter
 from contextlib import aclosing, contextmanager
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from tts.audio import decode_mp3, trim_silence
 from tts.engines.base import Engine, EngineStats, VoiceInfo
 from tts.errors import ConfigError, EngineError
 from tts.model import Clip, Mark
+
+if TYPE_CHECKING:
+    from edge_tts.typing import Voice
 
 SAMPLE_RATE = 24_000
 MP3_BITRATE = 48_000  # the service always answers audio-24khz-48kbitrate-mono-mp3 (CBR)
@@ -77,7 +80,7 @@ class Attempts:
 @dataclass
 class _Reply:
     audio: bytes
-    boundaries: list[tuple[int, int, str]]  # (offset, duration) in ticks, and the word
+    boundaries: list[tuple[float, float, str]]  # (offset, duration) in ticks, and the word
     turn_end: bool | None  # None: this edge_tts version does not let us tell
 
 
@@ -130,7 +133,8 @@ def _count_client_retries() -> None:
             return original(error)
 
         counting.counted_by_tts = True  # type: ignore[attr-defined]
-        DRM.handle_client_response_error = staticmethod(counting)
+        # Monkeypatching edge-tts's retry hook on purpose (mypy forbids assigning to a method).
+        DRM.handle_client_response_error = staticmethod(counting)  # type: ignore[method-assign,assignment]
 
 
 class EdgeEngine(Engine):
@@ -296,7 +300,7 @@ class EdgeEngine(Engine):
         loop = asyncio.get_running_loop()
         give_up_at = loop.time() + self.deadline
         audio = bytearray()
-        boundaries: list[tuple[int, int, str]] = []
+        boundaries: list[tuple[float, float, str]] = []
         try:
             async with asyncio.timeout_at(min(give_up_at, loop.time() + self.receive_timeout)) as timer:
                 async with aclosing(communicate.stream()) as stream:
@@ -386,7 +390,7 @@ class EdgeEngine(Engine):
         """The service's current Chinese voices (raises EngineError when offline)."""
         import edge_tts
 
-        async def fetch() -> list[dict]:
+        async def fetch() -> list[Voice]:
             return await asyncio.wait_for(edge_tts.list_voices(), timeout)
 
         try:
@@ -444,7 +448,7 @@ def _offset_within(samples, part) -> int:  # type: ignore[no-untyped-def]
 
 
 def _marks(
-    text: str, boundaries: list[tuple[int, int, str]], clip_start: float, clip_seconds: float
+    text: str, boundaries: list[tuple[float, float, str]], clip_start: float, clip_seconds: float
 ) -> tuple[Mark, ...]:
     """Exact word timings: each reported word found in order in the text we sent, its time moved onto the clip."""
     marks, cursor = [], 0

@@ -51,7 +51,7 @@ class DaskExecutor(Executor):
         src, opts = task.portable(source, options)
         # A unique key: the same article may be built twice on purpose (e.g. after an edit); pure=False.
         remote = self._client.submit(task.build_article, src, opts, key=f"tts-build-{uuid.uuid4().hex}", pure=False)
-        outer: Future = Future()
+        outer = _RemoteFuture()
 
         def done(f) -> None:
             outer.set_result(self._outcome(f, source))
@@ -110,3 +110,9 @@ def run_worker(scheduler: str, processes: int, name: str | None = None) -> int:
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:
         return 130
+
+
+class _RemoteFuture(Future):
+    """The outcome's Future; it holds the cluster's future (and so the task) alive until the outcome is read."""
+
+    remote: object = None

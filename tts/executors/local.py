@@ -5,6 +5,7 @@ per core beats one session spreading each sentence over the cores)."""
 
 from __future__ import annotations
 
+import concurrent.futures
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import ClassVar
@@ -20,6 +21,7 @@ class LocalExecutor(Executor):
         self.workers = max(1, workers)
         self._progress = progress
         self._listener: threading.Thread | None = None
+        self._pool: concurrent.futures.Executor
         if self.workers == 1:
             self._pool = ThreadPoolExecutor(max_workers=1)
             return
@@ -39,7 +41,8 @@ class LocalExecutor(Executor):
 
     def submit(self, source: str, options) -> Future:
         if self.workers == 1:
-            progress = (lambda done, total: self._progress(source, done, total)) if self._progress else None
+            report = self._progress
+            progress = (lambda done, total: report(source, done, total)) if report else None
             inner = self._pool.submit(task.build_article, source, options, progress)
         else:
             inner = self._pool.submit(task.build_article, *task.portable(source, options))

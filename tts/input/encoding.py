@@ -72,11 +72,11 @@ def decode_bytes(data: bytes, header_charset: str | None = None) -> Decoded:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             return _lenient(data[len(bom) :], encoding, "byte-order mark") or _refuse(data)
-    declared = [
+    labels = [
         (canonical(header_charset), "Content-Type header"),
         (canonical(declared_charset(data)), "page's <meta>"),
     ]
-    declared = [(enc, why) for enc, why in declared if enc]
+    declared = [(enc, why) for enc, why in labels if enc]
     # Strict decodings first: a declared charset, UTF-8, GB18030 and (for even lengths) UTF-16 without BOM.
     candidates = [enc for enc, _ in declared] + ["utf-8", "gb18030"]
     if len(data) % 2 == 0:

@@ -53,6 +53,7 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
         clean_text("\n".join(texts), own)  # raises the cleaner's own reason (no Chinese, only boilerplate)
     if article is None or whole is not None and _prefer_whole(doc, article, whole):
         article, keep = whole, everything
+    assert article is not None  # when both failed, clean_text above raised the reason
     if doc.headline_text and doc.headline_text in article.title and doc.headline_text != article.title:
         badge = article.title.replace(doc.headline_text, "", 1).strip()
         article.title = doc.headline_text
@@ -91,7 +92,7 @@ def _prefer_whole(doc: HtmlPage, region: Article, whole: Article) -> bool:
     if _overlap(ours, theirs) >= _AGREE:
         return False
     if doc.headline is not None:
-        distances = [_distance_below(doc, a) for a in (region, whole)]
+        distances = [_distance_below(doc, doc.headline[1], a) for a in (region, whole)]
         if distances[0] != distances[1]:
             return distances[1] < distances[0]
     return len(theirs) > 2 * len(ours)
@@ -109,13 +110,13 @@ def _overlap(a: str, b: str) -> float:
     return 2 * common / (sum(x.values()) + sum(y.values())) if common else 0.0
 
 
-def _distance_below(doc: HtmlPage, article: Article) -> int:
+def _distance_below(doc: HtmlPage, headline_end: int, article: Article) -> int:
     """Lines from the headline down to the article's first paragraph (large when above it or not found)."""
     first = compare_key(article.paragraphs[0])[:20] if article.paragraphs else ""
     for i, line in enumerate(doc.lines):
         if first and first in compare_key(line.text):
             # Coarse bands: a few lines of difference (a share bar, a lead image) is no evidence either way.
-            return (i - doc.headline[1]) // _BAND if i > doc.headline[1] else 10**6
+            return (i - headline_end) // _BAND if i > headline_end else 10**6
     return 10**6
 
 

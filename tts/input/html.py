@@ -169,24 +169,27 @@ def render(root) -> list[Line]:
     Each line remembers the block elements around its first text (for locating the main content)."""
     out: list[Line] = []
     parts: list[str] = []
-    state = {"links": 0, "owners": ()}
+    links = 0  # characters inside <a> in the pending line
+    owners: tuple = ()  # the blocks around the pending line's first text
     stack: list = []
 
     def flush() -> None:
+        nonlocal links
         text = _WS.sub(" ", "".join(parts)).strip()
         if text:
-            out.append(Line(text, min(state["links"], len(text)), state["owners"]))
+            out.append(Line(text, min(links, len(text)), owners))
         parts.clear()
-        state["links"] = 0
+        links = 0
 
     def add(text: str | None, in_link: bool) -> None:
+        nonlocal links, owners
         if not text:
             return
         if not parts or not "".join(parts).strip():
-            state["owners"] = tuple(stack)
+            owners = tuple(stack)
         parts.append(text)
         if in_link:
-            state["links"] += len(_WS.sub("", text))
+            links += len(_WS.sub("", text))
 
     def walk(el, in_link: bool) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""

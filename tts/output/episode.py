@@ -7,6 +7,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tts.errors import OutputError
 from tts.model import Article, Timeline
@@ -16,6 +17,9 @@ from tts.output.sidecars import WRITERS
 from tts.output.tags import EpisodeTags, id3_tag
 from tts.paths import remove_stale_temps, temp_sibling
 
+if TYPE_CHECKING:
+    from tts.output.cover import Cover
+
 
 @dataclass(frozen=True)
 class Metadata:
@@ -24,7 +28,7 @@ class Metadata:
     album: str | None = None
     genre: str = "Podcast"
     url: str | None = None
-    cover: object | None = None  # tts.output.cover.Cover
+    cover: Cover | None = None
 
 
 @dataclass
@@ -85,7 +89,9 @@ def level_and_encode(
     if settings.loudness is None:
         encode(track)
         return {}
-    spots, cuts, fixes = [], [], 0
+    spots: list[int] = []
+    cuts: list[float] = []
+    fixes = 0
     while True:
         levelled = loudness.level(
             track,
@@ -108,8 +114,9 @@ def level_and_encode(
         del levelled, ready  # an hour is 170 MB a copy
     return {
         **levelled.measured,
-        "encoded_lufs": heard.get("integrated_lufs"),
-        "encoded_true_peak_dbtp": heard.get("true_peak_dbtp"),
+        # A measuring encode always reports both (true_peak_dbtp was read in the loop above).
+        "encoded_lufs": heard["integrated_lufs"],
+        "encoded_true_peak_dbtp": heard["true_peak_dbtp"],
         "corrective_reencodes": fixes,
     }
 
@@ -161,7 +168,7 @@ def _write_m4b(
         cover = temp_sibling(path, ".png" if meta.cover.mime == "image/png" else ".jpg")
     try:
         metadata.write_text(_ffmetadata(tags, track.timeline), encoding="utf-8")
-        if cover is not None:
+        if cover is not None and meta.cover is not None:
             cover.write_bytes(meta.cover.data)
 
         def encode(

@@ -128,9 +128,17 @@ def _ebur128_summary(err: str) -> dict[str, float]:
     if "Summary:" not in err:
         raise OutputError(f"ffmpeg measured nothing: {err.strip()[-200:]}")
     summary = err[err.rindex("Summary:") :]
-    integrated = float(re.search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
+    integrated = float(_search(r"I:\s+(-?[\d.]+|-inf) LUFS", summary).group(1))
     peak = re.search(r"Peak:\s+(-?[\d.]+|-inf) dBFS", summary)
     return {"integrated_lufs": integrated, "true_peak_dbtp": float(peak.group(1)) if peak else float("nan")}
+
+
+def _search(pattern: str, text: str) -> re.Match[str]:
+    """A match for a line ffmpeg always writes; OutputError (not a crash) when its output is not as expected."""
+    m = re.search(pattern, text)
+    if m is None:
+        raise OutputError(f"unexpected ffmpeg output: no {pattern!r} in {text.strip()[-200:]!r}")
+    return m
 
 
 def chapters_of(path: Path) -> list[dict[str, object]]:
@@ -138,12 +146,12 @@ def chapters_of(path: Path) -> list[dict[str, object]]:
     err = _run(["-i", str(path), "-f", "ffmetadata", "-"]).stdout.decode("utf-8", "replace")
     chapters = []
     for block in err.split("[CHAPTER]")[1:]:
-        base = re.search(r"TIMEBASE=(\d+)/(\d+)", block)
+        base = _search(r"TIMEBASE=(\d+)/(\d+)", block)
         scale = int(base.group(1)) / int(base.group(2))
         chapters.append(
             {
-                "start": int(re.search(r"START=(\d+)", block).group(1)) * scale,
-                "end": int(re.search(r"END=(\d+)", block).group(1)) * scale,
+                "start": int(_search(r"START=(\d+)", block).group(1)) * scale,
+                "end": int(_search(r"END=(\d+)", block).group(1)) * scale,
                 "title": (re.search(r"title=(.*)", block) or [None, ""])[1],
             }
         )
@@ -162,9 +170,11 @@ def stream_pcm(path: Path, sample_rate: int, chunk_samples: int = 1 << 20):
         stdin=False,
         stdout=True,
     )
+    stdout = child.proc.stdout
+    assert stdout is not None  # opened with stdout=True
     done = False
     try:
-        while data := child.proc.stdout.read(chunk_samples * 2):
+        while data := stdout.read(chunk_samples * 2):
             yield data
         done = True
     finally:
@@ -187,7 +197,9 @@ class _Child:
             cwd=cwd,
         )
         self._err: list[bytes] = []
-        self._reader = threading.Thread(target=lambda: self._err.append(self.proc.stderr.read()), daemon=True)
+        stderr = self.proc.stderr
+        assert stderr is not None  # always a pipe
+        self._reader = threading.Thread(target=lambda: self._err.append(stderr.read()), daemon=True)
         self._reader.start()
 
     def finish(self, what: str) -> str:

@@ -15,8 +15,12 @@ from __future__ import annotations
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from tts.output.assemble import Track
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SEGMENT_S = 0.1  # 100 ms: four make a 400 ms gating block with 75 % overlap
 LIMITER_BLOCK_S = 0.0025
@@ -271,7 +275,7 @@ def limiter_gains(peak, block: int, gain: float, limit: float):
 @dataclass(frozen=True)
 class GainPlan:
     gain: float  # overall linear gain
-    blocks: object  # limiter gains per block (numpy array, ≤ 1)
+    blocks: np.ndarray  # limiter gains per block (≤ 1)
     block_size: int
     input_lufs: float
     output_lufs: float

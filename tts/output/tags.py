@@ -8,8 +8,12 @@ from __future__ import annotations
 
 import struct
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from tts.model import Chapter
+
+if TYPE_CHECKING:
+    from tts.output.cover import Cover
 
 PADDING = 1024
 
@@ -25,7 +29,7 @@ class EpisodeTags:
     genre: str = "Podcast"
     comment: str | None = None  # e.g. the original article's URL
     lyrics: str | None = None  # the full text, in a USLT frame
-    cover: object | None = None  # tts.output.cover.Cover
+    cover: Cover | None = None
 
 
 def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> bytes:
@@ -49,13 +53,14 @@ def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> byte
         USLT,
         CTOCFlags,
         Encoding,
+        Frame,
         PictureType,
     )
     from mutagen.id3._tags import save_frame
     from mutagen.id3._util import ID3SaveConfig
 
     enc = Encoding.UTF16
-    frames = [TIT2(encoding=enc, text=[tags.title])]
+    frames: list[Frame] = [TIT2(encoding=enc, text=[tags.title])]
     if tags.artist:
         frames.append(TPE1(encoding=enc, text=[tags.artist]))
     if tags.album:

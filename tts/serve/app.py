@@ -168,7 +168,9 @@ def _json(status: int, error: str, **extra) -> JSONResponse:
     return JSONResponse({"error": error, **extra}, status_code=status)
 
 
-async def http_error(request: Request, exc: HTTPException) -> Response:
+async def http_error(request: Request, exc: Exception) -> Response:
+    if not isinstance(exc, HTTPException):  # registered for HTTPException only (Starlette types handlers loosely)
+        raise exc
     if request.url.path.startswith("/api/"):
         return _json(exc.status_code, exc.detail)
     service = _svc(request)

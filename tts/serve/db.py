@@ -160,7 +160,9 @@ class Store:
         cur = self.conn.execute(
             "INSERT INTO tokens (name, hash, created) VALUES (?, ?, ?)", (name, _hash(token), time.time())
         )
-        return cur.lastrowid, token
+        token_id = cur.lastrowid
+        assert token_id is not None  # set by the INSERT above
+        return token_id, token
 
     def revoke_token(self, token_id: int) -> bool:
         cur = self.conn.execute(
@@ -228,7 +230,7 @@ class Store:
             )
         return cur.rowcount
 
-    def running_jobs(self, worker: int) -> list[str]:
+    def running_jobs(self, worker: int | None) -> list[str]:
         return [
             r[0] for r in self.conn.execute("SELECT id FROM jobs WHERE status = 'running' AND worker = ?", (worker,))
         ]

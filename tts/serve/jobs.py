@@ -83,12 +83,16 @@ def _typed(key: str, value: object, rule: tuple) -> object:
                 raise ValueError
             return text in ("true", "1", "yes", "on")
         if kind is float:
-            number = float(value)  # type: ignore[arg-type]
+            if not isinstance(value, str | int | float):
+                raise TypeError  # form fields are text; JSON numbers are int or float
+            number = float(value)
             if not rule[1] <= number <= rule[2]:
                 raise ValueError
             return number
         if kind is int:
-            number = int(value)  # type: ignore[arg-type]
+            if not isinstance(value, str | int | float):
+                raise TypeError
+            number = int(value)
             if number not in rule[1]:
                 raise ValueError
             return number

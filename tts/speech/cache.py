@@ -114,7 +114,7 @@ class ClipCache:
         atomic_write_bytes(self._path(key), encode_entry(clip))
 
     def _entries(self) -> list[os.DirEntry]:
-        out = []
+        out: list[os.DirEntry] = []
         if not self.root.is_dir():
             return out
         for sub in os.scandir(self.root):

@@ -18,6 +18,7 @@ import io
 import re
 import time
 import wave
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -97,7 +98,9 @@ def _wav(samples, rate: int) -> io.BytesIO:
 
     buffer = io.BytesIO()
     with wave.open(buffer, "wb") as w:
-        w.setnchannels(1), w.setsampwidth(2), w.setframerate(rate)
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
         w.writeframes(to_int16(samples).tobytes())
     buffer.seek(0)
     return buffer
@@ -254,7 +257,7 @@ def verify_audio(audio: str | Path, timeline: Timeline, threshold: float = DEFAU
 def verify_build(
     wanted: bool,
     plan: SpeechPlan,
-    clips: dict[int, Clip],
+    clips: Sequence[Clip],
     pauses,
     engine,
     voice: str,

@@ -128,8 +128,8 @@ def _repair_lines(work: _Work) -> None:
             text = text[1:].strip()
         open_prompt = False
         for reason, pattern in _PRE_CUT:
-            for m in pattern.finditer(text):
-                work.drop(m.group(0), reason)
+            for cut in pattern.finditer(text):
+                work.drop(cut.group(0), reason)
             text = pattern.sub("", text).strip()
         m = rules.OPEN_PROMPT.search(text)
         if m:
@@ -209,12 +209,12 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
         title = _title_above(lines, line.index) or _title_below(lines, line.index)
         if title is not None:
             return line.index, title
-    first_prose = next(
+    body_start = next(
         (ln.index for ln in lines[run_start:] if is_prose(ln.text) and noise_reason(ln.text) is None), None
     )
-    if first_prose is None:
+    if body_start is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
-    title = _title_above(lines, first_prose)
+    title = _title_above(lines, body_start)
     if title is None:
         return -1, _NO_TITLE_LINE  # a readable page without a headline line is still read (titled by its lead)
     return -1, title
@@ -313,7 +313,9 @@ _NO_TITLE_LINE = (-1, -1)
 
 def _lead_title(text: str) -> str:
     """A title for a page that shows none: its first sentence, or the first clause of a long one."""
-    sentence = re.match(r"[。！？!?]*[^。！？!?]*", text).group(0)
+    lead = re.match(r"[。！？!?]*[^。！？!?]*", text)
+    assert lead is not None  # every part of the pattern may match empty, so it matches any text
+    sentence = lead.group(0)
     if len(sentence) > 40:
         sentence = re.split(r"[，,；;：:]", sentence)[0][:40]
     return sentence.strip("。！？!?，,；;：: ") or text[:40]
