@@ -32,10 +32,10 @@ def forty_chunk_plan():
 
 def timed(concurrency: int, plan) -> float:
     engine = EdgeEngine(concurrency=concurrency, backoff=0.01)
-    from tts.pipeline import synthesize_plan
+    from tts.pipeline import synthesize_chunks
 
     start = time.perf_counter()
-    synthesize_plan(plan, engine, engine.default_voice, 1.0, use_cache=False)
+    synthesize_chunks(plan.chunks, engine, engine.default_voice, 1.0, use_cache=False)
     return time.perf_counter() - start
 
 

@@ -239,9 +239,13 @@ TIMELINES = st.integers(1, 6).flatmap(
 )
 
 
+ANSI_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")  # a terminal escape is removed whole
+
+
 def _words(text: str) -> str:
-    """The letters and digits of a text, for comparing what a cue says before and after escaping."""
-    return "".join(c for c in text if c.isalnum())
+    """The letters and digits of a text (terminal escape sequences aside: they are control, not words), for comparing
+    what a cue says before and after escaping."""
+    return "".join(c for c in ANSI_SEQUENCE.sub("", text) if c.isalnum())
 
 
 def check_sidecars(texts: list[str], gaps: list[float]) -> None:

@@ -70,7 +70,8 @@ def build_many(
 
     workers = max(1, jobs or engine_class(engine).batch_jobs)  # a cluster at SCHEDULER has its own workers
     try:
-        with open_executor(executor, workers, scheduler, progress) as runner:
+        processes = engine_class(engine).cpu_bound  # a network-bound engine shares one process's connections
+        with open_executor(executor, workers, scheduler, progress, processes) as runner:
             futures = []
             for item in items:
                 if started:

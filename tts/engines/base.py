@@ -46,8 +46,10 @@ class Engine(ABC):
     sample_rate: ClassVar[int]
     # How many chunks one article may synthesise at once (1 for CPU-bound engines).
     concurrency: int = 1
-    # How many articles a batch builds at once by default.
+    # How many articles a batch builds at once by default, and whether in worker processes (CPU-bound: one model per
+    # core) or in threads of one process (network-bound: the engine's connection limit then holds for the batch).
     batch_jobs: ClassVar[int] = 1
+    cpu_bound: ClassVar[bool] = True
     # `--engine auto` tries engines by ascending priority; None: never chosen automatically.
     auto_priority: ClassVar[int | None] = None
     # How the pronunciation lexicon reaches the engine: 'pinyin' ({word|pin1 yin1} markup) or 'say' (homophones).

@@ -143,6 +143,7 @@ class EdgeEngine(Engine):
     sample_rate: ClassVar[int] = SAMPLE_RATE
     lexicon_style: ClassVar[str] = "say"  # the service takes no SSML: homophones replace misread words
     batch_jobs: ClassVar[int] = 2  # articles wait on the network, so two overlap well
+    cpu_bound: ClassVar[bool] = False  # batch articles run in threads sharing the process-wide connection limit
     auto_priority: ClassVar[int | None] = 0  # preferred when the service answers
 
     def __init__(

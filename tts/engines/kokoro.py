@@ -54,8 +54,7 @@ class KokoroEngine(Engine):
         self.concurrency = 1 if threads else cores
         self._threads = threads or 1
         self._session = None
-        self._run_options = None  # onnxruntime.RunOptions, shared by every run so cancel() can stop one in flight
-        self._cancelled = False
+        self._run_options = None  # onnxruntime.RunOptions shared by the runs in flight, so cancel() can stop them
         self._vocab: dict[str, int] = json.loads(
             resources.files(__package__).joinpath("kokoro_vocab.json").read_text("utf-8")
         )
@@ -138,12 +137,11 @@ class KokoroEngine(Engine):
             "speed": np.array([speed], dtype=np.float32),
         }
         session = self._ort()
-        if self._cancelled:
-            raise EngineError("interrupted")
+        run_options = self._run_options
         try:
-            outputs = session.run(None, feeds, self._run_options)
+            outputs = session.run(None, feeds, run_options)
         except Exception as exc:
-            if self._cancelled:
+            if run_options is not None and run_options.terminate:
                 raise EngineError("interrupted") from None
             raise EngineError(f"Kokoro inference failed: {exc}") from None
         audio = np.asarray(outputs[0], dtype=np.float32).reshape(-1)
@@ -155,10 +153,14 @@ class KokoroEngine(Engine):
         return audio, durations
 
     def cancel(self) -> None:
-        """Ctrl-C: onnxruntime stops the inference in flight at its next operator, so the build ends in moments."""
-        self._cancelled = True
-        if self._run_options is not None:
-            self._run_options.terminate = True
+        """Ctrl-C or a failed chunk: onnxruntime stops the inferences in flight at their next operator, so the build
+        ends in moments. Only work in flight is ended (the pipeline starts nothing new); later calls run normally."""
+        in_flight = self._run_options
+        if in_flight is not None:
+            import onnxruntime as ort
+
+            self._run_options = ort.RunOptions()
+            in_flight.terminate = True
 
     def _ort(self):
         if self._session is None:

@@ -52,14 +52,10 @@ _HAN = re.compile(r"[\u4e00-\u9fff]+|[^\u4e00-\u9fff]+")
 _NUMERIC = set("零一二三四五六七八九十百千万亿两第")
 
 
-@lru_cache(maxsize=1)
 def _jieba():
-    import logging
+    from tts.speech.segment import jieba
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for our users
-    return jieba
+    return jieba()
 
 
 def _word_pinyin(word: str, syllables: list[str]) -> list[str]:
@@ -141,6 +137,7 @@ def chinese_atoms(text: str, offset: int = 0) -> list[Atom]:
 
 
 def _han_atoms(text: str, offset: int) -> list[Atom]:
+    _jieba()  # configured before misaki segments with it
     from misaki.zh import ZHG2P
 
     def ipa(syllables: list[str]) -> str:

@@ -49,16 +49,29 @@ class Executor(ABC):
     def __enter__(self) -> Executor:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def abort(self) -> None:
+        """Ctrl-C or a failure in the caller: stop without waiting for the articles in flight (finished sentences
+        are cached; a rerun resumes)."""
         self.close()
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is None:
+            self.close()
+        else:
+            self.abort()
 
 
 def open_executor(
-    name: str = "local", workers: int | None = None, scheduler: str | None = None, progress: Progress | None = None
+    name: str = "local",
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    processes: bool = True,
 ) -> Executor:
-    """An executor by name. local: WORKERS articles at once on this machine (1 = in this process). dask: the
-    cluster at SCHEDULER (tcp://host:8786, or env TTS_SCHEDULER), or, with none, a cluster of WORKERS processes
-    started on this machine for the run."""
+    """An executor by name. local: WORKERS articles at once on this machine (1 = in this process; several in worker
+    processes for a CPU-bound engine, in threads of this process when PROCESSES is false — a network-bound engine's
+    connection limit then holds for the whole batch). dask: the cluster at SCHEDULER (tcp://host:8786, or env
+    TTS_SCHEDULER), or, with none, a cluster of WORKERS processes started on this machine for the run."""
     import os
 
     if name == "local":
@@ -66,7 +79,7 @@ def open_executor(
             raise ConfigError("--scheduler is for --executor dask; the local executor needs no service")
         from tts.executors.local import LocalExecutor
 
-        return LocalExecutor(workers or 1, progress)
+        return LocalExecutor(workers or 1, progress, processes)
     if name == "dask":
         from tts.executors.cluster import DaskExecutor
 

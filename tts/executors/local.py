@@ -17,13 +17,14 @@ from tts.executors import Executor, Outcome, Progress, task
 class LocalExecutor(Executor):
     name: ClassVar[str] = "local"
 
-    def __init__(self, workers: int = 1, progress: Progress | None = None) -> None:
+    def __init__(self, workers: int = 1, progress: Progress | None = None, processes: bool = True) -> None:
         self.workers = max(1, workers)
         self._progress = progress
         self._listener: threading.Thread | None = None
         self._pool: concurrent.futures.Executor
-        if self.workers == 1:
-            self._pool = ThreadPoolExecutor(max_workers=1)
+        self._in_process = self.workers == 1 or not processes
+        if self._in_process:
+            self._pool = ThreadPoolExecutor(max_workers=self.workers)
             return
         import multiprocessing
 
@@ -40,7 +41,7 @@ class LocalExecutor(Executor):
         self._listener.start()
 
     def submit(self, source: str, options) -> Future:
-        if self.workers == 1:
+        if self._in_process:
             report = self._progress
             progress = (lambda done, total: report(source, done, total)) if report else None
             inner = self._pool.submit(task.build_article, source, options, progress)
@@ -53,6 +54,18 @@ class LocalExecutor(Executor):
         if self._listener is not None:
             self._events.put(None)
             self._listener.join(timeout=5)
+
+    def abort(self) -> None:
+        """Stop now: queued articles are dropped and worker processes ended (each sentence reaches the cache whole or
+        not at all, and a dead worker's temporary files are removed by the next run)."""
+        processes = list(getattr(self._pool, "_processes", {}).values())  # CPython's pool keeps them here
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.join(timeout=5)
+        if self._listener is not None:
+            self._events.put(None)
 
     def _forward_progress(self) -> None:
         while (event := self._events.get()) is not None:

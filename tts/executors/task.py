@@ -31,8 +31,12 @@ def build_article(source: str, options, progress=None) -> Outcome:
 
 
 def start_local_worker(threads: int, events) -> None:
-    """Initialiser of a local worker process: its share of the cores, and the progress queue."""
+    """Initialiser of a local worker process: its share of the cores, and the progress queue. Ctrl-C at a terminal
+    reaches the whole process group; the parent alone handles it (and stops its workers), so workers ignore it."""
+    import signal
+
     global _events
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.environ["TTS_ENGINE_THREADS"] = str(threads)
     _events = events
 

@@ -70,13 +70,10 @@ def split_words(text: str, limit: int) -> list[str]:
 
 def word_boundaries(text: str) -> list[int]:
     """Positions between two words of text: jieba's word ends, less any inside a Latin word or a number."""
-    import logging
+    from tts.speech.segment import jieba
 
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)  # its dictionary-loading chatter is not for our users
     inside = {i for m in _UNBREAKABLE.finditer(text) for i in range(m.start() + 1, m.end())}
-    return [end for _, _, end in jieba.tokenize(text) if 0 < end < len(text) and end not in inside]
+    return [end for _, _, end in jieba().tokenize(text) if 0 < end < len(text) and end not in inside]
 
 
 def is_speakable(text: str) -> bool:
