@@ -143,6 +143,7 @@ KOKORO_ARTICLE = (
 )
 
 
+@pytest.mark.slow  # a real Kokoro article on a cluster, one worker killed
 def test_a_worker_killed_mid_article_loses_nothing_finished_and_another_completes_it(cluster, tmp_path, monkeypatch):
     """Real Kokoro: kill the worker building the article once its first sentence is cached."""
     monkeypatch.setenv("TTS_CACHE_DIR", str(cluster.cache))

@@ -89,7 +89,11 @@ def test_the_cli_builds_a_folder_on_worker_processes_with_a_report(tmp_path, mon
     [
         (["--executor", "ray"], "unknown executor 'ray'"),
         (["--executor", "local", "--scheduler", "tcp://127.0.0.1:9"], "--scheduler is for --executor dask"),
-        (["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"], "cannot reach the Dask scheduler"),
+        pytest.param(
+            ["--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"],
+            "cannot reach the Dask scheduler",
+            marks=pytest.mark.slow,  # waits out the connect timeout
+        ),
     ],
 )
 def test_a_wrong_executor_is_one_error_line(tmp_path, monkeypatch, args, message):

@@ -65,7 +65,15 @@ def reference(tmp_path_factory, real_cache, peer_audio):
     return result.mp3.read_bytes(), _entries(root / "cache"), len(result.plan.chunks)
 
 
-@pytest.mark.parametrize("kind", FAULT_KINDS)
+# The long ones (a stall waits out its limit, a drip its deadline) run with `-m slow`.
+_SLOW_KINDS = {"drip", "slow", "stall", "stall@0.5"}
+
+
+def _kinds(kinds):
+    return [pytest.param(k, marks=pytest.mark.slow) if k in _SLOW_KINDS else k for k in kinds]
+
+
+@pytest.mark.parametrize("kind", _kinds(FAULT_KINDS))
 def test_every_fault_kind_gives_the_same_episode_and_caches_nothing_damaged(
     kind, reference, tmp_path, fresh_cache, edge_peer
 ):
@@ -84,7 +92,9 @@ def test_every_fault_kind_gives_the_same_episode_and_caches_nothing_damaged(
     assert result.retries == injected
 
 
-@pytest.mark.parametrize("kind", ["close@0.4", "close@0.9", "drop@0.5", "truncated", "stall", "stall@0.5", "drip"])
+@pytest.mark.parametrize(
+    "kind", _kinds(["close@0.4", "close@0.9", "drop@0.5", "truncated", "stall", "stall@0.5", "drip"])
+)
 def test_an_incomplete_answer_is_never_accepted_even_on_the_last_attempt(kind, edge_peer, fresh_cache, tmp_path):
     peer = edge_peer(faults={kind: 1.0})
     peer.drip_seconds = 0.3
@@ -179,7 +189,7 @@ _CLI = (
 )
 
 
-@pytest.mark.parametrize("articles", [1, 2])
+@pytest.mark.parametrize("articles", [1, pytest.param(2, marks=pytest.mark.slow)])
 def test_ctrl_c_during_a_stalled_request_exits_130_within_seconds(articles, edge_peer, fresh_cache, tmp_path):
     """Issue 12 item 10: a stalled stream hung the build, and Ctrl-C waited on worker threads until SIGKILL."""
     peer = edge_peer(faults={"stall": 1.0})

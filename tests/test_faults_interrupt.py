@@ -8,9 +8,12 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from .conftest import ROOT, SHORT_ARTICLE
 
 
+@pytest.mark.slow  # worker processes loading the real model
 def test_ctrl_c_in_a_kokoro_batch_stops_after_the_chunk_in_flight(tmp_path, fresh_cache):
     paths = []
     for n in range(2):

@@ -131,3 +131,18 @@ def test_a_lexicon_with_a_wrong_type_is_a_clear_error(tmp_path, article):
         tts("build", str(article), "-e", "tone", "--lexicon", str(lexicon), cache=tmp_path / "c"), 2
     )
     assert "行长" in one_error_line(tts("say", "行长", "--lexicon", str(lexicon), cache=tmp_path / "c"), 2)
+
+
+def test_control_characters_in_a_page_reach_no_tag_transcript_or_report(tmp_path):
+    from mutagen.id3 import ID3
+
+    article = tmp_path / "ctl.txt"
+    article.write_text(SHORT_ARTICLE.replace("静宁苹果丰收季", "静宁\x07苹果\x1b[31m丰收季\x00"), encoding="utf-8")
+    report = tmp_path / "r.json"
+    done = tts("build", str(article), "-e", "tone", "--sidecars", "all", "--report", str(report), cache=tmp_path / "c")
+    assert done.returncode == 0, done.stderr
+    assert ID3(tmp_path / "ctl.mp3")["TIT2"].text == ["静宁苹果丰收季 果农喜笑颜开"]
+    for path in [report, *tmp_path.glob("ctl.*")]:
+        if path.suffix != ".mp3" and path != article:
+            text = path.read_text(encoding="utf-8")
+            assert not any(c in text for c in "\x00\x07\x1b"), path

@@ -120,6 +120,7 @@ def test_a_garbled_take_is_replaced_by_a_better_one(kokoro, cache_with_recognise
     assert report["resynthesized"] == [1] and len(report["sentences"]) == 2
 
 
+@pytest.mark.slow  # a whole build, transcribed and repaired
 def test_build_verify_reports_each_sentence(cache_with_recogniser, short_article, tmp_path):
     from typer.testing import CliRunner
 

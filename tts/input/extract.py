@@ -26,7 +26,31 @@ _TAIL = 3
 def read_article(source, read_captions: bool = False) -> tuple[Page, Article]:
     """Read a path, '-' or URL and clean it: the one call the pipeline and the CLI make."""
     page = read_page(source)
-    return page, clean_page(page, CleanOptions(read_captions=read_captions, title_hint=page.html_title))
+    article = clean_page(page, CleanOptions(read_captions=read_captions, title_hint=page.html_title))
+    return page, without_controls(article)
+
+
+def without_controls(article: Article) -> Article:
+    """The article with control characters and terminal escapes removed from every text, so none reaches a title tag,
+    a transcript or the voice (a BEL or NUL in a page is never content)."""
+    from dataclasses import replace
+
+    from tts.model import Removed, Section
+    from tts.speech.normalize import strip_controls
+
+    def clean(text: str | None) -> str | None:
+        return None if text is None else strip_controls(text).replace("\t", " ")
+
+    return replace(
+        article,
+        title=clean(article.title) or article.title,
+        date=clean(article.date),
+        source=clean(article.source),
+        author=clean(article.author),
+        sections=[Section(clean(s.heading), [clean(p) or "" for p in s.paragraphs]) for s in article.sections],
+        captions=[clean(c) or "" for c in article.captions],
+        removed=[Removed(clean(r.text) or "", r.reason) for r in article.removed],
+    )
 
 
 def clean_page(page: Page, options: CleanOptions | None = None) -> Article:
