@@ -128,3 +128,14 @@ def edge_peer(peer_audio, monkeypatch: pytest.MonkeyPatch):
     yield start
     for peer in peers:
         peer.stop()
+
+
+@pytest.fixture(autouse=True)
+def no_cancellation_outlives_its_test():
+    """A batch interrupted in this process marks every live engine cancelled (tts.engines.base.cancel_all), as a
+    `tts build` process that is about to exit wants; the session's shared engines must not carry that into the next
+    test."""
+    yield
+    from tts.engines import base
+
+    base._CANCELLED.clear()

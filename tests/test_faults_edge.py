@@ -152,7 +152,7 @@ def test_the_concurrency_limit_holds_for_the_whole_process_across_a_batch(edge_p
     SLOTS.peak = 0
     options = pipeline.BuildOptions(engine="edge", announce=False, engine_options={"edge": {**FAST, "concurrency": 2}})
     items = build_many([str(p) for p in sorted(folder.iterdir())], options, jobs=3)
-    assert all(item.error is None for item in items)
+    assert all(item.error is None for item in items), [str(item.error) for item in items]
     assert peer.peak_active == 2 and SLOTS.peak == 2  # 3 jobs x 2 would allow 6
 
 

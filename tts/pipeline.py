@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import time
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -258,10 +259,10 @@ def _writable_cache() -> ClipCache:
     from tts.paths import cache_dir
 
     try:
-        probe = cache_dir() / "clips" / f".probe.{os.getpid()}"
+        probe = cache_dir() / "clips" / f".probe.{os.getpid()}.{uuid.uuid4().hex}"  # unique: batches build in threads
         probe.parent.mkdir(parents=True, exist_ok=True)
         probe.write_bytes(b"")
-        probe.unlink()
+        probe.unlink(missing_ok=True)
     except OSError as exc:
         raise _cache_error(exc) from None
     return ClipCache()
