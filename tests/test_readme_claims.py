@@ -65,7 +65,16 @@ def test_the_say_example_prints_what_the_readme_says():
 
 def test_the_setup_build_command_plans_the_sample():
     done = subprocess.run(
-        [sys.executable, "-m", "tts.cli", "build", "articles/gansu-tianjin-wuqing-jingning.txt", "--dry-run", "-e", "kokoro"],
+        [
+            sys.executable,
+            "-m",
+            "tts.cli",
+            "build",
+            "articles/gansu-tianjin-wuqing-jingning.txt",
+            "--dry-run",
+            "-e",
+            "kokoro",
+        ],
         capture_output=True,
         text=True,
         cwd=ROOT,

@@ -56,8 +56,10 @@ class _Work:
 
 def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     """Clean a page's text into an Article; raises InputError when nothing speakable remains."""
+    from tts.speech.normalize import strip_controls
+
     options = options or CleanOptions()
-    work = _Work(split_lines(text))
+    work = _Work(split_lines(strip_controls(text)))  # a NUL, BEL or terminal escape is never content
     page = "\n".join(line.text for line in work.lines)  # before repairs: where each removal came from
     _repair_lines(work)
     if not any(cjk_count(line.text) for line in work.lines):

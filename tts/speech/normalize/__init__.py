@@ -32,8 +32,11 @@ def strip_controls(text: str) -> str:
     return _CONTROLS.sub("", _ESCAPES.sub("", text))
 
 
+_LINE_SEPARATORS = re.compile(r"[\n\t\u2028\u2029\x85]+")
+
+
 def _prepare(text: str) -> str:
-    text = strip_controls(text)
+    text = _LINE_SEPARATORS.sub(" ", strip_controls(text))  # an engine's input is one line
     text = _ENTITY.sub(lambda m: strip_controls(html.unescape(m.group(0))), text)  # &amp; left by a page's markup
     text = _VULGAR_FRACTION.sub(
         lambda m: (m["whole"] + "又" if m["whole"] else "") + unicodedata.normalize("NFKC", m["f"]), text
