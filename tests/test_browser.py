@@ -20,6 +20,8 @@ import webvtt
 
 from .serve_fixtures import served  # noqa: F401  (session fixture)
 
+pytestmark = pytest.mark.slow  # a real browser against a served library of real episodes
+
 AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 CHROMIUM_ARGS = [
     "--headless",

@@ -25,6 +25,8 @@ from tts.options import BuildOptions  # noqa: E402
 
 from .test_executors import outputs, write_articles  # noqa: E402
 
+pytestmark = pytest.mark.slow  # a Dask cluster of worker processes on loopback
+
 PLUGINS = Path(__file__).resolve().parent / "plugins"
 STARTUP_S = 300  # generous: a shared 2-core machine imports Dask slowly
 runner = CliRunner()

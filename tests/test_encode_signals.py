@@ -54,6 +54,7 @@ def running(pid: int) -> bool:
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").exists(), reason="needs Linux /proc to find the encoder")
+@pytest.mark.slow  # real builds in subprocesses, interrupted or killed
 def test_ctrl_c_during_encoding_exits_130_and_leaves_nothing(tmp_path, short_article, real_cache):
     # The sentences are cached by a normal build first; the long build then only assembles and encodes.
     warm = subprocess.run(
@@ -141,6 +142,7 @@ def test_temp_names_carry_the_pid_and_never_repeat(tmp_path):
     assert all(f".{os.getpid()}." in n and n.startswith(".a b[1]|x.mp3.") and n.endswith(".partial.mp3") for n in names)
 
 
+@pytest.mark.slow  # real builds in subprocesses, interrupted or killed
 def test_a_build_clears_leftovers_of_a_killed_build(tmp_path, short_article, real_cache):
     dead = dead_pid()
     leftover = short_article.parent / f".short.mp3.{dead}.0a1b2c3d.partial.mp3"

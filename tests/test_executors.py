@@ -44,6 +44,7 @@ def outputs(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.suffix in (".mp3", ".vtt", ".srt")}
 
 
+@pytest.mark.slow  # worker processes each loading the library
 def test_worker_processes_build_the_same_bytes_as_one_process_and_a_poisoned_article_fails_alone(tmp_path, monkeypatch):
     monkeypatch.setenv("TTS_CACHE_DIR", str(tmp_path / "cache-one"))
     one = build_many(write_articles(tmp_path / "one", poisoned=True), TONE, jobs=1)
@@ -68,6 +69,7 @@ def test_worker_processes_build_the_same_bytes_as_one_process_and_a_poisoned_art
     assert finished == {"a.txt", "b.txt", "c.txt"}
 
 
+@pytest.mark.slow  # worker processes each loading the library
 def test_the_cli_builds_a_folder_on_worker_processes_with_a_report(tmp_path, monkeypatch):
     monkeypatch.setenv("TTS_CACHE_DIR", str(tmp_path / "cache"))
     write_articles(tmp_path / "in", poisoned=True)

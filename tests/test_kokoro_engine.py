@@ -31,6 +31,7 @@ def test_a_sentence_becomes_audible_speech(kokoro):
     assert float(np.sqrt(np.mean(clip.samples**2))) > 0.02
 
 
+@pytest.mark.slow  # minutes of text through the real model
 def test_input_beyond_the_token_limit_is_split_not_truncated(kokoro):
     sentence = "今年全县苹果产量预计达到一百万吨，"
     long_text = sentence * 12  # ~200 characters, far past the model's ~509 phoneme tokens

@@ -68,6 +68,7 @@ def test_heard_words_go_to_the_sentence_whose_time_holds_them():
     assert result.cer == pytest.approx(1 / 8)
 
 
+@pytest.mark.slow  # the real recogniser
 def test_the_recogniser_hears_a_real_sentence(kokoro, recogniser):
     text = "今年全县苹果产量预计达到一百万吨，比去年增长百分之五。"
     clip = kokoro.synthesize(text, "zm_yunjian")
@@ -76,6 +77,7 @@ def test_the_recogniser_hears_a_real_sentence(kokoro, recogniser):
     assert 0 <= heard[0].start < heard[-1].end <= len(clip.samples) / clip.sample_rate + 0.5
 
 
+@pytest.mark.slow  # the real recogniser
 def test_word_marks_agree_with_where_the_recogniser_hears_the_words(kokoro, recogniser):
     """The engine's character marks against the recogniser's own word times, on the same real audio."""
     text = "今年全县苹果产量预计达到一百万吨，比去年增长百分之五，果农们正忙着采摘。"
@@ -96,6 +98,7 @@ def test_word_marks_agree_with_where_the_recogniser_hears_the_words(kokoro, reco
     assert statistics.median(offsets) < 0.2
 
 
+@pytest.mark.slow  # the real recogniser
 def test_a_garbled_take_is_replaced_by_a_better_one(kokoro, cache_with_recogniser):
     """A sentence whose audio says something else comes back garbled and is re-synthesised; the track follows."""
     from tts.pipeline import synthesize_chunks
