@@ -24,7 +24,7 @@ def run(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
-def test_build_writes_a_chaptered_mp3_and_a_transcript(short_article, fresh_cache):
+def test_build_writes_a_chaptered_mp3_and_a_transcript(short_article, real_cache):  # shares the session's clips
     result = run("build", str(short_article), "--json")
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
