@@ -141,10 +141,13 @@ def timed_model_path(user_path: str | os.PathLike[str] | None = None) -> Path | 
         target = kokoro_dir() / f"{Path(MODEL_NAME).stem}.{TIMED_VERSION}.onnx"
     if target.is_file():
         return target
-    data = add_duration_output(source.read_bytes())
-    if data is None:
-        return None
-    atomic_write_bytes(target, data)
+    with assets_lock():  # concurrent first runs (a batch's worker processes) prepare it once
+        if target.is_file():
+            return target
+        data = add_duration_output(source.read_bytes())
+        if data is None:
+            return None
+        atomic_write_bytes(target, data)
     return target
 
 

@@ -21,6 +21,7 @@ class LocalExecutor(Executor):
         self.workers = max(1, workers)
         self._progress = progress
         self._listener: threading.Thread | None = None
+        self._aborted = False
         self._pool: concurrent.futures.Executor
         self._in_process = self.workers == 1 or not processes
         if self._in_process:
@@ -58,6 +59,7 @@ class LocalExecutor(Executor):
     def abort(self) -> None:
         """Stop now: queued articles are dropped and worker processes ended (each sentence reaches the cache whole or
         not at all, and a dead worker's temporary files are removed by the next run)."""
+        self._aborted = True
         processes = list(getattr(self._pool, "_processes", {}).values())  # CPython's pool keeps them here
         self._pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:
@@ -68,9 +70,17 @@ class LocalExecutor(Executor):
             self._events.put(None)
 
     def _forward_progress(self) -> None:
-        while (event := self._events.get()) is not None:
-            if self._progress:
-                self._progress(*event)
+        while True:
+            try:
+                event = self._events.get()
+                if event is None:
+                    return
+                if self._progress:
+                    self._progress(*event)
+            except Exception:
+                if self._aborted:  # workers killed mid-message, or the progress display already closed: the run is over
+                    return
+                raise
 
 
 def settled(inner: Future, source: str) -> Future:
