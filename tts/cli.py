@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -288,7 +289,7 @@ def build(
         _check_report_path(report, articles, options)
     except TtsError as exc:
         _fail(exc)
-    try:
+    with _failures_reported(report, articles):
         sources = _expand(articles)
         if len(sources) > 1 or len(articles) > 1 or Path(articles[0]).is_dir() or executor != "local" or scheduler:
             if dry_run:
@@ -304,17 +305,6 @@ def build(
             _print_plan(prepared, as_json)
             return
         result = _build_with_progress(library, article, options, quiet=as_json)
-    except TtsError as exc:
-        _write_failure_report(report, " ".join(articles), exc)
-        _fail(exc)
-    except OSError as exc:  # the system refused a file operation nothing above anticipated
-        error = _os_error(exc, articles)
-        _write_failure_report(report, " ".join(articles), error)
-        _fail(error)
-    except KeyboardInterrupt:
-        _write_failure_report(report, " ".join(articles), Interrupted("interrupted by the user"))
-        typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
-        raise typer.Exit(130) from None
     data = None
     if report or as_json:
         from tts.output.report import report_dict, write_report
@@ -358,13 +348,32 @@ class Interrupted(TtsError):
     exit_code = 130
 
 
+@contextmanager
+def _failures_reported(report: Optional[Path], articles: list[str]):
+    """Every way a build ends early, the same for one article, a batch, a digest or a book: one `error:` line and its
+    exit code, and the failure in --report."""
+    try:
+        yield
+    except TtsError as exc:
+        _write_failure_report(report, " ".join(articles), exc)
+        _fail(exc)
+    except OSError as exc:  # the system refused a file operation nothing above anticipated
+        error = _os_error(exc, articles)
+        _write_failure_report(report, " ".join(articles), error)
+        _fail(error)
+    except KeyboardInterrupt:
+        _write_failure_report(report, " ".join(articles), Interrupted("interrupted by the user"))
+        typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
+        raise typer.Exit(130) from None
+
+
 def _build_digest(flags: dict) -> None:
     """--digest: one programme of all the articles (tts.publish.digest)."""
     from tts.errors import ConfigError
     from tts.publish.digest import build_digest
 
     articles, report = flags["articles"], flags["report"]
-    try:
+    with _failures_reported(report, articles):
         if flags["audio_format"] in (Format.epub, Format.daisy):
             raise ConfigError("--digest makes one audio episode (mp3 or m4b), not a book")
         if flags["dry_run"]:
@@ -380,12 +389,6 @@ def _build_digest(flags: dict) -> None:
             if flags["as_json"]:
                 typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
                 return
-    except TtsError as exc:
-        _write_failure_report(report, " ".join(articles), exc)
-        _fail(exc)
-    except KeyboardInterrupt:
-        typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
-        raise typer.Exit(130) from None
     minutes, seconds = divmod(round(result.timeline.duration), 60)
     typer.echo(
         f"wrote {result.audio} ({minutes}:{seconds:02d}, {len(articles)} articles, "
@@ -402,7 +405,7 @@ def _build_book(flags: dict) -> None:
     from tts.publish.books import build_book
 
     articles, report = flags["articles"], flags["report"]
-    try:
+    with _failures_reported(report, articles):
         if flags["output"] is not None and flags["output"].suffix.lower() in (".mp3", ".m4b"):
             raise ConfigError(f"-o {flags['output']} is audio but --format is {flags['audio_format'].value}")
         options = _build_options({**flags, "audio_format": None, "output": None})
@@ -431,12 +434,6 @@ def _build_book(flags: dict) -> None:
             if flags["as_json"]:
                 typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
                 return
-    except TtsError as exc:
-        _write_failure_report(report, " ".join(articles), exc)
-        _fail(exc)
-    except KeyboardInterrupt:
-        typer.echo("interrupted: finished sentences are cached; run the same command again to resume", err=True)
-        raise typer.Exit(130) from None
     seconds = round(sum(r.timeline.duration for r in results))
     typer.echo(f"wrote {path} ({len(results)} articles, {seconds // 60}:{seconds % 60:02d})")
 

@@ -240,7 +240,7 @@ def synthesize_chunks(
                 except EngineError as exc:
                     if failure is None:
                         failure = (n, exc)
-                        _cancel(engine)  # the build fails: stop the other chunks' requests and retries now
+                        engine.cancel()  # the build fails: stop the other chunks' requests and retries now
                     continue
                 done += 1
                 if progress:
@@ -268,17 +268,13 @@ def _writable_cache() -> ClipCache:
     return ClipCache()
 
 
-def _cancel(engine: Engine) -> None:
-    engine.cancel()
-
-
 @contextmanager
 def _cancelled_on_failure(engine: Engine):
     """Ctrl-C or any unexpected error while chunks are in flight: cancel them before the pool waits for them."""
     try:
         yield
     except BaseException:
-        _cancel(engine)
+        engine.cancel()
         raise
 
 
