@@ -36,7 +36,6 @@ def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> byte
     """A complete ID3v2.3 tag (header, frames in order, padding) to put before the MP3 frames."""
     from mutagen.id3 import (
         APIC,
-        CHAP,
         COMM,
         CTOC,
         TALB,
@@ -56,8 +55,6 @@ def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> byte
         Frame,
         PictureType,
     )
-    from mutagen.id3._tags import save_frame
-    from mutagen.id3._util import ID3SaveConfig
 
     enc = Encoding.UTF16
     frames: list[Frame] = [TIT2(encoding=enc, text=[tags.title])]
@@ -95,17 +92,31 @@ def id3_tag(tags: EpisodeTags, chapters: list[Chapter], duration: float) -> byte
             sub_frames=[TIT2(encoding=enc, text=[tags.title])],
         )
     )
-    for element_id, chapter in zip(ids, chapters):
-        frames.append(
-            CHAP(
-                element_id=element_id,
-                start_time=round(chapter.start * 1000),
-                end_time=round(chapter.end * 1000),
-                start_offset=0xFFFFFFFF,
-                end_offset=0xFFFFFFFF,
-                sub_frames=[TIT2(encoding=enc, text=[chapter.title])],
-            )
+    return tag_bytes(frames + chapter_frames(chapters, ids))
+
+
+def chapter_frames(chapters: list[Chapter], ids: list[str]) -> list:
+    """One CHAP frame per chapter, in start order, titled, with times in milliseconds."""
+    from mutagen.id3 import CHAP, TIT2, Encoding
+
+    return [
+        CHAP(
+            element_id=element_id,
+            start_time=round(chapter.start * 1000),
+            end_time=round(chapter.end * 1000),
+            start_offset=0xFFFFFFFF,
+            end_offset=0xFFFFFFFF,
+            sub_frames=[TIT2(encoding=Encoding.UTF16, text=[chapter.title])],
         )
+        for element_id, chapter in zip(ids, chapters, strict=True)
+    ]
+
+
+def tag_bytes(frames: list) -> bytes:
+    """An ID3v2.3 tag holding FRAMES in the order given (header, frames, padding); mutagen renders each frame."""
+    from mutagen.id3._tags import save_frame
+    from mutagen.id3._util import ID3SaveConfig
+
     config = ID3SaveConfig(3, "/")
     body = b"".join(save_frame(frame, config=config) for frame in frames) + b"\x00" * PADDING
     return b"ID3" + bytes([3, 0, 0]) + _syncsafe(len(body)) + body

@@ -10,7 +10,6 @@ so there the same chapters stand flat.
 
 from __future__ import annotations
 
-import struct
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from tts.errors import ConfigError, InputError
 from tts.model import Article, Chapter, Chunk, PlannedSection, Section, Sentence, SpeechPlan
 
 OPENING_TITLE = "新闻简报"
-PADDING = 1024
 
 
 @dataclass(frozen=True)
@@ -150,10 +148,9 @@ def nest_chapters(path: Path, chapters: list[Chapter], groups: list[Group], titl
 
     The other frames are kept as they are; CHAP frames stay in start order on disk (the frames are laid out here,
     not by mutagen's save, which sorts them by size)."""
-    from mutagen.id3 import CHAP, CTOC, ID3, TIT2, CTOCFlags, Encoding
-    from mutagen.id3._tags import save_frame
-    from mutagen.id3._util import ID3SaveConfig
+    from mutagen.id3 import CTOC, ID3, TIT2, CTOCFlags, Encoding
 
+    from tts.output.tags import chapter_frames, tag_bytes
     from tts.paths import atomic_write_bytes
 
     data = path.read_bytes()
@@ -185,19 +182,4 @@ def nest_chapters(path: Path, chapters: list[Chapter], groups: list[Group], titl
                 sub_frames=[TIT2(encoding=enc, text=[group.title])],
             )
         )
-    for element_id, chapter in zip(ids, chapters, strict=True):
-        frames.append(
-            CHAP(
-                element_id=element_id,
-                start_time=round(chapter.start * 1000),
-                end_time=round(chapter.end * 1000),
-                start_offset=0xFFFFFFFF,
-                end_offset=0xFFFFFFFF,
-                sub_frames=[TIT2(encoding=enc, text=[chapter.title])],
-            )
-        )
-    config = ID3SaveConfig(3, "/")
-    body = b"".join(save_frame(frame, config=config) for frame in frames) + b"\x00" * PADDING
-    n = len(body)
-    header = b"ID3\x03\x00\x00" + struct.pack(">4B", (n >> 21) & 0x7F, (n >> 14) & 0x7F, (n >> 7) & 0x7F, n & 0x7F)
-    atomic_write_bytes(path, header + body + audio)
+    atomic_write_bytes(path, tag_bytes(frames + chapter_frames(chapters, ids)) + audio)
