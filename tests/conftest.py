@@ -43,9 +43,19 @@ def session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from tts.paths import cache_dir
 
     user_assets = cache_dir() / "kokoro"
-    root = tmp_path_factory.mktemp("cache")
     user_assets.mkdir(parents=True, exist_ok=True)
-    os.symlink(user_assets, root / "kokoro")
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        # Under `pytest -n`, the workers share one clip cache (beside their own temp dirs) so a clip synthesised by one
+        # is a hit for the other; the cache's atomic, checksummed entries are made for concurrent writers.
+        root = tmp_path_factory.getbasetemp().parent / "cache"
+        root.mkdir(exist_ok=True)
+    else:
+        root = tmp_path_factory.mktemp("cache")
+    if not (root / "kokoro").is_symlink():
+        try:
+            os.symlink(user_assets, root / "kokoro")
+        except FileExistsError:
+            pass  # the other worker linked it first
     previous = os.environ.get("TTS_CACHE_DIR")
     os.environ["TTS_CACHE_DIR"] = str(root)
     from tts.engines import kokoro_assets
