@@ -16,14 +16,16 @@ from playwright.sync_api import sync_playwright
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"
-VIEWPORT = {"width": 1366, "height": 900}  # a desktop window: some layouts hide parts on narrow screens
 
 
 def render_all(folder: Path = HERE) -> list[Path]:
     written = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM)
-        context = browser.new_context(java_script_enabled=False, viewport=VIEWPORT, offline=True)
+        # A desktop-sized window: some layouts hide parts on narrow screens.
+        context = browser.new_context(
+            java_script_enabled=False, viewport={"width": 1366, "height": 900}, offline=True
+        )
         context.route("**/*", lambda route: route.abort())
         for html in sorted(folder.glob("*.html")):
             page = context.new_page()
