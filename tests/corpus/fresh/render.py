@@ -23,9 +23,7 @@ def render_all(folder: Path = HERE) -> list[Path]:
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM)
         # A desktop-sized window: some layouts hide parts on narrow screens.
-        context = browser.new_context(
-            java_script_enabled=False, viewport={"width": 1366, "height": 900}, offline=True
-        )
+        context = browser.new_context(java_script_enabled=False, viewport={"width": 1366, "height": 900}, offline=True)
         context.route("**/*", lambda route: route.abort())
         for html in sorted(folder.glob("*.html")):
             page = context.new_page()
