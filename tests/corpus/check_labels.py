@@ -21,6 +21,9 @@ deleted. Checked per label:
   before the first paragraph must also be in allowed_before_first);
 - no must_not_contain string occurs in the body, the title, the headings or an allowed_* string;
 - the date is ISO `YYYY-MM-DD[ HH:MM[:SS]]` or null; split is dev/heldout.
+
+Labels in tests/corpus/fresh/labels/ (split `fresh`: a later held-out set, labelled independently of
+the cleaner, never to tune on) grade tests/corpus/fresh/NAME.txt and are checked the same way.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")
+SPLITS = ("dev", "heldout", "fresh")
+LABEL_DIRS = (CORPUS / "labels", CORPUS / "fresh" / "labels")
 FIELDS = (
     "file", "title", "date", "source", "author", "headings", "body_first_sentence",
     "body_last_sentence", "allowed_before_first", "allowed_after_last", "must_not_contain",
@@ -66,7 +71,7 @@ def check(label_path: Path) -> list[str]:
             occurs(field, value)
     if label["date"] is not None and not DATE.match(label["date"]):
         problems.append(f"bad date {label['date']!r}")
-    if label["split"] not in ("dev", "heldout"):
+    if label["split"] not in SPLITS:
         problems.append(f"bad split {label['split']!r}")
 
     body = label["body"]
@@ -116,18 +121,18 @@ def check(label_path: Path) -> list[str]:
 
 
 def main() -> int:
-    labels = sorted((CORPUS / "labels").glob("*.json"))
+    labels = [path for folder in LABEL_DIRS for path in sorted(folder.glob("*.json"))]
     failed = 0
     for path in labels:
         problems = check(path)
         if problems:
             failed += 1
-            print(f"FAIL {path.stem}")
+            print(f"FAIL {path.relative_to(CORPUS)}")
             for p in problems:
                 print(f"  - {p}")
     splits = [json.loads(p.read_text(encoding="utf-8"))["split"] for p in labels]
-    print(f"{len(labels)} labels ({splits.count('dev')} dev, {splits.count('heldout')} heldout): "
-          f"{len(labels) - failed} pass, {failed} fail")
+    counts = ", ".join(f"{splits.count(split)} {split}" for split in SPLITS)
+    print(f"{len(labels)} labels ({counts}): {len(labels) - failed} pass, {failed} fail")
     return 1 if failed else 0
 
 
