@@ -4,6 +4,8 @@ GeneralNewsExtractor, in one run, on the labelled pages, reported per split:
   old18    the 5 keyed pages of tests/corpus/keys (reference body: the raw text from the key's first to last sentence)
   dev      tests/corpus/labels/*.json with "split": "dev" (the cleaner may be tuned on these)
   heldout  tests/corpus/labels/*.json with "split": "heldout" (never tuned on)
+  fresh    tests/corpus/fresh/labels/*.json: 12 pages from other sites, labelled independently of the cleaner after
+           the other splits had been looked at (never tuned on; tests/corpus/fresh/README.md)
 
 Body F1: character bigrams (as multisets) of the extracted body against the labelled body text, both NFKC with all
 whitespace removed. For tts the body is its headings and paragraphs (not the title); for the anchors, their text.
@@ -46,7 +48,7 @@ def load_pages() -> list[dict]:
         pages.append(
             {**key, "name": txt.stem, "split": "old18", "txt": txt, "html": txt.with_suffix(".html"), "ref": body}
         )
-    for label_file in sorted((CORPUS / "labels").glob("*.json")):
+    for label_file in sorted((CORPUS / "labels").glob("*.json")) + sorted((CORPUS / "fresh" / "labels").glob("*.json")):
         label = json.loads(label_file.read_text(encoding="utf-8"))
         txt = CORPUS / label["file"]
         if not txt.exists():
@@ -184,7 +186,7 @@ def run(names: list[str] | None = None) -> dict:
 
 def summarise(rows: list[dict]) -> dict:
     out: dict = {}
-    for split in ("old18", "dev", "heldout", "unseen"):
+    for split in ("old18", "dev", "heldout", "unseen", "fresh"):
         chosen = [r for r in rows if r["split"] == split or split == "unseen" and r["split"] in ("dev", "heldout")]
         if not chosen:
             continue
