@@ -66,3 +66,12 @@ def test_user_voice_folder_is_used(tmp_path, real_cache):
     assert len(engine.synthesize("你好。", "zm_yunjian").samples) > 0
     with pytest.raises(AssetError, match="zf_xiaobei.bin"):
         engine.synthesize("你好。", "zf_xiaobei")
+
+
+def test_engine_specific_flags_reach_the_engines_that_declare_them(tmp_path):
+    from tts.engines.base import options_from_flags
+
+    model = tmp_path / "model.onnx"
+    given = {"pitch": "-5Hz", "kokoro_model": model, "concurrency": None, "unknown_flag": 3}
+    assert options_from_flags(given) == {"edge": {"pitch": "-5Hz"}, "kokoro": {"model": model}}
+    assert options_from_flags({"pitch": None}) == {}  # nothing given: no engine module is even imported

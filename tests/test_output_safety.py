@@ -146,3 +146,12 @@ def test_control_characters_in_a_page_reach_no_tag_transcript_or_report(tmp_path
         if path.suffix != ".mp3" and path != article:
             text = path.read_text(encoding="utf-8")
             assert not any(c in text for c in "\x00\x07\x1b"), path
+
+
+@pytest.mark.parametrize("flag", ["--kokoro-model", "--kokoro-voices"])
+def test_an_output_never_replaces_a_file_the_engine_reads(tmp_path, article, flag):
+    model = tmp_path / "own.mp3"  # a user's model file, named so that -o could land on it
+    model.write_bytes(b"not really a model")
+    done = tts("build", str(article), "--engine", "kokoro", flag, str(model), "-o", str(model), cache=tmp_path)
+    assert "overwrite the input" in one_error_line(done, 2)
+    assert model.read_bytes() == b"not really a model"

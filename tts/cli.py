@@ -438,6 +438,10 @@ def _build_book(flags: dict) -> None:
     typer.echo(f"wrote {path} ({len(results)} articles, {seconds // 60}:{seconds % 60:02d})")
 
 
+# Flags that only some engine takes; each engine declares the ones it reads (Engine.build_flags).
+ENGINE_FLAGS = ("kokoro_model", "kokoro_voices", "concurrency", "retries", "pitch", "volume")
+
+
 def _build_options(flags: dict):
     """Map `tts build` flags onto the option groups (where every default and check lives)."""
     from tts.errors import ConfigError
@@ -465,10 +469,9 @@ def _build_options(flags: dict):
         if audio_format and audio_format != suffix:
             raise ConfigError(f"-o {output} ends in .{suffix} but --format is {audio_format}; make them agree")
         audio_format = suffix
-    kokoro: dict[str, object] = {
-        k: str(v) for k, v in (("model", flags["kokoro_model"]), ("voices", flags["kokoro_voices"])) if v
-    }
-    edge = {k: flags[k] for k in ("concurrency", "retries", "pitch", "volume") if flags[k] is not None}
+    from tts.engines.base import options_from_flags
+
+    engine_options = options_from_flags({flag: flags[flag] for flag in ENGINE_FLAGS})
     return BuildOptions(
         profile=flags["profile"],
         engine=flags["engine"],
@@ -491,7 +494,7 @@ def _build_options(flags: dict):
         lexicon=flags["lexicon"],
         normalize=flags["normalize"],
         verify=flags["verify"],
-        engine_options={"kokoro": kokoro, "edge": edge},
+        engine_options=engine_options,
     )
 
 

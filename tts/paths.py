@@ -131,6 +131,9 @@ def inputs_of(source: str | Path, options: object) -> list[Path]:
     tags = getattr(options, "tags", None)
     if tags is not None and tags.cover:
         paths.append(Path(tags.cover))
-    for engine_options in getattr(options, "engine_options", {}).values():
-        paths += [Path(str(v)) for k, v in engine_options.items() if k in ("model", "voices") and v]
+    if engine_options := getattr(options, "engine_options", {}):
+        from tts.engines.base import engine_class
+
+        for name, given in engine_options.items():
+            paths += [Path(str(given[k])) for k in engine_class(name).file_options if given.get(k)]
     return paths

@@ -56,6 +56,10 @@ class Engine(ABC):
     lexicon_style: ClassVar[str] = "say"
     # Typical speaking time per syllable at speed 1, for the length announced before the episode is synthesised.
     seconds_per_syllable: ClassVar[float] = 0.19
+    # The engine-specific `tts build` flags this engine takes: {flag's parameter name: constructor keyword}.
+    build_flags: ClassVar[dict[str, str]] = {}
+    # Constructor keywords that name files the engine reads (a build's outputs must never replace them).
+    file_options: ClassVar[tuple[str, ...]] = ()
 
     @property
     @abstractmethod
@@ -111,6 +115,18 @@ def engine_class(name: str) -> type[Engine]:
                 raise ConfigError(f"engine {name!r} ({ep.value}) does not subclass tts.engines.Engine")
             return cls
     raise ConfigError(f"unknown engine {name!r}; available: {', '.join(engine_names())}")
+
+
+def options_from_flags(flags: dict[str, object]) -> dict[str, dict[str, object]]:
+    """Each engine's constructor options from the engine-specific flags a user gave ({engine: {keyword: value}}),
+    as the engines declare in `build_flags`. Engines are imported only when such a flag is set."""
+    given = {flag: value for flag, value in flags.items() if value is not None}
+    options: dict[str, dict[str, object]] = {}
+    for name in engine_names() if given else []:
+        taken = {keyword: given[flag] for flag, keyword in engine_class(name).build_flags.items() if flag in given}
+        if taken:
+            options[name] = taken
+    return options
 
 
 _LIVE: weakref.WeakSet[Engine] = weakref.WeakSet()  # engines made by get_engine, for cancel_all()

@@ -145,6 +145,7 @@ class EdgeEngine(Engine):
     batch_jobs: ClassVar[int] = 2  # articles wait on the network, so two overlap well
     cpu_bound: ClassVar[bool] = False  # batch articles run in threads sharing the process-wide connection limit
     auto_priority: ClassVar[int | None] = 0  # preferred when the service answers
+    build_flags: ClassVar[dict[str, str]] = {f: f for f in ("concurrency", "retries", "pitch", "volume")}
 
     def __init__(
         self,

@@ -43,10 +43,12 @@ class KokoroEngine(Engine):
     seconds_per_syllable: ClassVar[float] = 0.185  # measured on the sample article (288 s of speech, 1560 syllables)
     auto_priority: ClassVar[int | None] = 1  # offline fallback when the online voice cannot be reached
     sample_rate: ClassVar[int] = SAMPLE_RATE
+    build_flags: ClassVar[dict[str, str]] = {"kokoro_model": "model", "kokoro_voices": "voices"}
+    file_options: ClassVar[tuple[str, ...]] = ("model", "voices")
 
     def __init__(self, model: str | None = None, voices: str | None = None, threads: int | None = None) -> None:
-        self._model_path = model
-        self._voices_path = voices
+        self._model_path = str(model) if model else None  # a path given as str or Path
+        self._voices_path = str(voices) if voices else None
         # The cores this engine may use: all (up to 4), or a batch worker process's share (TTS_ENGINE_THREADS). Spent
         # as sentences in parallel on one single-threaded session rather than one sentence over several threads:
         # measured 0.93x the wall time (benchmarks/throughput.py). An explicit THREADS means one sentence at a time.
