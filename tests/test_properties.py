@@ -239,7 +239,10 @@ TIMELINES = st.integers(1, 6).flatmap(
 )
 
 
-ANSI_SEQUENCE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")  # a terminal escape is removed whole
+# A terminal escape (CSI, OSC with its payload, two-byte ESC forms, 8-bit CSI) is removed whole: control, not words.
+ANSI_SEQUENCE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-Z\\-_]|\x9b[0-?]*[ -/]*[@-~]"
+)
 
 
 def _words(text: str) -> str:

@@ -19,13 +19,14 @@ MAX_CUE_CHARS = 32  # about two caption lines of Chinese
 WORDS_VERSION = 1
 _CLAUSE = re.compile(r"(?<=[，,、；;：:。！？!?])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029\x85\t\v\f]")
-_TERMINAL_ESCAPE = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b[@-Z\\-_]")  # ANSI/VT sequences: gone whole, not as `[31m`
 
 
 def clean_text(text: str) -> str:
     """One line of text with no control characters (C0/C1: NUL, ESC, BEL, …, and whole terminal escape
     sequences); line breaks become spaces."""
-    text = _LINE_BREAKS.sub(" ", _TERMINAL_ESCAPE.sub("", text))
+    from tts.speech.normalize import strip_controls  # the one owner of what counts as a control or escape
+
+    text = _LINE_BREAKS.sub(" ", strip_controls(text))
     return "".join(c for c in text if unicodedata.category(c) != "Cc")
 
 
