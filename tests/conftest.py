@@ -30,6 +30,23 @@ SHORT_ARTICLE = """首页 > 新闻 > 正文
 """
 
 
+# Files that share a session fixture too costly to build twice run on the same pytest-xdist worker.
+_SHARED_FIXTURE_GROUPS = {
+    "test_serve_http.py": "served",
+    "test_serve_library.py": "served",
+    "test_browser.py": "served",
+}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under `--dist loadgroup`, each file is one group (its module fixtures are built once), except files that
+    share a costly session fixture, which form one group."""
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            name = item.path.name
+            item.add_marker(pytest.mark.xdist_group(_SHARED_FIXTURE_GROUPS.get(name, name)))
+
+
 @pytest.fixture(scope="session")
 def real_cache(session_cache: Path) -> Path:
     """The session's cache with the Kokoro model and voices in place (see session_cache)."""
