@@ -32,6 +32,7 @@ from tts.input.clean.lines import (
     noise_reason,
     prose_runs,
     split_lines,
+    title_affinity,
 )
 from tts.model import Article, Removed, Section
 
@@ -148,20 +149,49 @@ _HEADER_GAP = 10  # lines between a dateline and the article's first paragraph (
 
 
 def main_run(lines: list[Line]) -> tuple[int, int]:
-    """The run of prose that is the article: the highest-scoring run, counted double when a headline and a
-    dateline stand just above it (a live feed or a comment thread can hold more prose than a short story), and
-    discounted by the share of its lines that are not prose."""
+    """The run of prose that is the article: the highest-scoring run, discounted by the share of its lines that are not
+    prose, and counted several times over when a headline and a dateline head it (a live feed, a comment thread or a
+    neighbouring story can hold more prose than a short article) — the more so the more of that headline's words
+    its lead repeats."""
     best, best_span = 0.0, (0, len(lines))
     for start, end, score in prose_runs(lines):
         # A body is mostly paragraphs; feeds and chats interleave every item with a name/time line.
         prose_share = sum(1 for ln in lines[start:end] if line_evidence(ln.text) > 0) / (end - start)
         score *= 0.5 + 0.5 * prose_share
-        above = lines[max(0, start - _HEADER_GAP) : start]
-        if any(_is_dateline(ln.text) and _title_above(lines, ln.index) for ln in above):
-            score *= 3
+        # A headline line can open the run (it reads as a clause); the header is what stands above the first sentence.
+        first = next((ln.index for ln in lines[start:end] if is_prose(ln.text)), start)
+        title = _heading_title(lines, first)
+        if title is not None:
+            lead = "".join(ln.text for ln in lines[first:end])[:_LEAD_CHARS]
+            score *= 3 * (1 + 3 * title_affinity(_join_title(lines, title), lead))
         if score > best:
             best, best_span = score, (start, end)
     return best_span
+
+
+_LEAD_CHARS = 400  # an article restates its headline in its first paragraphs; a long text repeats any words
+
+
+def _heading_title(lines: list[Line], start: int) -> tuple[int, int] | None:
+    """The title span of a dateline-and-headline header standing above the line `start`: within a few lines, or further
+    up across lines that are no prose (share bars, counters, lead images, a column's labels)."""
+    top = start
+    while top > 0 and start - top < _HEADER_REACH and (start - top < _HEADER_GAP or _in_header(lines[top - 1].text)):
+        top -= 1
+    for ln in reversed(lines[top:start]):
+        if _is_dateline(ln.text):
+            title = _title_above(lines, ln.index)
+            if title is not None:
+                return title
+    return None
+
+
+_HEADER_REACH = 30
+
+
+def _in_header(text: str) -> bool:
+    # A related list or a copyright line between a dateline and a run says the run is not under that header.
+    return not is_prose(text) and footer_reason(text) not in ("related-list", "copyright")
 
 
 def _is_dateline(text: str) -> bool:
