@@ -460,8 +460,8 @@ def declared_titles(meta: PageMeta) -> list[str]:
 
 def find_headline(page: HtmlPage) -> tuple[int, int] | None:
     """The line span that shows the headline. Evidence, strongest first: the line spells a declared title (og:title,
-    JSON-LD, <title> segments), partly or with a badge; it is an <h1>; it stands just above the content found by
-    statistics. An <h2> alone counts only there: feeds and sidebars title their teasers with <h2>s."""
+    JSON-LD, <title> segments), partly or with a badge; it is an <h1>; it is not a link; it stands just above the
+    content found by statistics. An <h2> alone counts only there: feeds and sidebars title their teasers with <h2>s."""
     names = page.meta.site_names
     declared = {compare_key(t): t for t in declared_titles(page.meta) if not is_site_or_label(t, names)}
     headings = {compare_key(h) for h in page.meta.headings}
@@ -488,7 +488,10 @@ def find_headline(page: HtmlPage) -> tuple[int, int] | None:
             if not (exact or partial or level and cjk_count(text) >= 6 and (level == 2 or near)):
                 continue
             distance = start - i if i <= start else (i - start) * 3  # above the content is where headlines stand
-            rank = (2 if exact else 1 if partial else 0, level, near, len(joined), -distance)
+            # Lists of stories (the author's other articles, 'related') repeat a headline as a link; the page's own
+            # headline is rarely one.
+            linked = sum(ln.links for ln in page.lines[i : j + 1]) > 0.5 * len(joined)
+            rank = (2 if exact else 1 if partial else 0, level, not linked, near, len(joined), -distance)
             if best is None or rank > best[0]:
                 best = (rank, (i, j), declared[max(badge, key=len)] if badge and not exact else None)
     if best is None:
