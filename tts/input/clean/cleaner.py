@@ -66,7 +66,10 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     if not any(cjk_count(line.text) for line in work.lines):
         raise InputError("no Chinese text found in the input")
     dateline, title_span = _find_header(work.lines, options.title_hint)
-    body_start, body_end = _find_body(work.lines, max(dateline, title_span[1]) + 1)
+    after = max(dateline, title_span[1]) + 1
+    if title_span != _NO_TITLE_LINE:
+        after = _skip_unrelated_block(work.lines, _join_title(work.lines, title_span), after)
+    body_start, body_end = _find_body(work.lines, after)
     if body_start is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
     title = (
@@ -359,6 +362,39 @@ def _join_title(lines: list[Line], span: tuple[int, int]) -> str:
 
 
 # -- stage 3: body span ------------------------------------------------------------------------
+
+
+def _skip_unrelated_block(lines: list[Line], title: str, after: int) -> int:
+    """Where the body is sought: under the header, past a block of prose that shares nothing with the headline (a
+    teaser box, an advertorial) when a block just below it restates the headline. An article's lead repeats its
+    headline's names and terms; a story placed between headline and article does not."""
+    blocks = _prose_blocks(lines, after, min(len(lines), after + _BODY_REACH))
+    if len(blocks) < 2:
+        return after
+    leads = [title_affinity(title, "".join(ln.text for ln in lines[s:e])[:_LEAD_CHARS]) for s, e in blocks]
+    if leads[0] >= _UNRELATED:
+        return after
+    best = max(range(1, len(blocks)), key=lambda n: leads[n])
+    return blocks[best][0] if leads[best] >= leads[0] + _AFFINITY_MARGIN and leads[best] >= _RELATED else after
+
+
+def _prose_blocks(lines: list[Line], start: int, stop: int) -> list[tuple[int, int]]:
+    """Groups of prose lines in [start, stop), split where two or more lines that are no prose stand between."""
+    blocks: list[list[int]] = []
+    gap = 2
+    for ln in lines[start:stop]:
+        if is_prose(ln.text):
+            if gap >= 2 or not blocks:
+                blocks.append([ln.index, ln.index + 1])
+            blocks[-1][1] = ln.index + 1
+            gap = 0
+        else:
+            gap += 1
+    return [(s, e) for s, e in blocks]
+
+
+_BODY_REACH = 40
+_UNRELATED, _RELATED, _AFFINITY_MARGIN = 0.15, 0.3, 0.25
 
 
 def _find_body(lines: list[Line], after: int) -> tuple[int | None, int]:
