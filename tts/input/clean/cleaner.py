@@ -78,6 +78,10 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
         else _lead_title(work.lines[body_start].text)
     )
 
+    badge = _TITLE_BADGE.match(title)
+    if badge and cjk_count(title) - cjk_count(badge.group(0)) >= 6:
+        work.drop(badge.group(0).strip(), "title-badge")  # '原创' glued to the headline by the page's template
+        title = title[badge.end() :]
     article = Article(title=title)
     _read_metadata(article, work, dateline, title_span, body_start)
     _record_outside(work, title_span, dateline, body_start, body_end, title, article.author)
@@ -344,6 +348,7 @@ def _continues_title(upper: str, lower: str) -> bool:
 
 
 _NO_TITLE_LINE = (-1, -1)
+_TITLE_BADGE = re.compile(r"^(?:原创|独家)\s*[|｜:：]?\s*")
 
 
 def _lead_title(text: str) -> str:
