@@ -157,35 +157,82 @@ _HEADER_GAP = 10  # lines between a dateline and the article's first paragraph (
 
 def main_run(lines: list[Line]) -> tuple[int, int]:
     """The run of prose that is the article: the highest-scoring run, discounted by the share of its lines that are not
-    prose, and counted several times over when a headline and a dateline head it (a live feed, a comment thread or a
-    neighbouring story can hold more prose than a short article) — the more so the more of that headline's words
-    its lead repeats."""
-    best, best_span = 0.0, (0, len(lines))
-    for start, end, score in prose_runs(lines):
+    prose or not sentences, and counted several times over when a headline heads it — a dateline and a headline (a
+    live feed, a comment thread or a neighbouring story can hold more prose than a short article), or a headline line
+    right above whose words its lead repeats. A dateline ends a run, and a headed run with another headed run right
+    before or after it is an item of a feed of teasers, not an article: it keeps its plain score."""
+    datelines = frozenset(ln.index for ln in lines if _is_dateline(ln.text))
+    runs = []  # (start, end, score, headline span or None, headline factor)
+    for start, end, score in prose_runs(lines, datelines):
         # A body is mostly paragraphs; feeds and chats interleave every item with a name/time line.
         prose_share = sum(1 for ln in lines[start:end] if line_evidence(ln.text) > 0) / (end - start)
-        score *= 0.5 + 0.5 * prose_share
+        score *= (0.5 + 0.5 * prose_share) * (0.25 + 0.75 * _sentence_share(lines[start:end]))
         # A headline line can open the run (it reads as a clause); the header is what stands above the first sentence.
         first = next((ln.index for ln in lines[start:end] if is_prose(ln.text)), start)
-        title = _heading_title(lines, first)
+        lead = "".join(ln.text for ln in lines[first:end])[:_LEAD_CHARS]
+        title, factor = _heading_title(lines, first), 1.0
         if title is not None:
-            lead = "".join(ln.text for ln in lines[first:end])[:_LEAD_CHARS]
-            score *= 3 * (1 + 3 * title_affinity(_join_title(lines, title), lead))
+            factor = 3 * (1 + 3 * title_affinity(_join_title(lines, title), lead))
+        else:
+            # An undated page: a headline line in the header whose words the lead restates still heads the article.
+            above, affinity = _restated_headline(lines, first, lead)
+            if affinity >= _RELATED:
+                title, factor = above, 1 + 6 * affinity
+        runs.append((start, end, score, title, factor))
+    headed = [(r[3][0], r[1]) for r in runs if r[3] is not None]
+    best, best_span = 0.0, (0, len(lines))
+    for start, end, score, title, factor in runs:
+        if title is not None and not any(
+            (top, stop) != (title[0], end) and (0 <= top - end <= _FEED_GAP or 0 <= title[0] - stop <= _FEED_GAP)
+            for top, stop in headed
+        ):
+            score *= factor
         if score > best:
             best, best_span = score, (start, end)
     return best_span
 
 
+_FEED_GAP = 4  # lines between one headed run's end and the next one's headline in a feed of teasers
+
+
+def _sentence_share(run: list[Line]) -> float:
+    """Share of a run's prose written as sentences (closing punctuation, or long): a list of headlines is clauses
+    without a full stop, line after line."""
+    sizes = [(cjk_count(ln.text), _reads_as_sentence(ln.text)) for ln in run if line_evidence(ln.text) > 0]
+    total = sum(n for n, _ in sizes)
+    return sum(n for n, sentence in sizes if sentence) / total if total else 0.0
+
+
+def _reads_as_sentence(text: str) -> bool:
+    core = text.rstrip(rules.CLOSERS + " ")
+    return bool(core) and (core[-1] in rules.SENTENCE_END + rules.CONTINUATION_END or cjk_count(text) >= 50)
+
+
 _LEAD_CHARS = 400  # an article restates its headline in its first paragraphs; a long text repeats any words
+
+
+def _restated_headline(lines: list[Line], start: int, lead: str) -> tuple[tuple[int, int] | None, float]:
+    """The title-like line of the header above `start` whose words the lead repeats most, and that share."""
+    best: tuple[tuple[int, int] | None, float] = (None, 0.0)
+    for ln in lines[_header_top(lines, start) : start]:
+        if _is_title_like(ln.text) and cjk_count(ln.text) >= 6:
+            affinity = title_affinity(ln.text, lead)
+            if affinity > best[1]:
+                best = ((ln.index, ln.index), affinity)
+    return best
+
+
+def _header_top(lines: list[Line], start: int) -> int:
+    top = start
+    while top > 0 and start - top < _HEADER_REACH and _in_header(lines[top - 1].text, start - top < _HEADER_GAP):
+        top -= 1
+    return top
 
 
 def _heading_title(lines: list[Line], start: int) -> tuple[int, int] | None:
     """The title span of a dateline-and-headline header standing above the line `start`: within a few lines, or further
     up across lines that are no prose (share bars, counters, lead images, a column's labels)."""
-    top = start
-    while top > 0 and start - top < _HEADER_REACH and (start - top < _HEADER_GAP or _in_header(lines[top - 1].text)):
-        top -= 1
-    for ln in reversed(lines[top:start]):
+    for ln in reversed(lines[_header_top(lines, start) : start]):
         if _is_dateline(ln.text):
             title = _title_above(lines, ln.index)
             if title is not None:
@@ -196,9 +243,10 @@ def _heading_title(lines: list[Line], start: int) -> tuple[int, int] | None:
 _HEADER_REACH = 30
 
 
-def _in_header(text: str) -> bool:
-    # A related list or a copyright line between a dateline and a run says the run is not under that header.
-    return not is_prose(text) and footer_reason(text) not in ("related-list", "copyright")
+def _in_header(text: str, close: bool) -> bool:
+    # A related list or a copyright line between a dateline and a run says the run is not under that header; close
+    # to the run, a header may hold a prose line (a standfirst), further up only lines that are no prose.
+    return (close or not is_prose(text)) and footer_reason(text) not in ("related-list", "copyright")
 
 
 def _is_dateline(text: str) -> bool:

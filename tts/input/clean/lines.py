@@ -132,7 +132,7 @@ _CLAUSE = re.compile(r"[，。！？；、]")
 RUN_GAP = 50  # evidence against (about ten labels, widgets or link lines) that separates two runs of prose
 
 
-def prose_runs(lines: list[Line]) -> list[tuple[int, int, float]]:
+def prose_runs(lines: list[Line], breaks: frozenset[int] = frozenset()) -> list[tuple[int, int, float]]:
     """Runs of consecutive lines with a positive total of line_evidence, each trimmed to its best-scoring prefix
     (maximum-subarray segments): (start, end, score). Article bodies, comment threads and feeds of teasers are runs;
     menus and link lists separate them."""
@@ -142,11 +142,14 @@ def prose_runs(lines: list[Line]) -> list[tuple[int, int, float]]:
     for i, line in enumerate(lines):
         # A run ends where the evidence against outweighs it, or after a long stretch of chrome even when a long run
         # above still carries a positive total (a menu between two blocks of prose separates them).
-        if total <= 0 or total < best - RUN_GAP:
+        if total <= 0 or total < best - RUN_GAP or i in breaks:
             if best > 0:
                 runs.append((start, end, best))
             total = best = 0.0
             start = i
+        if i in breaks:
+            total = 0.0  # a break line (a dateline: the next story's header) belongs to no run
+            continue
         total += line_evidence(line.text)
         if total > best:
             best, end = total, i + 1
