@@ -156,7 +156,13 @@ _HEADER_GAP = 10  # lines between a dateline and the article's first paragraph (
 
 
 def main_run(lines: list[Line]) -> tuple[int, int]:
-    """The run of prose that is the article: the highest-scoring run, discounted by the share of its lines that are not
+    start, end, _header = _best_run(lines)
+    return start, end
+
+
+def _best_run(lines: list[Line]) -> tuple[int, int, tuple[int, tuple[int, int]] | None]:
+    """(start, end, header) of the run of prose that is the article, header = (dateline index or -1, headline span)
+    when a headline heads it. The article is the highest-scoring run, discounted by the share of its lines that are not
     prose or not sentences, and counted several times over when a headline heads it — a dateline and a headline (a
     live feed, a comment thread or a neighbouring story can hold more prose than a short article), or a headline line
     right above whose words its lead repeats. A dateline ends a run, and a headed run with another headed run right
@@ -170,26 +176,29 @@ def main_run(lines: list[Line]) -> tuple[int, int]:
         # A headline line can open the run (it reads as a clause); the header is what stands above the first sentence.
         first = next((ln.index for ln in lines[start:end] if is_prose(ln.text)), start)
         lead = "".join(ln.text for ln in lines[first:end])[:_LEAD_CHARS]
-        title, factor = _heading_title(lines, first), 1.0
-        if title is not None:
-            factor = 3 * (1 + 3 * title_affinity(_join_title(lines, title), lead))
+        header, factor = _heading_title(lines, first), 1.0
+        if header is not None:
+            factor = 3 * (1 + 3 * title_affinity(_join_title(lines, header[1]), lead))
         else:
             # An undated page: a headline line in the header whose words the lead restates still heads the article.
             above, affinity = _restated_headline(lines, first, lead)
-            if affinity >= _RELATED:
-                title, factor = above, 1 + 6 * affinity
-        runs.append((start, end, score, title, factor))
-    headed = [(r[3][0], r[1]) for r in runs if r[3] is not None]
-    best, best_span = 0.0, (0, len(lines))
-    for start, end, score, title, factor in runs:
-        if title is not None and not any(
-            (top, stop) != (title[0], end) and (0 <= top - end <= _FEED_GAP or 0 <= title[0] - stop <= _FEED_GAP)
-            for top, stop in headed
+            if above is not None and affinity >= _RELATED:
+                header, factor = (-1, above), 1 + 6 * affinity
+        runs.append((start, end, score, header, factor))
+    headed = [(r[3][1][0], r[1]) for r in runs if r[3] is not None]
+    best, found = 0.0, (0, len(lines), None)
+    for start, end, score, header, factor in runs:
+        top = header[1][0] if header is not None else -1
+        if header is not None and not any(
+            (other, stop) != (top, end) and (0 <= other - end <= _FEED_GAP or 0 <= top - stop <= _FEED_GAP)
+            for other, stop in headed
         ):
             score *= factor
+        else:
+            header = None
         if score > best:
-            best, best_span = score, (start, end)
-    return best_span
+            best, found = score, (start, end, header)
+    return found
 
 
 _FEED_GAP = 4  # lines between one headed run's end and the next one's headline in a feed of teasers
@@ -229,14 +238,14 @@ def _header_top(lines: list[Line], start: int) -> int:
     return top
 
 
-def _heading_title(lines: list[Line], start: int) -> tuple[int, int] | None:
-    """The title span of a dateline-and-headline header standing above the line `start`: within a few lines, or further
-    up across lines that are no prose (share bars, counters, lead images, a column's labels)."""
+def _heading_title(lines: list[Line], start: int) -> tuple[int, tuple[int, int]] | None:
+    """(dateline, title span) of a dateline-and-headline header standing above the line `start`: within a few lines,
+    or further up across lines that are no prose (share bars, counters, lead images, a column's labels)."""
     for ln in reversed(lines[_header_top(lines, start) : start]):
         if _is_dateline(ln.text):
             title = _title_above(lines, ln.index)
             if title is not None:
-                return title
+                return ln.index, title
     return None
 
 
@@ -270,7 +279,7 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
         )  # a date under the body is not its dateline
         return next((ln.index for ln in near if _is_dateline(ln.text)), -1), hinted
     # The dateline nearest above the longest run of prose (the article body) anchors the header.
-    run_start = main_run(lines)[0]
+    run_start, _end, header = _best_run(lines)
     near = [ln for ln in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1] if _is_dateline(ln.text)]
     # '最后更新：…' dates a revision; the publication dateline above it heads the article.
     published = [ln for ln in near if not rules.UPDATED.search(ln.text)]
@@ -287,6 +296,8 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
             title = _title_above(lines, line.index)
             if title is not None:
                 return line.index, title
+    if header is not None and header[0] < 0:
+        return header  # an undated article under the headline its lead restates
     for line in lines:
         if not _is_dateline(line.text):
             continue
