@@ -443,7 +443,8 @@ def _skip_unrelated_block(lines: list[Line], title: str, after: int) -> int:
 
 
 def _prose_blocks(lines: list[Line], start: int, stop: int) -> list[tuple[int, int]]:
-    """Groups of prose lines in [start, stop), split where two or more lines that are no prose stand between."""
+    """Groups of prose lines in [start, stop), split where two or more lines that are no prose, or a dateline, stand
+    between."""
     blocks: list[list[int]] = []
     gap = 2
     for ln in lines[start:stop]:
@@ -453,7 +454,7 @@ def _prose_blocks(lines: list[Line], start: int, stop: int) -> list[tuple[int, i
             blocks[-1][1] = ln.index + 1
             gap = 0
         else:
-            gap += 1
+            gap += 2 if _is_dateline(ln.text) else 1  # a dateline heads what follows: never inside one block
     return [(s, e) for s, e in blocks]
 
 
