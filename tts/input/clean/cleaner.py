@@ -167,9 +167,12 @@ def _best_run(lines: list[Line]) -> tuple[int, int, tuple[int, tuple[int, int]] 
     live feed, a comment thread or a neighbouring story can hold more prose than a short article), or a headline line
     right above whose words its lead repeats. A dateline ends a run, and a headed run with another headed run right
     before or after it is an item of a feed of teasers, not an article: it keeps its plain score."""
-    datelines = frozenset(ln.index for ln in lines if _is_dateline(ln.text))
+    # Datelines and list or copyright markers end runs: what follows them is another unit of the page.
+    breaks = frozenset(
+        ln.index for ln in lines if _is_dateline(ln.text) or footer_reason(ln.text) in ("related-list", "copyright")
+    )
     runs = []  # (start, end, score, headline span or None, headline factor)
-    for start, end, score in prose_runs(lines, datelines):
+    for start, end, score in prose_runs(lines, breaks):
         # A body is mostly paragraphs; feeds and chats interleave every item with a name/time line.
         prose_share = sum(1 for ln in lines[start:end] if line_evidence(ln.text) > 0) / (end - start)
         score *= (0.5 + 0.5 * prose_share) * (0.25 + 0.75 * _sentence_share(lines[start:end]))
@@ -186,12 +189,16 @@ def _best_run(lines: list[Line]) -> tuple[int, int, tuple[int, tuple[int, int]] 
                 header, factor = (-1, above), 1 + 6 * affinity
         runs.append((start, end, score, header, factor))
     headed = [(r[3][1][0], r[1]) for r in runs if r[3] is not None]
+    markers = sorted(i for i in breaks if not _is_dateline(lines[i].text))
+
+    def adjacent(stop: int, top: int) -> bool:  # one unit ends right where the next one's headline stands
+        return 0 <= top - stop <= _FEED_GAP and not any(stop <= m < top for m in markers)
+
     best, found = 0.0, (0, len(lines), None)
     for start, end, score, header, factor in runs:
         top = header[1][0] if header is not None else -1
         if header is not None and not any(
-            (other, stop) != (top, end) and (0 <= other - end <= _FEED_GAP or 0 <= top - stop <= _FEED_GAP)
-            for other, stop in headed
+            (other, stop) != (top, end) and (adjacent(end, other) or adjacent(stop, top)) for other, stop in headed
         ):
             score *= factor
         else:
@@ -280,7 +287,11 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
         return next((ln.index for ln in near if _is_dateline(ln.text)), -1), hinted
     # The dateline nearest above the longest run of prose (the article body) anchors the header.
     run_start, _end, header = _best_run(lines)
-    near = [ln for ln in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1] if _is_dateline(ln.text)]
+    near = [
+        ln
+        for ln in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1]
+        if _is_dateline(ln.text) and not _heads_other_unit(lines, ln.index, run_start)
+    ]
     # '最后更新：…' dates a revision; the publication dateline above it heads the article.
     published = [ln for ln in near if not rules.UPDATED.search(ln.text)]
     near = published or near
@@ -319,6 +330,17 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
 
 
 _DATELINE_REACH = 30
+
+
+def _heads_other_unit(lines: list[Line], dateline: int, run_start: int) -> bool:
+    """A dateline followed by prose of its own that a related list or copyright line then closes heads another unit
+    (a teaser above the article), not the run below."""
+    own_prose = False
+    for ln in lines[dateline + 1 : run_start]:
+        if footer_reason(ln.text) in ("related-list", "copyright") and own_prose:
+            return True
+        own_prose = own_prose or is_prose(ln.text) and noise_reason(ln.text) is None
+    return False
 
 
 def _title_field(lines: list[Line]) -> str | None:
