@@ -165,8 +165,9 @@ def _best_run(lines: list[Line]) -> tuple[int, int, tuple[int, tuple[int, int]] 
     when a headline heads it. The article is the highest-scoring run, discounted by the share of its lines that are not
     prose or not sentences, and counted several times over when a headline heads it — a dateline and a headline (a
     live feed, a comment thread or a neighbouring story can hold more prose than a short article), or a headline line
-    right above whose words its lead repeats. A dateline ends a run, and a headed run with another headed run right
-    before or after it is an item of a feed of teasers, not an article: it keeps its plain score."""
+    right above whose words its lead repeats. A dateline, a related list or a copyright line ends a run, and a headed
+    run with another headed run right before or after it is an item of a feed of teasers, not an article: it keeps its
+    plain score."""
     # Datelines and list or copyright markers end runs: what follows them is another unit of the page.
     breaks = frozenset(
         ln.index for ln in lines if _is_dateline(ln.text) or footer_reason(ln.text) in ("related-list", "copyright")
@@ -429,7 +430,7 @@ def _continues_title(upper: str, lower: str) -> bool:
 
 
 _NO_TITLE_LINE = (-1, -1)
-_TITLE_BADGE = re.compile(r"^(?:原创|独家)\s*[|｜:：]?\s*")
+_TITLE_BADGE = re.compile(r"^原创\s*[|｜:：]?\s*")  # the originality badge self-media templates glue on
 
 
 def _lead_title(text: str) -> str:
