@@ -55,7 +55,9 @@ def load_pages() -> list[dict]:
             continue
         ref = compare_key("".join(label.get("headings", [])) + "".join(label["body"]))
         split = "new-dev" if label["split"] == "dev" and txt.parent.name == "raw" else label["split"]
-        pages.append({**label, "name": txt.stem, "split": split, "txt": txt, "html": txt.with_suffix(".html"), "ref": ref})
+        pages.append(
+            {**label, "name": txt.stem, "split": split, "txt": txt, "html": txt.with_suffix(".html"), "ref": ref}
+        )
     return pages
 
 

@@ -50,7 +50,9 @@ def _variant(mode: str, page: dict, donor: dict):
     if mode in ("text-feed-below", "text-feed-above"):
         # A feed of teasers: headline, date, the lead of another story — five times.
         teasers = [PAGES[(PAGES.index(page) + k) % len(PAGES)] for k in (3, 5, 9, 11, 13)]
-        feed = "\n".join(f"{t['title']}\n{(t.get('date') or '2019-09-01')[:16]}\n{_paragraphs(t)[0][:300]}\n" for t in teasers)
+        feed = "\n".join(
+            f"{t['title']}\n{(t.get('date') or '2019-09-01')[:16]}\n{_paragraphs(t)[0][:300]}\n" for t in teasers
+        )
         return clean_text(text + "\n" + feed if mode == "text-feed-below" else feed + "\n" + text)
     if mode == "text-undated":
         # No dateline at all, and another article's prose under the page.
