@@ -83,6 +83,19 @@ def _variant(mode: str, page: dict, donor: dict):
             return None
         teaser = [donor["title"], (donor.get("date") or "2019-09-01")[:16], other[0][:150], "相关新闻"]
         return clean_text("\n".join(rows[:at] + teaser + rows[at:]))
+    if mode in ("text-box-in-body", "text-box-after-body"):
+        # A related-links box with a share bar after the first paragraph (the article goes on), or, after the last
+        # paragraph, a related box followed by another story's paragraphs (it must not be read).
+        rows = text.splitlines()
+        paragraph = compare_key(_paragraphs(page)[0 if mode == "text-box-in-body" else -1])
+        at = next((n for n, row in enumerate(rows) if compare_key(row) and compare_key(row) in paragraph), None)
+        if at is None or len(_paragraphs(page)) < 3:
+            return None
+        if mode == "text-box-in-body":
+            box = ["相关阅读：", donor["title"], "分享到：", "微信", "微博"]
+        else:
+            box = ["相关阅读：", donor["title"], *other[:2]]
+        return clean_text("\n".join(rows[: at + 1] + box + rows[at + 1 :]))
     if mode == "text-end":
         return clean_text(text + "\n" + "\n".join(other))
     if mode == "text-start":
@@ -93,7 +106,8 @@ def _variant(mode: str, page: dict, donor: dict):
 # Mean body F1 and the pages allowed below 0.5, per mode (what the cleaner reaches, with a margin). Before the
 # headline-evidence rules: html-end 0.95 / 1, html-under-h1 0.49 / 9 of 18, html-no-title 0.86 / 5, text-end 0.88 / 4,
 # text-start 0.87 / 5, text-feed-below 0.78 / 8, text-feed-above 0.58 / 17, text-undated 0.53 / 18, text-under-headline
-# 0.89 / 3 of 38, text-teaser-above 0.83 / 6 of 38, text-undated-teaser-above 0.06 / 36 of 38.
+# 0.89 / 3 of 38, text-teaser-above 0.83 / 6 of 38, text-undated-teaser-above 0.06 / 36 of 38, text-box-in-body
+# 0.42 / 21 of 30, text-box-after-body 0.96 / 1 of 28.
 GATES = {
     "html-end": (0.95, 1),
     "html-start": (0.95, 1),
@@ -102,6 +116,8 @@ GATES = {
     "text-under-headline": (0.92, 2),
     "text-teaser-above": (0.9, 3),
     "text-undated-teaser-above": (0.78, 8),
+    "text-box-in-body": (0.85, 4),
+    "text-box-after-body": (0.9, 2),
     "text-end": (0.9, 3),
     "text-start": (0.92, 3),
     "text-feed-below": (0.88, 4),
