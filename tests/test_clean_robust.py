@@ -43,6 +43,18 @@ def _variant(mode: str, page: dict, donor: dict):
         if not re.search(r"</h1\s*>", source, re.I):
             return None
         return clean_html(re.sub(r"</h1\s*>", lambda m: m.group(0) + _block(other[:3]), source, count=1, flags=re.I))
+    if mode == "html-box-in-body":
+        # Related links and a share bar after the first paragraph's </p>; the article goes on below them.
+        end = _paragraphs(page)[0][-8:]
+        at = source.find(end)
+        close = source.find("</p>", at) if at >= 0 else -1
+        if len(_paragraphs(page)) < 3 or close < 0 or close - at > 300:
+            return None
+        box = (
+            f"<div>相关阅读：<br><a href='/x'>{html.escape(donor['title'])}</a></div>"
+            "<div>分享到：<a>微信</a> <a>微博</a></div>"
+        )
+        return clean_html(source[: close + 4] + box + source[close + 4 :])
     if mode == "html-no-title":
         bare = re.sub(r"<meta[^>]+og:title[^>]*>", "", source, flags=re.I)
         bare = re.sub(r"<title>.*?</title>", "<title>某某网</title>", bare, flags=re.I | re.S)
@@ -107,12 +119,13 @@ def _variant(mode: str, page: dict, donor: dict):
 # headline-evidence rules: html-end 0.95 / 1, html-under-h1 0.49 / 9 of 18, html-no-title 0.86 / 5, text-end 0.88 / 4,
 # text-start 0.87 / 5, text-feed-below 0.78 / 8, text-feed-above 0.58 / 17, text-undated 0.53 / 18, text-under-headline
 # 0.89 / 3 of 38, text-teaser-above 0.83 / 6 of 38, text-undated-teaser-above 0.06 / 36 of 38, text-box-in-body
-# 0.42 / 21 of 30, text-box-after-body 0.96 / 1 of 28.
+# 0.42 / 21 of 30, text-box-after-body 0.96 / 1 of 28, html-box-in-body 0.31 / 18 of 21.
 GATES = {
     "html-end": (0.95, 1),
     "html-start": (0.95, 1),
     "html-under-h1": (0.88, 2),
     "html-no-title": (0.95, 1),
+    "html-box-in-body": (0.8, 4),
     "text-under-headline": (0.92, 2),
     "text-teaser-above": (0.9, 3),
     "text-undated-teaser-above": (0.78, 8),
