@@ -553,10 +553,16 @@ def _resumes_after_box(lines: list[Line], start: int, marker: int, title: str) -
     prose = [ln.text for ln in following if is_prose(ln.text) and _reads_as_sentence(ln.text)]
     if sum(cjk_count(t) for t in prose) < _RESUME_CHARS:
         return None
-    pairs = cjk_bigrams(compare_key("".join(prose))[:_LEAD_CHARS])
-    above = compare_key(title + "".join(ln.text for ln in lines[start:marker]))
-    shared = sum(1 for p in pairs if p in above) / len(pairs) if pairs else 0.0
+    below = compare_key("".join(prose))[:_LEAD_CHARS]
+    above = compare_key(title) + compare_key("".join(ln.text for ln in lines[start:marker]))[-_LEAD_CHARS:]
+    # Either way round: the text below repeats words of the text above, or the text above is restated below.
+    shared = max(_pair_share(below, above), _pair_share(above, below) * _SAME_STORY / _RESTATED)
     return resume if shared >= _SAME_STORY else None
+
+
+def _pair_share(text: str, other: str) -> float:
+    pairs = cjk_bigrams(text)
+    return sum(1 for p in pairs if p in other) / len(pairs) if pairs else 0.0
 
 
 _BOX_LINES = 6
@@ -564,6 +570,7 @@ _COMMENTS_LABEL = re.compile(r"跟帖|评论|留言")
 _BOX_CONTEXT = 10  # lines above a box that stand for the text it interrupts, when the body is not yet known
 _RESUME_CHARS = 40
 _SAME_STORY = 0.03
+_RESTATED = 0.08  # the same test the other way round (dev pages: 0.06-0.5 for a continuation, at most 0.07 otherwise)
 
 
 # -- stage 4: metadata -------------------------------------------------------------------------
