@@ -554,7 +554,10 @@ def _resumes_after_box(lines: list[Line], start: int, marker: int, title: str) -
     if sum(cjk_count(t) for t in prose) < _RESUME_CHARS:
         return None
     below = compare_key("".join(prose))[:_LEAD_CHARS]
-    above = compare_key(title) + compare_key("".join(ln.text for ln in lines[start:marker]))[-_LEAD_CHARS:]
+    above = (
+        compare_key(title)
+        + compare_key("".join(ln.text for ln in lines[start:marker] if is_prose(ln.text)))[-_LEAD_CHARS:]
+    )
     # Either way round: the text below repeats words of the text above, or the text above is restated below.
     shared = max(_pair_share(below, above), _pair_share(above, below) * _SAME_STORY / _RESTATED)
     return resume if shared >= _SAME_STORY else None
