@@ -179,11 +179,15 @@ def _best_run(lines: list[Line]) -> tuple[int, int, tuple[int, tuple[int, int]] 
         or footer_reason(ln.text) in ("related-list", "copyright")
         and _resumes_after_box(lines, max(0, ln.index - _BOX_CONTEXT), ln.index, "") is None
     )
+    # The site's registration numbers (ICP备, 公网安备) close the page: prose below them is no article of it.
+    page_end = next((ln.index for ln in lines if _REGISTRATION.search(ln.text)), len(lines))
     runs = []  # (start, end, score, headline span or None, headline factor)
     for start, end, score in prose_runs(lines, breaks):
         # A body is mostly paragraphs; feeds and chats interleave every item with a name/time line.
         prose_share = sum(1 for ln in lines[start:end] if line_evidence(ln.text) > 0) / (end - start)
         score *= (0.5 + 0.5 * prose_share) * (0.25 + 0.75 * _sentence_share(lines[start:end]))
+        if start > page_end:
+            score *= _BELOW_PAGE_END
         # A headline line can open the run (it reads as a clause); the header is what stands above the first sentence.
         first = next((ln.index for ln in lines[start:end] if is_prose(ln.text)), start)
         lead = "".join(ln.text for ln in lines[first:end])[:_LEAD_CHARS]
@@ -217,6 +221,8 @@ def _best_run(lines: list[Line]) -> tuple[int, int, tuple[int, tuple[int, int]] 
 
 
 _FEED_GAP = 4  # lines between one headed run's end and the next one's headline in a feed of teasers
+_REGISTRATION = re.compile(r"ICP备|ICP证|公网安备")
+_BELOW_PAGE_END = 0.25
 
 
 def _sentence_share(run: list[Line]) -> float:
