@@ -10,7 +10,7 @@ from bisect import bisect_right
 from tts.errors import InputError
 from tts.input.clean import CleanOptions, clean_text, metadata, rules
 from tts.input.clean.cleaner import page_positions
-from tts.input.clean.lines import cjk_count, compare_key, footer_reason, noise_reason
+from tts.input.clean.lines import cjk_count, compare_key, footer_reason, noise_reason, title_affinity
 from tts.input.html import HtmlPage, declared_titles, is_site_or_label, local_time, parse
 from tts.input.reading import Page, read_page
 from tts.model import Article, Removed
@@ -109,6 +109,8 @@ def _try_clean(texts: list[str], keep: list[int], options: CleanOptions) -> Arti
 
 
 _AGREE = 0.8  # bigram F1 between the two bodies above which they are the same article
+_LEAD_CHARS = 400
+_AFFINITY_MARGIN = 0.25  # difference in the share of headline pairs their leads repeat that decides between two bodies
 
 
 def _prefer_whole(doc: HtmlPage, region: Article, whole: Article) -> bool:
@@ -116,6 +118,11 @@ def _prefer_whole(doc: HtmlPage, region: Article, whole: Article) -> bool:
     if _overlap(ours, theirs) >= _AGREE:
         return False
     if doc.headline is not None:
+        # The article restates its headline in its lead; a sidebar, a teaser box or the next story does not.
+        headline = "".join(doc.lines[i].text for i in range(doc.headline[0], doc.headline[1] + 1))
+        affinity = [title_affinity(headline, "".join(a.paragraphs)[:_LEAD_CHARS]) for a in (region, whole)]
+        if abs(affinity[0] - affinity[1]) >= _AFFINITY_MARGIN:
+            return affinity[1] > affinity[0]
         distances = [_distance_below(doc, doc.headline[1], a) for a in (region, whole)]
         if distances[0] != distances[1]:
             return distances[1] < distances[0]
@@ -137,10 +144,10 @@ def _overlap(a: str, b: str) -> float:
 def _distance_below(doc: HtmlPage, headline_end: int, article: Article) -> int:
     """Lines from the headline down to the article's first paragraph (large when above it or not found)."""
     first = compare_key(article.paragraphs[0])[:20] if article.paragraphs else ""
-    for i, line in enumerate(doc.lines):
+    for i, line in enumerate(doc.lines[headline_end + 1 :], headline_end + 1):  # a summary above may repeat the lead
         if first and first in compare_key(line.text):
             # Coarse bands: a few lines of difference (a share bar, a lead image) is no evidence either way.
-            return (i - headline_end) // _BAND if i > headline_end else 10**6
+            return (i - headline_end) // _BAND
     return 10**6
 
 

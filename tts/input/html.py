@@ -115,6 +115,7 @@ class PageMeta:
     source: str | None = None
     authors: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)  # h1/h2 texts, page order
+    top_headings: list[str] = field(default_factory=list)  # the h1 texts among them
 
 
 @dataclass
@@ -352,6 +353,8 @@ def read_meta(root) -> PageMeta:
             text = re.sub(r"\s+", " ", el.text_content()).strip()
             if text:
                 meta.headings.append(text)
+                if tag == "h1":
+                    meta.top_headings.append(text)
     return meta
 
 
@@ -456,10 +459,13 @@ def declared_titles(meta: PageMeta) -> list[str]:
 
 
 def find_headline(page: HtmlPage) -> tuple[int, int] | None:
-    """The line span that shows the declared headline, preferring the longest exact match near the content."""
+    """The line span that shows the headline. Evidence, strongest first: the line spells a declared title (og:title,
+    JSON-LD, <title> segments), partly or with a badge; it is an <h1>; it is not a link; it stands just above the
+    content found by statistics. An <h2> alone counts only there: feeds and sidebars title their teasers with <h2>s."""
     names = page.meta.site_names
     declared = {compare_key(t): t for t in declared_titles(page.meta) if not is_site_or_label(t, names)}
     headings = {compare_key(h) for h in page.meta.headings}
+    top = {compare_key(h) for h in page.meta.top_headings}
     if not declared and not headings:
         return None
     start, end = page.region
@@ -477,11 +483,15 @@ def find_headline(page: HtmlPage) -> tuple[int, int] | None:
             # A headline shown with a badge glued on ('原创…') or cut short still stands for the declared one.
             badge = [k for k in declared if k in joined and len(joined) - len(k) <= _BADGE_CHARS]
             partial = not exact and (badge or any(joined in k and len(joined) >= 0.6 * len(k) for k in declared))
-            heading = joined in headings
-            if not (exact or partial or heading and cjk_count(text) >= 6):
+            level = 2 if joined in top else 1 if joined in headings else 0
+            near = start - _HEADLINE_REACH <= i <= start + 1
+            if not (exact or partial or level and cjk_count(text) >= 6 and (level == 2 or near)):
                 continue
             distance = start - i if i <= start else (i - start) * 3  # above the content is where headlines stand
-            rank = (exact or heading, exact and heading, len(joined), -distance)
+            # Lists of stories (the author's other articles, 'related') repeat a headline as a link; the page's own
+            # headline is rarely one.
+            linked = sum(ln.links for ln in page.lines[i : j + 1]) > 0.5 * len(joined)
+            rank = (2 if exact else 1 if partial else 0, level, not linked, near, len(joined), -distance)
             if best is None or rank > best[0]:
                 best = (rank, (i, j), declared[max(badge, key=len)] if badge and not exact else None)
     if best is None:
@@ -490,4 +500,6 @@ def find_headline(page: HtmlPage) -> tuple[int, int] | None:
     return best[1]
 
 
+# How far above the statistically found content an <h2> may stand to be taken for its headline.
+_HEADLINE_REACH = 30
 _BADGE_CHARS = 4

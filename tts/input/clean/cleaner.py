@@ -19,6 +19,7 @@ from tts.errors import InputError
 from tts.input.clean import metadata, rules
 from tts.input.clean.lines import (
     Line,
+    cjk_bigrams,
     cjk_count,
     compare_key,
     footer_reason,
@@ -32,6 +33,7 @@ from tts.input.clean.lines import (
     noise_reason,
     prose_runs,
     split_lines,
+    title_affinity,
 )
 from tts.model import Article, Removed, Section
 
@@ -49,6 +51,7 @@ class CleanOptions:
 class _Work:
     lines: list[Line]
     removed: list[Removed] = field(default_factory=list)
+    boxed: dict[int, str] = field(default_factory=dict)  # lines of boxes inside the body, with why they are dropped
 
     def drop(self, text: str, reason: str) -> None:
         self.removed.append(Removed(text, reason))
@@ -65,7 +68,11 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     if not any(cjk_count(line.text) for line in work.lines):
         raise InputError("no Chinese text found in the input")
     dateline, title_span = _find_header(work.lines, options.title_hint)
-    body_start, body_end = _find_body(work.lines, max(dateline, title_span[1]) + 1)
+    after = max(dateline, title_span[1]) + 1
+    if title_span != _NO_TITLE_LINE:
+        after = _skip_unrelated_block(work.lines, _join_title(work.lines, title_span), after)
+    headline = _join_title(work.lines, title_span) if title_span != _NO_TITLE_LINE else ""
+    body_start, body_end = _find_body(work.lines, after, headline, work.boxed)
     if body_start is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
     title = (
@@ -74,6 +81,10 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
         else _lead_title(work.lines[body_start].text)
     )
 
+    badge = _TITLE_BADGE.match(title)
+    if badge and cjk_count(title) - cjk_count(badge.group(0)) >= 6:
+        work.drop(badge.group(0).strip(), "title-badge")  # '原创' glued to the headline by the page's template
+        title = title[badge.end() :]
     article = Article(title=title)
     _read_metadata(article, work, dateline, title_span, body_start)
     _record_outside(work, title_span, dateline, body_start, body_end, title, article.author)
@@ -148,20 +159,124 @@ _HEADER_GAP = 10  # lines between a dateline and the article's first paragraph (
 
 
 def main_run(lines: list[Line]) -> tuple[int, int]:
-    """The run of prose that is the article: the highest-scoring run, counted double when a headline and a
-    dateline stand just above it (a live feed or a comment thread can hold more prose than a short story), and
-    discounted by the share of its lines that are not prose."""
-    best, best_span = 0.0, (0, len(lines))
-    for start, end, score in prose_runs(lines):
+    start, end, _header = _best_run(lines)
+    return start, end
+
+
+def _best_run(lines: list[Line]) -> tuple[int, int, tuple[int, tuple[int, int]] | None]:
+    """(start, end, header) of the run of prose that is the article, header = (dateline index or -1, headline span)
+    when a headline heads it. The article is the highest-scoring run, discounted by the share of its lines that are not
+    prose or not sentences, and counted several times over when a headline heads it — a dateline and a headline (a
+    live feed, a comment thread or a neighbouring story can hold more prose than a short article), or a headline line
+    right above whose words its lead repeats. A dateline, a related list or a copyright line ends a run, and a headed
+    run with another headed run right before or after it is an item of a feed of teasers, not an article: it keeps its
+    plain score."""
+    # Datelines and list or copyright markers end runs: what follows them is another unit of the page.
+    breaks = frozenset(
+        ln.index
+        for ln in lines
+        if _is_dateline(ln.text)
+        or footer_reason(ln.text) in ("related-list", "copyright")
+        and _resumes_after_box(lines, max(0, ln.index - _BOX_CONTEXT), ln.index, "") is None
+    )
+    # The site's registration numbers (ICP备, 公网安备) close the page: prose below them is no article of it.
+    page_end = next((ln.index for ln in lines if _REGISTRATION.search(ln.text)), len(lines))
+    runs = []  # (start, end, score, headline span or None, headline factor)
+    for start, end, score in prose_runs(lines, breaks):
         # A body is mostly paragraphs; feeds and chats interleave every item with a name/time line.
         prose_share = sum(1 for ln in lines[start:end] if line_evidence(ln.text) > 0) / (end - start)
-        score *= 0.5 + 0.5 * prose_share
-        above = lines[max(0, start - _HEADER_GAP) : start]
-        if any(_is_dateline(ln.text) and _title_above(lines, ln.index) for ln in above):
-            score *= 3
+        score *= (0.5 + 0.5 * prose_share) * (0.25 + 0.75 * _sentence_share(lines[start:end]))
+        if start > page_end:
+            score *= _BELOW_PAGE_END
+        # A headline line can open the run (it reads as a clause); the header is what stands above the first sentence.
+        first = next((ln.index for ln in lines[start:end] if is_prose(ln.text)), start)
+        lead = "".join(ln.text for ln in lines[first:end])[:_LEAD_CHARS]
+        header, factor = _heading_title(lines, first), 1.0
+        if header is not None:
+            factor = 3 * (1 + 3 * title_affinity(_join_title(lines, header[1]), lead))
+        else:
+            # An undated page: a headline line in the header whose words the lead restates still heads the article.
+            above, affinity = _restated_headline(lines, first, lead)
+            if above is not None and affinity >= _RELATED:
+                header, factor = (-1, above), 1 + 6 * affinity
+        runs.append((start, end, score, header, factor))
+    headed = [(r[3][1][0], r[1]) for r in runs if r[3] is not None]
+    markers = sorted(i for i in breaks if not _is_dateline(lines[i].text))
+
+    def adjacent(stop: int, top: int) -> bool:  # one unit ends right where the next one's headline stands
+        return 0 <= top - stop <= _FEED_GAP and not any(stop <= m < top for m in markers)
+
+    best, found = 0.0, (0, len(lines), None)
+    for start, end, score, header, factor in runs:
+        top = header[1][0] if header is not None else -1
+        if header is not None and not any(
+            (other, stop) != (top, end) and (adjacent(end, other) or adjacent(stop, top)) for other, stop in headed
+        ):
+            score *= factor
+        else:
+            header = None
         if score > best:
-            best, best_span = score, (start, end)
-    return best_span
+            best, found = score, (start, end, header)
+    return found
+
+
+_FEED_GAP = 4  # lines between one headed run's end and the next one's headline in a feed of teasers
+_REGISTRATION = re.compile(r"ICP备|ICP证|公网安备")
+_BELOW_PAGE_END = 0.25
+
+
+def _sentence_share(run: list[Line]) -> float:
+    """Share of a run's prose written as sentences (closing punctuation, or long): a list of headlines is clauses
+    without a full stop, line after line."""
+    sizes = [(cjk_count(ln.text), _reads_as_sentence(ln.text)) for ln in run if line_evidence(ln.text) > 0]
+    total = sum(n for n, _ in sizes)
+    return sum(n for n, sentence in sizes if sentence) / total if total else 0.0
+
+
+def _reads_as_sentence(text: str) -> bool:
+    core = text.rstrip(rules.CLOSERS + " ")
+    return bool(core) and (core[-1] in rules.SENTENCE_END + rules.CONTINUATION_END or cjk_count(text) >= 50)
+
+
+_LEAD_CHARS = 400  # an article restates its headline in its first paragraphs; a long text repeats any words
+
+
+def _restated_headline(lines: list[Line], start: int, lead: str) -> tuple[tuple[int, int] | None, float]:
+    """The title-like line of the header above `start` whose words the lead repeats most, and that share."""
+    best: tuple[tuple[int, int] | None, float] = (None, 0.0)
+    for ln in lines[_header_top(lines, start) : start]:
+        if _is_title_like(ln.text) and cjk_count(ln.text) >= 6:
+            affinity = title_affinity(ln.text, lead)
+            if affinity > best[1]:
+                best = ((ln.index, ln.index), affinity)
+    return best
+
+
+def _header_top(lines: list[Line], start: int) -> int:
+    top = start
+    while top > 0 and start - top < _HEADER_REACH and _in_header(lines[top - 1].text, start - top < _HEADER_GAP):
+        top -= 1
+    return top
+
+
+def _heading_title(lines: list[Line], start: int) -> tuple[int, tuple[int, int]] | None:
+    """(dateline, title span) of a dateline-and-headline header standing above the line `start`: within a few lines,
+    or further up across lines that are no prose (share bars, counters, lead images, a column's labels)."""
+    for ln in reversed(lines[_header_top(lines, start) : start]):
+        if _is_dateline(ln.text):
+            title = _title_above(lines, ln.index)
+            if title is not None:
+                return ln.index, title
+    return None
+
+
+_HEADER_REACH = 30
+
+
+def _in_header(text: str, close: bool) -> bool:
+    # A related list or a copyright line between a dateline and a run says the run is not under that header; close
+    # to the run, a header may hold a prose line (a standfirst), further up only lines that are no prose.
+    return (close or not is_prose(text)) and footer_reason(text) not in ("related-list", "copyright")
 
 
 def _is_dateline(text: str) -> bool:
@@ -185,8 +300,12 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
         )  # a date under the body is not its dateline
         return next((ln.index for ln in near if _is_dateline(ln.text)), -1), hinted
     # The dateline nearest above the longest run of prose (the article body) anchors the header.
-    run_start = main_run(lines)[0]
-    near = [ln for ln in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1] if _is_dateline(ln.text)]
+    run_start, _end, header = _best_run(lines)
+    near = [
+        ln
+        for ln in lines[max(0, run_start - _DATELINE_REACH) : run_start + 1]
+        if _is_dateline(ln.text) and not _heads_other_unit(lines, ln.index, run_start)
+    ]
     # '最后更新：…' dates a revision; the publication dateline above it heads the article.
     published = [ln for ln in near if not rules.UPDATED.search(ln.text)]
     near = published or near
@@ -202,6 +321,8 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
             title = _title_above(lines, line.index)
             if title is not None:
                 return line.index, title
+    if header is not None and header[0] < 0:
+        return header  # an undated article under the headline its lead restates
     for line in lines:
         if not _is_dateline(line.text):
             continue
@@ -223,6 +344,17 @@ def _find_header(lines: list[Line], title_hint: str | None) -> tuple[int, tuple[
 
 
 _DATELINE_REACH = 30
+
+
+def _heads_other_unit(lines: list[Line], dateline: int, run_start: int) -> bool:
+    """A dateline followed by prose of its own that a related list or copyright line then closes heads another unit
+    (a teaser above the article), not the run below."""
+    own_prose = False
+    for ln in lines[dateline + 1 : run_start]:
+        if footer_reason(ln.text) in ("related-list", "copyright") and own_prose:
+            return True
+        own_prose = own_prose or is_prose(ln.text) and noise_reason(ln.text) is None
+    return False
 
 
 def _title_field(lines: list[Line]) -> str | None:
@@ -311,6 +443,7 @@ def _continues_title(upper: str, lower: str) -> bool:
 
 
 _NO_TITLE_LINE = (-1, -1)
+_TITLE_BADGE = re.compile(r"^原创\s*[|｜:：]?\s*")  # the originality badge self-media templates glue on
 
 
 def _lead_title(text: str) -> str:
@@ -331,8 +464,46 @@ def _join_title(lines: list[Line], span: tuple[int, int]) -> str:
 # -- stage 3: body span ------------------------------------------------------------------------
 
 
-def _find_body(lines: list[Line], after: int) -> tuple[int | None, int]:
-    """(first prose line, one past the last prose line) of the article body."""
+def _skip_unrelated_block(lines: list[Line], title: str, after: int) -> int:
+    """Where the body is sought: under the header, past a block of prose that shares nothing with the headline (a
+    teaser box, an advertorial) when a block just below it restates the headline. An article's lead repeats its
+    headline's names and terms; a story placed between headline and article does not."""
+    blocks = _prose_blocks(lines, after, min(len(lines), after + _BODY_REACH))
+    if len(blocks) < 2:
+        return after
+    leads = [title_affinity(title, "".join(ln.text for ln in lines[s:e])[:_LEAD_CHARS]) for s, e in blocks]
+    if leads[0] >= _UNRELATED:
+        return after
+    best = max(range(1, len(blocks)), key=lambda n: leads[n])
+    return blocks[best][0] if leads[best] >= leads[0] + _AFFINITY_MARGIN and leads[best] >= _RELATED else after
+
+
+def _prose_blocks(lines: list[Line], start: int, stop: int) -> list[tuple[int, int]]:
+    """Groups of prose lines in [start, stop), split where two or more lines that are no prose, or a dateline, stand
+    between."""
+    blocks: list[list[int]] = []
+    gap = 2
+    for ln in lines[start:stop]:
+        if is_prose(ln.text):
+            if gap >= 2 or not blocks:
+                blocks.append([ln.index, ln.index + 1])
+            blocks[-1][1] = ln.index + 1
+            gap = 0
+        else:
+            gap += 2 if _is_dateline(ln.text) else 1  # a dateline heads what follows: never inside one block
+    return [(s, e) for s, e in blocks]
+
+
+_BODY_REACH = 40
+_UNRELATED, _RELATED, _AFFINITY_MARGIN = 0.15, 0.3, 0.25
+
+
+def _find_body(
+    lines: list[Line], after: int, title: str = "", boxed: dict[int, str] | None = None
+) -> tuple[int | None, int]:
+    """(first prose line, one past the last prose line) of the article body. The first footer marker ends it, unless
+    it opens a short box (share bar, related links) after which the article goes on: those lines go into `boxed`."""
+    boxed = {} if boxed is None else boxed
     start = next(
         (
             ln.index
@@ -344,16 +515,71 @@ def _find_body(lines: list[Line], after: int) -> tuple[int | None, int]:
     if start is None:
         return None, after
     end = len(lines)
-    for line in lines[start + 1 :]:
-        if footer_reason(line.text):
-            end = line.index
-            break
+    n = start + 1
+    while n < len(lines):
+        if footer_reason(lines[n].text):
+            resume = _resumes_after_box(lines, start, n, title)
+            if resume is None:
+                end = n
+                break
+            for k in range(n, resume):  # a share bar or related box inside the article: dropped, not read
+                boxed[k] = footer_reason(lines[k].text) or footer_reason(lines[n].text) or "related-list"
+            n = resume
+        n += 1
     last_prose = max((ln.index for ln in lines[start:end] if is_prose(ln.text)), default=start)
     # A closing sentence that lost its final 。 still closes the article.
     last_prose = max(
         [last_prose] + [ln.index for ln in lines[last_prose + 1 : min(end, last_prose + 3)] if is_clause_line(ln.text)]
     )
     return start, last_prose + 1
+
+
+def _resumes_after_box(lines: list[Line], start: int, marker: int, title: str) -> int | None:
+    """Where the article resumes after a share bar or a related-links box at `marker`, if it does: within a few lines
+    prose written as sentences starts again, no dateline (a comment, the next story) stands among it, and it shares
+    vocabulary with the headline and the body above — other stories' teasers and comments under the article share
+    next to none (measured on the dev pages: 0.03-0.32 of the pairs for a continuation, at most 0.02 otherwise)."""
+    kind = footer_reason(lines[marker].text)
+    if kind not in ("share", "related-list") or kind == "related-list" and _COMMENTS_LABEL.search(lines[marker].text):
+        return None  # copyright, editor lines, 上一篇/下一篇 and comment headers ('热门跟帖') end the article; a share
+        # bar's '评论' button does not
+    resume = next(
+        (
+            ln.index
+            for ln in lines[marker + 1 : marker + 1 + _BOX_LINES]
+            if is_prose(ln.text) and noise_reason(ln.text) is None and footer_reason(ln.text) is None
+        ),
+        None,
+    )
+    if resume is None or any(footer_reason(ln.text) in ("copyright", "editor") for ln in lines[marker + 1 : resume]):
+        return None  # a copyright or editor line inside the box: the page's footer, not a box in the article
+    following = lines[resume : resume + _BOX_LINES]
+    if any(_is_dateline(ln.text) or footer_reason(ln.text) for ln in following):
+        return None
+    prose = [ln.text for ln in following if is_prose(ln.text) and _reads_as_sentence(ln.text)]
+    if sum(cjk_count(t) for t in prose) < _RESUME_CHARS:
+        return None
+    below = compare_key("".join(prose))[:_LEAD_CHARS]
+    above = (
+        compare_key(title)
+        + compare_key("".join(ln.text for ln in lines[start:marker] if is_prose(ln.text)))[-_LEAD_CHARS:]
+    )
+    # Either way round: the text below repeats words of the text above, or the text above is restated below.
+    shared = max(_pair_share(below, above), _pair_share(above, below) * _SAME_STORY / _RESTATED)
+    return resume if shared >= _SAME_STORY else None
+
+
+def _pair_share(text: str, other: str) -> float:
+    pairs = cjk_bigrams(text)
+    return sum(1 for p in pairs if p in other) / len(pairs) if pairs else 0.0
+
+
+_BOX_LINES = 6
+_COMMENTS_LABEL = re.compile(r"跟帖|评论|留言")
+_BOX_CONTEXT = 10  # lines above a box that stand for the text it interrupts, when the body is not yet known
+_RESUME_CHARS = 40
+_SAME_STORY = 0.03
+_RESTATED = 0.08  # the same test the other way round (dev pages: 0.06-0.5 for a continuation, at most 0.07 otherwise)
 
 
 # -- stage 4: metadata -------------------------------------------------------------------------
@@ -513,7 +739,7 @@ def _build_sections(article: Article, work: _Work, start: int, end: int, options
     kinds: list[str] = []  # 'p', 'cand', or a removal reason
     for n, line in enumerate(body):
         text = line.text
-        reason = noise_reason(text) or _in_body_footer(text)
+        reason = work.boxed.get(line.index) or noise_reason(text) or _in_body_footer(text)
         continues = n > 0 and kinds[-1] == "p" and body[n - 1].text[-1] in rules.CONTINUATION_END
         if reason:
             kinds.append(reason)

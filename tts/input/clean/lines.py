@@ -129,9 +129,10 @@ def line_evidence(text: str) -> float:
 
 
 _CLAUSE = re.compile(r"[，。！？；、]")
+RUN_GAP = 50  # evidence against (about ten labels, widgets or link lines) that separates two runs of prose
 
 
-def prose_runs(lines: list[Line]) -> list[tuple[int, int, float]]:
+def prose_runs(lines: list[Line], breaks: frozenset[int] = frozenset()) -> list[tuple[int, int, float]]:
     """Runs of consecutive lines with a positive total of line_evidence, each trimmed to its best-scoring prefix
     (maximum-subarray segments): (start, end, score). Article bodies, comment threads and feeds of teasers are runs;
     menus and link lists separate them."""
@@ -139,14 +140,34 @@ def prose_runs(lines: list[Line]) -> list[tuple[int, int, float]]:
     total = best = 0.0
     start = end = 0
     for i, line in enumerate(lines):
-        if total <= 0:
+        # A run ends where the evidence against outweighs it, or after a long stretch of chrome even when a long run
+        # above still carries a positive total (a menu between two blocks of prose separates them).
+        if total <= 0 or total < best - RUN_GAP or i in breaks:
             if best > 0:
                 runs.append((start, end, best))
             total = best = 0.0
             start = i
+        if i in breaks:
+            total = 0.0  # a break line (a dateline: the next story's header) belongs to no run
+            continue
         total += line_evidence(line.text)
         if total > best:
             best, end = total, i + 1
     if best > 0:
         runs.append((start, end, best))
     return runs
+
+
+def cjk_bigrams(text: str) -> set[str]:
+    """The distinct pairs of adjacent Chinese characters in text."""
+    return {text[i : i + 2] for i in range(len(text) - 1) if _CJK.match(text[i]) and _CJK.match(text[i + 1])}
+
+
+def title_affinity(title: str, text: str) -> float:
+    """Share of a headline's character pairs that the text repeats: an article restates its headline's names and
+    terms, a neighbouring story or a feed rarely does (0.0 when the headline has too few pairs to judge)."""
+    pairs = cjk_bigrams(compare_key(title))
+    if len(pairs) < 3:
+        return 0.0
+    key = compare_key(text)
+    return sum(1 for p in pairs if p in key) / len(pairs)

@@ -44,7 +44,7 @@ def parse_source(text: str) -> str | None:
         tokens = text[date.end() :].split()
         first_token = tokens[0] if tokens else None
         for token in tokens:
-            if _WIDGET.search(token) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", token):
+            if _WIDGET.search(token) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}(?:-[\u4e00-\u9fff·]{2,12})?", token):
                 continue
             if _SOURCE_SUFFIX.search(token) or token == first_token:
                 return token  # a name right after the date is the source; further on only what names an outlet
