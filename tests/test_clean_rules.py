@@ -189,3 +189,40 @@ def test_a_relative_time_under_the_headline_anchors_the_header():
     article = clean_text(page)
     assert article.title == "一日一技：在 Python 中实现延迟调用" and article.date is None
     assert article.paragraphs[0].startswith("熟悉 Golang")
+
+
+@pytest.mark.parametrize(
+    ("line", "source"),
+    [
+        ("2020-05-01 08:00来源：南方日报作者：王小明", "南方日报"),  # a label glued to the value ends it
+        ("来源于：市政府办公室", "市政府办公室"),
+        ("2020-05-01 08:00  出处：快讯网 作者：王小明", "快讯网"),
+        ("2021年10月7日 星期四", None),  # a weekday after a date is no outlet
+    ],
+)
+def test_source_fields_in_their_common_forms(line, source):
+    from tts.input.clean import metadata
+
+    assert metadata.parse_source(line) == source
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("（记者王小明 整合）", ["王小明"]),  # a role word after the name is no second name
+        ("作者：未知", []),
+        ("正文已结束，您可以按键评论", []),  # '文' inside a word is no credit
+        ("文/李华", ["李华"]),
+    ],
+)
+def test_author_credits_keep_names_only(line, authors):
+    from tts.input.clean import metadata
+
+    assert metadata.parse_authors(line) == authors
+
+
+def test_a_slash_byline_names_writer_and_outlet():
+    from tts.input.clean import metadata
+
+    assert metadata.split_slash_byline("王小明/南方日报") == ("王小明", "南方日报")
+    assert metadata.split_slash_byline("王小明/摄影") is None  # a role, not an outlet, after the slash

@@ -604,7 +604,9 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
         # Blog and self-media layouts: headline, the writer's name or account, then the date or a follow button.
         followed = dateline == title_span[1] + 2 or len(below) > 1 and metadata.is_widget(below[1].text)
         if followed:
-            article.author = below[0].text
+            slash = metadata.split_slash_byline(below[0].text)  # '石佳/中国青年报': the writer, then the outlet
+            article.author = slash[0] if slash else below[0].text
+            article.source = article.source or (slash[1] if slash else None)
             return
     # An opinion piece titled 'Name：headline' whose header starts a line with the same name (a bio or byline).
     m = re.match(r"([\u4e00-\u9fff·]{2,4})[：:]", article.title)
@@ -679,7 +681,7 @@ def _read_body_authors(article: Article) -> None:
     for text in paragraphs[:1]:
         m = rules.WIRE_CREDIT.search(text)
         if m:
-            names = [n for n in re.split(r"[\s、]+", m["names"].strip()) if 2 <= len(n) <= 4]
+            names = [n for n in re.split(r"[\s、]+", m["names"].strip()) if metadata.is_name(n)]
             if names:
                 article.author = " ".join(names)
                 return

@@ -7,6 +7,7 @@ import re
 
 from tts.input.clean import rules
 
+_WEEKDAY = re.compile(r"(?:星期|周|礼拜)[一二三四五六日天]")  # a dateline's weekday is never its source
 _SOURCE_SUFFIX = re.compile(r"(?:网|报|社|台|科技|财经|新闻|日报|晚报|时报|在线|频道|委|局|厅|办|政府|中心|杂志)$")
 _WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击|关注|订阅|举报)")
 
@@ -37,18 +38,29 @@ def parse_date(text: str, today: _dt.date | None = None) -> str | None:
 def parse_source(text: str) -> str | None:
     m = rules.SOURCE.search(text)
     if m:
-        return m["v"].rstrip("：:，,")
+        value = rules.NEXT_FIELD.split(m["v"], maxsplit=1)[0]
+        return value.rstrip("：:，,") if len(value) >= 2 else None
     # Datelines such as '2019年09月11日01:53  新浪科技  我有话说…' name the source without a label.
     date = rules.DATE.search(text)
     if date:
         tokens = text[date.end() :].split()
         first_token = tokens[0] if tokens else None
         for token in tokens:
-            if _WIDGET.search(token) or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}(?:-[\u4e00-\u9fff·]{2,12})?", token):
+            if (
+                _WIDGET.search(token)
+                or _WEEKDAY.fullmatch(token)
+                or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}(?:-[\u4e00-\u9fff·]{2,12})?", token)
+            ):
                 continue
             if _SOURCE_SUFFIX.search(token) or token == first_token:
                 return token  # a name right after the date is the source; further on only what names an outlet
     return None
+
+
+def split_slash_byline(text: str) -> tuple[str, str] | None:
+    """(writer, outlet) from a byline such as '石佳/中国青年报', where the part after the slash names an outlet."""
+    m = re.fullmatch(r"([\u4e00-\u9fff·]{2,4})\s*[/／]\s*([\u4e00-\u9fff·]{2,12})", text.strip())
+    return (m.group(1), m.group(2)) if m and _OUTLET.search(m.group(2)) else None
 
 
 def is_source_name(text: str) -> bool:
@@ -62,7 +74,16 @@ _OUTLET = re.compile(r"(?:社|网|报|台|日报|晚报|时报|新闻|频道|杂
 
 
 # Words that follow a role label but are no name ('作者最新文章', '本文作者简介').
-_NOT_A_NAME = re.compile(r"记者|通讯|编辑|摄影|文章|最新|更多|简介|推荐|相关|热门|阅读|专栏|其他|主页|关注")
+# Role words after a name are no name either ('记者陈智 整合', '张三 编译').
+_NOT_A_NAME = re.compile(
+    r"记者|通讯|编辑|摄影|文章|最新|更多|简介|推荐|相关|热门|阅读|专栏|其他|主页|关注|整合|整理|编译|撰稿|撰文|报道|综合"
+    r"|^(?:未知|佚名|不详|匿名)$"  # 'unknown', 'anonymous': a field filled with no name
+)
+
+
+def is_name(token: str) -> bool:
+    """A 2-4 character token that can be a person's name in a credit (not a role word or a placeholder)."""
+    return 2 <= len(token) <= 4 and not _NOT_A_NAME.search(token)
 
 
 def parse_authors(text: str) -> list[str]:
@@ -72,7 +93,7 @@ def parse_authors(text: str) -> list[str]:
     names: list[str] = []
     for m in rules.AUTHOR.finditer(text):
         for name in re.split(r"[\s、，,]+", m["names"].strip()):
-            if 2 <= len(name) <= 4 and name not in names and not _NOT_A_NAME.search(name):
+            if is_name(name) and name not in names:
                 names.append(name)
     return names
 

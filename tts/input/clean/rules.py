@@ -21,7 +21,7 @@ DATE = re.compile(
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
 
-SOURCE_LABEL = re.compile(r"(?<!图片)(?<!图)(?:信息来源|文章来源|稿件来源|来源)\s*[:：]")
+SOURCE_LABEL = re.compile(r"(?<!图片)(?<!图)(?:信息来源|文章来源|稿件来源|来源于|来源|出处)\s*[:：]")
 # A labelled metadata field ('来源：', '作者：', '发布时间：'): a line carrying one is header, never a headline.
 FIELD_LABEL = re.compile(r"(?:来源|作者|发布时间|发布日期|发表时间|更新时间|时间|日期|编辑|记者|责编)\s*[:：]")
 UPDATED = re.compile(r"(?:最后|最近)?(?:更新|修改|编辑)(?:时间|日期|于)?\s*[:：]")
@@ -30,12 +30,15 @@ RELATIVE_DATELINE = re.compile(r"^(?:今天|昨天|前天|\d{1,2}\s*(?:分钟|�
 YEARLESS_DATELINE = re.compile(
     r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}"
 )
-SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源)\s*[:：]?\s*(?P<v>[^\s|｜丨]{2,30})")
+SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源于|来源|出处)\s*[:：]?\s*(?P<v>[^\s|｜丨]{2,30})")
+# A field label glued to the value before it ('来源：证券时报网作者：李在山'): where that value ends.
+NEXT_FIELD = re.compile(r"(?:作者|记者|编辑|责编|责任编辑|发布|时间|日期|浏览|阅读|点击|字号|人气|评论)\s*[:：]")
 EDITOR = re.compile(
     r"^[（(\[【]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|终审|二审|一审|初审|值班编辑|美编|编审)\s*[:：]"
 )
 # Reporter/writer credits; editors are never authors.
-AUTHOR_ROLES = r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|文字|文|整合|撰稿)"
+# '文' alone is a role only where no character precedes it as part of a word ('文/张三', not '正文已结束').
+AUTHOR_ROLES = r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|文字|(?<![\u4e00-\u9fff])文|整合|撰稿)"
 AUTHOR = re.compile(
     AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+|$|(?=[）)]))){1,6})"
 )
