@@ -206,7 +206,8 @@ def _best_run(lines: list[Line]) -> tuple[int, int, tuple[int, tuple[int, int]] 
     def adjacent(stop: int, top: int) -> bool:  # one unit ends right where the next one's headline stands
         return 0 <= top - stop <= _FEED_GAP and not any(stop <= m < top for m in markers)
 
-    best, found = 0.0, (0, len(lines), None)
+    best = 0.0
+    found: tuple[int, int, tuple[int, tuple[int, int]] | None] = (0, len(lines), None)
     for start, end, score, header, factor in runs:
         top = header[1][0] if header is not None else -1
         if header is not None and not any(
