@@ -30,21 +30,27 @@ SHORT_ARTICLE = """首页 > 新闻 > 正文
 """
 
 
-# Files that share a session fixture too costly to build twice run on the same pytest-xdist worker.
+# Under pytest-xdist a file's tests run on one worker, so its module fixtures (real syntheses) are built once; files
+# that share a costly session fixture run on the same worker, as one unit.
 _SHARED_FIXTURE_GROUPS = {
-    "test_serve_http.py": "served",
-    "test_serve_library.py": "served",
-    "test_browser.py": "served",
+    **dict.fromkeys(("test_serve_http.py", "test_serve_library.py", "test_browser.py"), "served"),
+    # real Kokoro builds of SHORT_ARTICLE: the first synthesises, the others read the session's clips
+    **dict.fromkeys(("test_build_cli.py", "test_episode_outputs.py", "test_timings.py"), "short-article"),
 }
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under `--dist loadgroup`, each file is one group (its module fixtures are built once), except files that
-    share a costly session fixture, which form one group."""
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            name = item.path.name
-            item.add_marker(pytest.mark.xdist_group(_SHARED_FIXTURE_GROUPS.get(name, name)))
+@pytest.hookimpl(tryfirst=True)  # before xdist's own choice from --dist
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """Units of work for the workers: one per test file, or per group of files above. (xdist's --dist loadgroup
+    cannot be used: it renames test ids through an attribute that pytest 9 no longer reads.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    class FileGroups(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            name = nodeid.split("::", 1)[0].rsplit("/", 1)[-1]
+            return _SHARED_FIXTURE_GROUPS.get(name, name)
+
+    return FileGroups(config, log)
 
 
 @pytest.fixture(scope="session")

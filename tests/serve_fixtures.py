@@ -1,7 +1,8 @@
 """A real library and a real `tts serve` for the serve and browser tests, made once per test session.
 
-Episodes are built with the real Kokoro engine (short articles: a few seconds of synthesis in all), into a temporary
-folder, with a clip cache of their own (the installed model and voices are linked in). The server is the real
+Episodes are built with the deterministic tone engine (tests/plugins: exact marks, no model to load), so these tests
+are about the service — HTTP, jobs, workers, pages, the player — not about speech, which the build tests cover with
+the real Kokoro engine. Builds go into a temporary folder, with a clip cache of their own. The server is the real
 command, `python -m tts.cli serve`, on a free loopback port, with two worker processes.
 """
 
@@ -43,6 +44,8 @@ BRIEF = """晨间简讯：城市公园开放
 今天上午，城市公园正式向市民开放。
 """
 _SESSION: dict = {}
+ENGINE = "tone"
+PLUGINS = str(Path(__file__).resolve().parent / "plugins")
 
 
 @dataclass
@@ -76,7 +79,7 @@ def build_episode(text: str, library: Path, stem: str, cache: Path) -> None:
     source = library.parent / f"{stem}.txt"
     source.write_text(text, encoding="utf-8")
     options = BuildOptions(
-        engine="kokoro",
+        engine=ENGINE,
         announce=False,
         sidecars=frozenset(SIDECARS),
         output=library / f"{stem}.mp3",
@@ -147,7 +150,8 @@ def served(tmp_path_factory: pytest.TempPathFactory, real_cache: Path) -> Served
         cache = _private_cache(root, real_cache)
         build_episode(PARK, library, "park", cache)
         build_episode(BRIEF, library, "brief", cache)
-        env = {**os.environ, "TTS_CACHE_DIR": str(cache)}
+        path = os.pathsep.join(p for p in (PLUGINS, os.environ.get("PYTHONPATH")) if p)
+        env = {**os.environ, "TTS_CACHE_DIR": str(cache), "PYTHONPATH": path}
         token = (
             subprocess.run(
                 [sys.executable, "-m", "tts.cli", "serve", str(library), "--create-token", "--token-name", "tests"],
@@ -159,7 +163,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, real_cache: Path) -> Served
             .stdout.strip()
             .splitlines()[-1]
         )
-        process, url = start_server(library, env, "--workers", "2", "--engine", "kokoro")
+        process, url = start_server(library, env, "--workers", "2", "--engine", ENGINE)
         artifacts = Path(os.environ.get("TTS_TEST_ARTIFACTS") or root / "artifacts")
         artifacts.mkdir(parents=True, exist_ok=True)
         _SESSION["served"] = Served(library, url, token, process, env, artifacts)

@@ -217,7 +217,7 @@ def test_json_sidecars_carry_no_control_characters():
     assert sentence["words"][0] == {"text": "A&B", "char": 0, "start": 0.5, "end": 0.9}
 
 
-def test_episode_writes_word_timings_beside_the_audio(fresh_cache, short_article, tmp_path):
+def test_episode_writes_word_timings_beside_the_audio(real_cache, short_article, tmp_path):  # the session's clips
     from tts import pipeline
     from tts.output.episode import AudioSettings
 

@@ -948,7 +948,7 @@ def serve(
         typer.Option(
             "--engine",
             "-e",
-            help="Engine for submissions that name none: auto, edge or kokoro (default: the profile's).",
+            help="Engine for submissions that name none: auto or an installed engine such as edge or kokoro (default: the profile's).",
         ),
     ] = None,
     private: Annotated[

@@ -31,8 +31,12 @@ def serve_command(
     try:
         if not library.is_dir():
             raise InputError(f"library folder not found: {library}")
-        if engine not in (None, "auto", "edge", "kokoro"):
-            raise InputError(f"--engine takes auto, edge or kokoro, got {engine!r}")
+        from tts.engines.base import engine_names
+
+        if engine not in (None, "auto", *engine_names()):  # any installed engine, plugins included
+            raise InputError(
+                f"--engine takes auto or an installed engine ({', '.join(engine_names())}), got {engine!r}"
+            )
         config = ServeConfig(
             library=library,
             workers=workers,
