@@ -91,13 +91,26 @@ def main() -> None:
 
 
 ARTICLES = Path(__file__).resolve().parent / "results" / "intelligibility_articles.json"
+# What was heard and the cues, per run, beside the summary (a folder: the README's figures are checked only against
+# the summaries, not against thousands of word times).
+RAW = ARTICLES.with_suffix("")
+RAW_KEYS = ("cues", "sentence_starts", "heard_words", "sentences")
 
 
 def record(article: str, label: str, row: dict) -> None:
     """Merge one article's result into the results file (other articles and variants are kept)."""
     data = json.loads(ARTICLES.read_text("utf-8")) if ARTICLES.exists() else {"articles": {}}
+    raw = {k: row.pop(k) for k in RAW_KEYS if k in row}
+    if raw:
+        RAW.mkdir(exist_ok=True)
+        (RAW / f"{article}.{label}.json").write_text(json.dumps(raw, ensure_ascii=False) + "\n", encoding="utf-8")
     data["articles"].setdefault(article, {})[label] = row
     ARTICLES.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def raw_run(article: str, label: str) -> dict:
+    """The cues and heard words of one recorded run."""
+    return json.loads((RAW / f"{article}.{label}.json").read_text("utf-8"))
 
 
 def transcribe_words(audio: Path, conditioned: bool):
@@ -133,7 +146,7 @@ def episode_study(
     """Plan, synthesise (cached), assemble, encode and transcribe one article; CER and cue timing."""
     import dataclasses
 
-    from benchmarks.timings import errors, split_only
+    from benchmarks.timings import errors, onset_errors, split_only
     from tts import pipeline
     from tts.options import BuildOptions
     from tts.output.assemble import assemble
@@ -170,6 +183,7 @@ def episode_study(
         heard = transcribe_words(audio, conditioned=False)
         transcribe_s = time.perf_counter() - started
         conditioned = transcribe_words(audio, conditioned=True) if both else None
+        onsets = onset_errors(audio, track.timeline.sentences[1:])  # sentence starts vs where the sound begins
     checked = verify.check(heard, track.timeline)
     cues = caption_cues(track.timeline)
     starts = {c.start for c in track.timeline.sentences}
@@ -202,6 +216,7 @@ def episode_study(
         "sentences_over_25pct": sum(s.cer > 0.25 for s in checked.sentences),
         "worst": [{"text": s.text, "cer": round(s.cer, 3), "heard": s.heard} for s in worst],
         "cue_start_vs_heard": {"all": errors(cues, heard), "split": errors(split_only(cues, starts), heard)},
+        "sentence_starts_vs_audio_onset": onsets,
         "cues": [[round(c.start, 3), round(c.end, 3), c.text] for c in cues],
         "sentence_starts": sorted(round(s, 3) for s in starts),
         "heard_words": [[w.text, round(w.start, 3), round(w.end, 3)] for w in heard],

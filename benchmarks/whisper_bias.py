@@ -158,6 +158,7 @@ def bias_for(gap: float, measured: dict) -> float:
 
 def rescore(measured: dict) -> dict:
     """Cue start vs heard start per recorded article run, raw and with the recogniser's bias removed."""
+    from benchmarks.intelligibility import raw_run
     from benchmarks.timings import errors, split_only
     from tts.model import Cue
     from tts.speech.verify import Heard
@@ -166,8 +167,10 @@ def rescore(measured: dict) -> dict:
         return {}
     out: dict[str, dict] = {}
     for article, runs in json.loads(ARTICLES.read_text("utf-8"))["articles"].items():
-        for label, run in runs.items():
-            if "heard_words" not in run or "cues" not in run:
+        for label in runs:
+            try:
+                run = raw_run(article, label)
+            except FileNotFoundError:
                 continue
             cues = [Cue(a, b, t) for a, b, t in run["cues"]]
             heard = [Heard(t, a, b) for t, a, b in run["heard_words"]]
