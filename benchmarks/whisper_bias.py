@@ -142,10 +142,11 @@ def controlled(articles: list[Path]) -> dict:
 
 
 def bias_for(gap: float, measured: dict) -> float:
-    """The recogniser's mean signed error for a word after a pause of `gap` seconds: words inside speech below the
-    smallest silence tested, else the nearest silence tested (linear between them)."""
+    """The recogniser's mean signed error for a word after a pause of `gap` seconds, linear between the points
+    measured: inside continuous speech (against the marks, which are exact there) and after each silence tested
+    (against the audio's own onset, which does not depend on our marks)."""
     points = [(0.0, measured["words_inside_speech_vs_marks"]["mean_s"])] + [
-        (float(s), v["mean_s"]) for s, v in measured["first_word_vs_marks_by_silence"].items() if v["n"]
+        (float(s), v["mean_s"]) for s, v in measured["first_word_vs_energy_onset_by_silence"].items() if v["n"]
     ]
     points.sort()
     if gap <= points[0][0]:
@@ -198,7 +199,8 @@ def main() -> None:
 
     articles = [Path(a) for a in sys.argv[1:] if not a.startswith("--")] or [SAMPLE]
     measured = json.loads(RESULTS.read_text("utf-8"))["controlled"] if "--rescore" in sys.argv else controlled(articles)
-    report = {"controlled": measured, "cue_starts": rescore(measured)}
+    report = json.loads(RESULTS.read_text("utf-8")) if RESULTS.exists() else {}  # other entries are kept
+    report.update({"controlled": measured, "cue_starts": rescore(measured)})
     RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(report, ensure_ascii=False, indent=2))
 
