@@ -127,9 +127,13 @@ def transcribe_words(audio: Path, conditioned: bool):
 
 def skipped_speech(heard, timeline, gap: float = 3.0) -> float:
     """Seconds of sentences the recogniser heard nothing in for at least `gap` seconds (it skipped audio)."""
-    times = sorted([0.0] + [w.end for w in heard] + [w.start for w in heard] + [timeline.duration])
+    from itertools import accumulate
+
+    words = sorted((w.start, w.end) for w in heard)
+    ends = list(accumulate([0.0] + [end for _, end in words], max))  # the latest end so far
+    starts = [start for start, _ in words] + [timeline.duration]
     total = 0.0
-    for a, b in zip(times, times[1:]):
+    for a, b in zip(ends, starts):  # from one word's end to the next word's start
         if b - a >= gap:
             spoken = sum(max(0.0, min(b, c.end) - max(a, c.start)) for c in timeline.sentences)
             total += spoken if spoken >= gap / 2 else 0.0
