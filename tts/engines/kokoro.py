@@ -32,7 +32,8 @@ class KokoroEngine(Engine):
     name: ClassVar[str] = "kokoro"
     # The timed model (durations exposed) sounds the same, but its clips carry marks: a new identity re-synthesises.
     version: ClassVar[str] = (
-        f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/{kokoro_assets.TIMED_VERSION}/misaki-zh+sandhi+en-lexicon"
+        f"kokoro-v1.0-int8/{kokoro_assets.MODEL_SHA256[:12]}/{kokoro_assets.TIMED_VERSION}+onsets"
+        "/misaki-zh+sandhi+en-lexicon"
     )
     concurrency: int = 1  # set per instance in __init__: as many sentences at once as it has cores
     # A batch builds one article per core in worker processes: 1.2x the throughput of one process running
@@ -93,7 +94,7 @@ class KokoroEngine(Engine):
         audio = np.concatenate(pieces)
         lo, hi = _speech_bounds(audio, SAMPLE_RATE, margin_s=0.025)
         marks = _marks(spans, pieces, frames, lo, hi) if all(f is not None for f in frames) else ()
-        return Clip(audio[lo:hi], SAMPLE_RATE, marks)
+        return Clip(audio[lo:hi], SAMPLE_RATE, _sound_onsets(marks, audio[lo:hi], SAMPLE_RATE, text))
 
     # -- internals -----------------------------------------------------------------------------
 
@@ -227,6 +228,55 @@ def _marks(spans: list[tuple[int, int]], pieces: list, frames: list, lo: int, hi
         return min(length, max(0.0, (sample - lo) / SAMPLE_RATE))
 
     return tuple(Mark(a, b, clamp(s), clamp(e)) for (a, b), (s, e) in sorted(timed.items()))
+
+
+def _sound_onsets(
+    marks: tuple[Mark, ...],
+    samples,
+    rate: int,
+    text: str | None = None,
+    quiet: float = 0.01,
+    frame_s: float = 0.005,
+    reach_s: float = 0.12,
+) -> tuple[Mark, ...]:
+    """A word after silence starts where its sound starts. The duration predictor puts a token's first frame ~40 ms
+    after the audible onset when a pause (or the clip's start) comes before it: the decoder begins the sound during
+    the pause token's last frames (benchmarks/results/whisper_bias.json: marks vs energy onset, median +0.038 s).
+    So a word mark that follows a gap — or a pause mark (punctuation in `text`) — is moved back over the frames
+    still louder than `quiet` (RMS of `frame_s` frames), at most `reach_s` and never before the previous word's end;
+    a pause mark before it ends where it now starts. Marks inside continuous speech stay as they are."""
+    import numpy as np
+
+    if not marks:
+        return marks
+    frame = max(1, int(rate * frame_s))
+    x = np.asarray(samples, dtype=np.float32)
+    rms = np.sqrt(np.mean(x[: len(x) // frame * frame].reshape(-1, frame) ** 2, axis=1))
+
+    def is_pause(mark: Mark) -> bool:
+        return text is not None and not re.search(r"\w", text[mark.start_char : mark.end_char])
+
+    out: list[Mark] = []
+    word_end: float | None = None  # the previous word's end; None before the first word
+    for mark in marks:
+        if is_pause(mark):
+            out.append(mark)
+            continue
+        start = mark.start
+        if word_end is None or mark.start - word_end > frame_s:
+            floor = max(word_end or 0.0, mark.start - reach_s)
+            first = index = min(int(mark.start / frame_s), len(rms))  # the frame the mark starts in
+            while index > 0 and (index - 1) * frame_s >= floor - 1e-9 and rms[index - 1] > quiet:
+                index -= 1
+            if index < first:
+                start = max(floor, index * frame_s)
+        while out and is_pause(out[-1]) and out[-1].end > start:  # a pause before it ends where the word starts
+            pause = out.pop()
+            out.append(Mark(pause.start_char, pause.end_char, min(pause.start, start), start))
+            break
+        out.append(Mark(mark.start_char, mark.end_char, start, mark.end))
+        word_end = mark.end
+    return tuple(out)
 
 
 _SESSIONS: dict[tuple[str, int], object] = {}

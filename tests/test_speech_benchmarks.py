@@ -1,0 +1,40 @@
+"""The yardsticks of the speech benchmarks: syllable error rates, skipped speech, the recogniser's bias by pause."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.intelligibility import skipped_speech, syllable_error_rates
+from benchmarks.whisper_bias import bias_for
+from tts.model import Cue, Timeline
+from tts.speech.verify import Heard
+
+
+def test_homophones_are_character_errors_but_not_syllable_errors():
+    rates = syllable_error_rates("武清静宁两地紧紧联系", "五清进宁两地仅仅联系")
+    assert rates["toned"] == pytest.approx(0.1)  # only 静 jing4 -> 进 jin4 is heard wrong
+    assert syllable_error_rates("2017年以来", "2017年以來") == {"toned": 0.0, "toneless": 0.0}
+    assert syllable_error_rates("静宁", "敬宁")["toned"] == 0.0  # the same syllables
+    assert syllable_error_rates("买卖", "卖买") == {"toned": 1.0, "toneless": 0.0}
+
+
+def test_speech_the_recogniser_heard_nothing_in_is_counted():
+    timeline = Timeline(20.0, [Cue(0.0, 9.0, "一"), Cue(10.0, 19.0, "二")], [])
+    heard = [Heard("一", 0.1, 8.9), Heard("二", 15.5, 18.9)]
+    assert skipped_speech(heard, timeline) == pytest.approx(5.6)  # 8.9-9.0 and 10.0-15.5 of the sentences
+    assert skipped_speech([Heard("一", 0.1, 8.9), Heard("二", 10.1, 18.9)], timeline) == 0.0
+
+
+def test_bias_follows_the_pause_before_a_word():
+    measured = {
+        "words_inside_speech_vs_marks": {"mean_s": -0.1},
+        "first_word_vs_energy_onset_by_silence": {
+            "0.2": {"n": 3, "mean_s": -0.12},
+            "0.5": {"n": 3, "mean_s": -0.2},
+            "1.0": {"n": 0},
+        },
+    }
+    assert bias_for(0.0, measured) == pytest.approx(-0.1)
+    assert bias_for(0.1, measured) == pytest.approx(-0.11)
+    assert bias_for(0.35, measured) == pytest.approx(-0.16)
+    assert bias_for(2.0, measured) == pytest.approx(-0.2)  # beyond the longest silence measured
