@@ -270,10 +270,9 @@ def _sound_onsets(
                 index -= 1
             if index < first:
                 start = max(floor, index * frame_s)
-        while out and is_pause(out[-1]) and out[-1].end > start:  # a pause before it ends where the word starts
+        if out and is_pause(out[-1]) and out[-1].end > start:  # a pause before it ends where the word starts
             pause = out.pop()
             out.append(Mark(pause.start_char, pause.end_char, min(pause.start, start), start))
-            break
         out.append(Mark(mark.start_char, mark.end_char, start, mark.end))
         word_end = mark.end
     return tuple(out)
