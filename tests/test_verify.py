@@ -165,3 +165,17 @@ def test_verify_without_the_recogniser_is_a_bad_option_before_any_work(monkeypat
     with pytest.raises(ConfigError, match="uv sync --extra verify"):
         pipeline.build(short_article, pipeline.BuildOptions(engine="kokoro", output=tmp_path / "x.mp3", verify=True))
     assert not list(tmp_path.glob("*.mp3"))
+
+
+def test_a_first_word_stamped_early_goes_back_to_its_sentence():
+    # The recogniser put 果农 (the second sentence's first word) before the pause's middle, in the first one's time.
+    timeline = Timeline(6.0, [Cue(0.3, 2.0, "静宁苹果"), Cue(2.6, 5.0, "果农采摘")], [Chapter(0, 6, "t")])
+    heard = [
+        verify.Heard("静宁", 0.3, 0.9),
+        verify.Heard("苹果", 1.0, 1.9),
+        verify.Heard("果农", 2.0, 2.2),
+        verify.Heard("采摘", 2.7, 4.0),
+    ]
+    result = verify.check(heard, timeline, threshold=0.2)
+    assert [s.heard for s in result.sentences] == ["静宁苹果", "果农采摘"]
+    assert [s.cer for s in result.sentences] == [0, 0]
