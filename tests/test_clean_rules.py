@@ -213,6 +213,7 @@ def test_source_fields_in_their_common_forms(line, source):
         ("作者：未知", []),
         ("正文已结束，您可以按键评论", []),  # '文' inside a word is no credit
         ("文/李华", ["李华"]),
+        ("执笔/王小明、李华&张三", ["王小明", "李华", "张三"]),
     ],
 )
 def test_author_credits_keep_names_only(line, authors):
@@ -226,3 +227,11 @@ def test_a_slash_byline_names_writer_and_outlet():
 
     assert metadata.split_slash_byline("王小明/南方日报") == ("王小明", "南方日报")
     assert metadata.split_slash_byline("王小明/摄影") is None  # a role, not an outlet, after the slash
+
+
+def test_a_name_after_the_date_that_a_byline_credits_is_no_source():
+    article = clean_text(
+        "市区新公园开放\n2020-06-05 20:35  王小明\n执笔/王小明\n"
+        "今天上午，市区新公园正式向市民开放，园内有步道和花园。市民们纷纷前来游览，公园每天早上六点开门。\n"
+    )
+    assert article.author == "王小明" and article.source is None

@@ -599,6 +599,8 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
             authors += [n for n in metadata.parse_authors(text) if n not in authors]
     if authors:
         article.author = " ".join(authors)
+        if article.source in authors:  # a dateline's first name ('2020-06-05 20:35  张三') is the writer, not an outlet
+            article.source = None
         return
     below = work.lines[title_span[1] + 1 : title_span[1] + 3] if title_span != _NO_TITLE_LINE else []
     if below and _is_name_line(below[0].text):

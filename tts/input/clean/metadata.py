@@ -92,7 +92,7 @@ def parse_authors(text: str) -> list[str]:
         return []
     names: list[str] = []
     for m in rules.AUTHOR.finditer(text):
-        for name in re.split(r"[\s、，,]+", m["names"].strip()):
+        for name in re.split(r"[\s、，,&＆]+", m["names"].strip()):
             if is_name(name) and name not in names:
                 names.append(name)
     return names

@@ -38,13 +38,13 @@ EDITOR = re.compile(
 )
 # Reporter/writer credits; editors are never authors.
 # '文' alone is a role only where no character precedes it as part of a word ('文/张三', not '正文已结束').
-AUTHOR_ROLES = r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|文字|(?<![\u4e00-\u9fff])文|整合|撰稿)"
+AUTHOR_ROLES = r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|执笔|文字|(?<![\u4e00-\u9fff])文|整合|撰稿)"
 AUTHOR = re.compile(
-    AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+|$|(?=[）)]))){1,6})"
+    AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,&＆]+|$|(?=[）)]))){1,6})"
 )
 BYLINE_LINE = re.compile(
     r"^[（(【\[]?\s*(?:[\u4e00-\u9fff·]{0,12}?)?" + AUTHOR_ROLES + r"\s*[:：/／]?\s*[\u4e00-\u9fff·]{2,4}"
-    r"(?:[\s、，,]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*\s*[)）】\]]?$"
+    r"(?:[\s、，,&＆]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*\s*[)）】\]]?$"
 )
 # A closing credit at the end of the last paragraph: （记者 胡晓蓉） or (李楠).
 TRAILING_CREDIT = re.compile(
