@@ -39,7 +39,7 @@ _SHARED_FIXTURE_GROUPS = {
 }
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own choice from --dist
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # before xdist's own choice; optional: -p no:xdist
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """Units of work for the workers: one per test file, or per group of files above. (xdist's --dist loadgroup
     cannot be used: it renames test ids through an attribute that pytest 9 no longer reads.)"""
