@@ -7,9 +7,9 @@ Needs `uv sync --group bench`.  Run:  uv run python -m benchmarks.intelligibilit
 Whole episodes (`--article PATH`, repeatable): each article is planned and synthesised as `tts build --engine kokoro`
 does (clips from the per-user cache where present), levelled and encoded to MP3, and the MP3 is transcribed as a
 whole with word times (as `--verify` does): whole-episode CER, the worst sentences, and caption cue starts against
-where the recogniser hears them. `--label`, `--max-chunk`, `--speed`, `--clause-pause` name and set a variant of the
-product's settings; results are merged into benchmarks/results/intelligibility_articles.json under
-`articles[NAME][LABEL]`.
+where the recogniser hears them. `--label`, `--voice`, `--max-chunk`, `--speed`, `--clause-pause` name and set a
+variant of the product's settings (`--voice NAME` alone labels the run `voice-NAME`); results are merged into
+benchmarks/results/intelligibility_articles.json under `articles[NAME][LABEL]`.
 """
 
 from __future__ import annotations
@@ -74,16 +74,18 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--article", action="append", type=Path, help="whole-episode study of this article")
-    parser.add_argument("--label", default="product", help="name of the variant measured")
+    parser.add_argument("--label", default=None, help="name of the variant measured (default: product)")
+    parser.add_argument("--voice", default=None, help="engine voice (default: the profile's)")
     parser.add_argument("--max-chunk", type=int, default=None, help="plan: longest chunk in characters")
     parser.add_argument("--speed", type=float, default=None, help="speaking speed (default: the profile's)")
     parser.add_argument("--clause-pause", type=int, default=None, help="pause after a split clause, ms")
     parser.add_argument("--both", action="store_true", help="also transcribe with the previous text as prompt")
     args = parser.parse_args()
+    label = args.label or (f"voice-{args.voice}" if args.voice else "product")
     if args.article:
         for article in args.article:
-            row = episode_study(article, args.max_chunk, args.speed, args.clause_pause, args.both)
-            record(article.name, args.label, row)
+            row = episode_study(article, args.max_chunk, args.speed, args.clause_pause, args.both, args.voice)
+            record(article.name, label, row)
             shown = {k: v for k, v in row.items() if k not in ("sentences", "cues", "heard_words", "sentence_starts")}
             print(json.dumps(shown, ensure_ascii=False, indent=2), flush=True)
         return
@@ -146,6 +148,7 @@ def episode_study(
     speed: float | None = None,
     clause_pause: int | None = None,
     both: bool = False,
+    voice: str | None = None,
 ) -> dict:
     """Plan, synthesise (cached), assemble, encode and transcribe one article; CER and cue timing."""
     import dataclasses
@@ -159,7 +162,7 @@ def episode_study(
     from tts.speech import verify
     from tts.speech.plan import PlanOptions, make_plan
 
-    options = BuildOptions(engine="kokoro", speed=speed)
+    options = BuildOptions(engine="kokoro", speed=speed, voice=voice)
     prepared = pipeline.prepare(article, options)
     pauses = prepared.profile.pauses
     if clause_pause is not None:
@@ -175,9 +178,9 @@ def episode_study(
             pauses=pauses,
         )
         plan = make_plan(prepared.article, plan_options, prepared.speaker)
-    engine, voice, speed_used = pipeline.open_engine(prepared.engine, prepared.profile)
+    engine, voice_used, speed_used = pipeline.open_engine(prepared.engine, prepared.profile)
     started = time.perf_counter()
-    clips, made = pipeline.synthesize_chunks(plan.chunks, engine, voice, speed_used)
+    clips, made = pipeline.synthesize_chunks(plan.chunks, engine, voice_used, speed_used)
     synth_s = time.perf_counter() - started
     track = assemble(plan, clips, pauses)
     with tempfile.TemporaryDirectory() as tmp:
@@ -194,6 +197,7 @@ def episode_study(
     worst = sorted(checked.sentences, key=lambda s: -s.cer)[:5]
     return {
         "settings": {
+            "voice": voice_used,
             "max_chunk_chars": max_chunk or PlanOptions.max_chunk_chars,
             "speed": speed_used,
             "clause_pause_ms": pauses.clause,
