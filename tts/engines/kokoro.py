@@ -18,10 +18,10 @@ SAMPLE_RATE = 24_000
 MAX_TOKENS = 500  # the model's style table has 510 rows; keep a margin below it
 _VOICES = [
     VoiceInfo("zf_xiaobei", "female", "zh-CN", "female, bright"),
-    VoiceInfo("zf_xiaoni", "female", "zh-CN", "female, soft"),
+    VoiceInfo("zf_xiaoni", "female", "zh-CN", "female, soft; tones often wrong (not for news)"),
     VoiceInfo("zf_xiaoxiao", "female", "zh-CN", "female, warm"),
-    VoiceInfo("zf_xiaoyi", "female", "zh-CN", "female, young"),
-    VoiceInfo("zm_yunjian", "male", "zh-CN", "male, steady newsreader (default; clearest in recogniser tests)"),
+    VoiceInfo("zf_xiaoyi", "female", "zh-CN", "female, young; less clear"),
+    VoiceInfo("zm_yunjian", "male", "zh-CN", "male, steady newsreader (default; fewest recogniser errors overall)"),
     VoiceInfo("zm_yunxi", "male", "zh-CN", "male, lively"),
     VoiceInfo("zm_yunxia", "male", "zh-CN", "male, young"),
     VoiceInfo("zm_yunyang", "male", "zh-CN", "male, deep"),
