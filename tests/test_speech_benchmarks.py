@@ -40,6 +40,7 @@ def test_bias_follows_the_pause_before_a_word():
     assert bias_for(2.0, measured) == pytest.approx(-0.2)  # beyond the longest silence measured
 
 
+@pytest.mark.slow  # the real recogniser, as the other recogniser tests
 def test_episode_study_speaks_with_the_voice_asked_for(tmp_path):
     """`intelligibility.py --voice NAME`: the named voice synthesises the episode the recogniser hears."""
     from benchmarks.intelligibility import episode_study
