@@ -10,7 +10,15 @@ from bisect import bisect_right
 from tts.errors import InputError
 from tts.input.clean import CleanOptions, clean_text, metadata, rules
 from tts.input.clean.cleaner import page_positions
-from tts.input.clean.lines import cjk_count, compare_key, footer_reason, noise_reason, title_affinity
+from tts.input.clean.lines import (
+    AFFINITY_MARGIN,
+    LEAD_CHARS,
+    cjk_count,
+    compare_key,
+    footer_reason,
+    noise_reason,
+    title_affinity,
+)
 from tts.input.html import HtmlPage, declared_titles, is_site_or_label, local_time, parse
 from tts.input.reading import Page, read_page
 from tts.model import Article, Removed
@@ -109,8 +117,6 @@ def _try_clean(texts: list[str], keep: list[int], options: CleanOptions) -> Arti
 
 
 _AGREE = 0.8  # bigram F1 between the two bodies above which they are the same article
-_LEAD_CHARS = 400
-_AFFINITY_MARGIN = 0.25  # difference in the share of headline pairs their leads repeat that decides between two bodies
 
 
 def _prefer_whole(doc: HtmlPage, region: Article, whole: Article) -> bool:
@@ -120,8 +126,8 @@ def _prefer_whole(doc: HtmlPage, region: Article, whole: Article) -> bool:
     if doc.headline is not None:
         # The article restates its headline in its lead; a sidebar, a teaser box or the next story does not.
         headline = "".join(doc.lines[i].text for i in range(doc.headline[0], doc.headline[1] + 1))
-        affinity = [title_affinity(headline, "".join(a.paragraphs)[:_LEAD_CHARS]) for a in (region, whole)]
-        if abs(affinity[0] - affinity[1]) >= _AFFINITY_MARGIN:
+        affinity = [title_affinity(headline, "".join(a.paragraphs)[:LEAD_CHARS]) for a in (region, whole)]
+        if abs(affinity[0] - affinity[1]) >= AFFINITY_MARGIN:
             return affinity[1] > affinity[0]
         distances = [_distance_below(doc, doc.headline[1], a) for a in (region, whole)]
         if distances[0] != distances[1]:

@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from tts.errors import InputError
 from tts.input.clean import metadata, rules
 from tts.input.clean.lines import (
+    AFFINITY_MARGIN,
+    LEAD_CHARS,
     Line,
-    cjk_bigrams,
     cjk_count,
     compare_key,
     footer_reason,
@@ -31,6 +32,7 @@ from tts.input.clean.lines import (
     line_evidence,
     looks_like_caption,
     noise_reason,
+    pair_share,
     prose_runs,
     split_lines,
     title_affinity,
@@ -190,7 +192,7 @@ def _best_run(lines: list[Line]) -> tuple[int, int, tuple[int, tuple[int, int]] 
             score *= _BELOW_PAGE_END
         # A headline line can open the run (it reads as a clause); the header is what stands above the first sentence.
         first = next((ln.index for ln in lines[start:end] if is_prose(ln.text)), start)
-        lead = "".join(ln.text for ln in lines[first:end])[:_LEAD_CHARS]
+        lead = "".join(ln.text for ln in lines[first:end])[:LEAD_CHARS]
         header, factor = _heading_title(lines, first), 1.0
         if header is not None:
             factor = 3 * (1 + 3 * title_affinity(_join_title(lines, header[1]), lead))
@@ -237,9 +239,6 @@ def _sentence_share(run: list[Line]) -> float:
 def _reads_as_sentence(text: str) -> bool:
     core = text.rstrip(rules.CLOSERS + " ")
     return bool(core) and (core[-1] in rules.SENTENCE_END + rules.CONTINUATION_END or cjk_count(text) >= 50)
-
-
-_LEAD_CHARS = 400  # an article restates its headline in its first paragraphs; a long text repeats any words
 
 
 def _restated_headline(lines: list[Line], start: int, lead: str) -> tuple[tuple[int, int] | None, float]:
@@ -472,11 +471,11 @@ def _skip_unrelated_block(lines: list[Line], title: str, after: int) -> int:
     blocks = _prose_blocks(lines, after, min(len(lines), after + _BODY_REACH))
     if len(blocks) < 2:
         return after
-    leads = [title_affinity(title, "".join(ln.text for ln in lines[s:e])[:_LEAD_CHARS]) for s, e in blocks]
+    leads = [title_affinity(title, "".join(ln.text for ln in lines[s:e])[:LEAD_CHARS]) for s, e in blocks]
     if leads[0] >= _UNRELATED:
         return after
     best = max(range(1, len(blocks)), key=lambda n: leads[n])
-    return blocks[best][0] if leads[best] >= leads[0] + _AFFINITY_MARGIN and leads[best] >= _RELATED else after
+    return blocks[best][0] if leads[best] >= leads[0] + AFFINITY_MARGIN and leads[best] >= _RELATED else after
 
 
 def _prose_blocks(lines: list[Line], start: int, stop: int) -> list[tuple[int, int]]:
@@ -496,7 +495,7 @@ def _prose_blocks(lines: list[Line], start: int, stop: int) -> list[tuple[int, i
 
 
 _BODY_REACH = 40
-_UNRELATED, _RELATED, _AFFINITY_MARGIN = 0.15, 0.3, 0.25
+_UNRELATED, _RELATED = 0.15, 0.3
 
 
 def _find_body(
@@ -560,19 +559,14 @@ def _resumes_after_box(lines: list[Line], start: int, marker: int, title: str) -
     prose = [ln.text for ln in following if is_prose(ln.text) and _reads_as_sentence(ln.text)]
     if sum(cjk_count(t) for t in prose) < _RESUME_CHARS:
         return None
-    below = compare_key("".join(prose))[:_LEAD_CHARS]
+    below = compare_key("".join(prose))[:LEAD_CHARS]
     above = (
         compare_key(title)
-        + compare_key("".join(ln.text for ln in lines[start:marker] if is_prose(ln.text)))[-_LEAD_CHARS:]
+        + compare_key("".join(ln.text for ln in lines[start:marker] if is_prose(ln.text)))[-LEAD_CHARS:]
     )
     # Either way round: the text below repeats words of the text above, or the text above is restated below.
-    shared = max(_pair_share(below, above), _pair_share(above, below) * _SAME_STORY / _RESTATED)
+    shared = max(pair_share(below, above), pair_share(above, below) * _SAME_STORY / _RESTATED)
     return resume if shared >= _SAME_STORY else None
-
-
-def _pair_share(text: str, other: str) -> float:
-    pairs = cjk_bigrams(text)
-    return sum(1 for p in pairs if p in other) / len(pairs) if pairs else 0.0
 
 
 _BOX_LINES = 6

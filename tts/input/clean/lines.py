@@ -163,11 +163,23 @@ def cjk_bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1) if _CJK.match(text[i]) and _CJK.match(text[i + 1])}
 
 
+# An article restates its headline's names and terms in its first paragraphs (a long text repeats any words), and a
+# difference this large in that share between two candidate bodies decides between them.
+LEAD_CHARS = 400
+AFFINITY_MARGIN = 0.25
+
+
 def title_affinity(title: str, text: str) -> float:
     """Share of a headline's character pairs that the text repeats: an article restates its headline's names and
     terms, a neighbouring story or a feed rarely does (0.0 when the headline has too few pairs to judge)."""
     pairs = cjk_bigrams(compare_key(title))
-    if len(pairs) < 3:
-        return 0.0
-    key = compare_key(text)
-    return sum(1 for p in pairs if p in key) / len(pairs)
+    return _share(pairs, compare_key(text)) if len(pairs) >= 3 else 0.0
+
+
+def pair_share(text: str, other: str) -> float:
+    """Share of the Chinese character pairs of text that other contains."""
+    return _share(cjk_bigrams(text), other)
+
+
+def _share(pairs: set[str], other: str) -> float:
+    return sum(1 for p in pairs if p in other) / len(pairs) if pairs else 0.0
