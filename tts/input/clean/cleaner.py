@@ -70,18 +70,14 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     if not any(cjk_count(line.text) for line in work.lines):
         raise InputError("no Chinese text found in the input")
     dateline, title_span = _find_header(work.lines, options.title_hint)
+    headline = _join_title(work.lines, title_span) if title_span != _NO_TITLE_LINE else None
     after = max(dateline, title_span[1]) + 1
-    if title_span != _NO_TITLE_LINE:
-        after = _skip_unrelated_block(work.lines, _join_title(work.lines, title_span), after)
-    headline = _join_title(work.lines, title_span) if title_span != _NO_TITLE_LINE else ""
-    body_start, body_end = _find_body(work.lines, after, headline, work.boxed)
+    if headline is not None:
+        after = _skip_unrelated_block(work.lines, headline, after)
+    body_start, body_end = _find_body(work.lines, after, headline or "", work.boxed)
     if body_start is None:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
-    title = (
-        _join_title(work.lines, title_span)
-        if title_span != _NO_TITLE_LINE
-        else _lead_title(work.lines[body_start].text)
-    )
+    title = headline if headline is not None else _lead_title(work.lines[body_start].text)
 
     badge = _TITLE_BADGE.match(title)
     if badge and cjk_count(title) - cjk_count(badge.group(0)) >= 6:
