@@ -674,7 +674,7 @@ def _read_body_authors(article: Article) -> None:
     for text in paragraphs[:1]:
         m = rules.WIRE_CREDIT.search(text)
         if m:
-            names = [n for n in re.split(r"[\s、]+", m["names"].strip()) if metadata.is_name(n)]
+            names = metadata.credited_names(m["names"])
             if names:
                 article.author = " ".join(names)
                 return

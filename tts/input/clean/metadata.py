@@ -92,10 +92,15 @@ def parse_authors(text: str) -> list[str]:
         return []
     names: list[str] = []
     for m in rules.AUTHOR.finditer(text):
-        for name in re.split(r"[\s、，,&＆]+", m["names"].strip()):
-            if is_name(name) and name not in names:
+        for name in credited_names(m["names"]):
+            if name not in names:
                 names.append(name)
     return names
+
+
+def credited_names(text: str) -> list[str]:
+    """The names in a credit's list ('王小明、李华&张三'), role words and placeholders left out."""
+    return [name for name in re.split(r"[\s、，,&＆]+", text.strip()) if is_name(name)]
 
 
 def is_byline(text: str) -> bool:
