@@ -10,6 +10,14 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "articles" / "gansu-tianjin-wuqing-jingning.txt"
 CORPUS = Path(__file__).resolve().parent / "corpus"
+PLUGINS = Path(__file__).resolve().parent / "plugins"  # the tone engine, an entry-point plugin
+
+
+def plugin_env(**extra: str) -> dict[str, str]:
+    """The environment for a `tts` subprocess that also finds the test plugins, with EXTRA variables set."""
+    path = os.pathsep.join(p for p in (str(PLUGINS), os.environ.get("PYTHONPATH")) if p)
+    return {**os.environ, "PYTHONPATH": path, **extra}
+
 
 SHORT_ARTICLE = """首页 > 新闻 > 正文
 

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import plugin_env
+
 # Three chapters (title and lead, then two numbered headings), six sentences.
 PARK = """城市公园今日开放
 
@@ -45,7 +47,6 @@ BRIEF = """晨间简讯：城市公园开放
 """
 _SESSION: dict = {}
 ENGINE = "tone"
-PLUGINS = str(Path(__file__).resolve().parent / "plugins")
 
 
 @dataclass
@@ -150,8 +151,7 @@ def served(tmp_path_factory: pytest.TempPathFactory, real_cache: Path) -> Served
         cache = _private_cache(root, real_cache)
         build_episode(PARK, library, "park", cache)
         build_episode(BRIEF, library, "brief", cache)
-        path = os.pathsep.join(p for p in (PLUGINS, os.environ.get("PYTHONPATH")) if p)
-        env = {**os.environ, "TTS_CACHE_DIR": str(cache), "PYTHONPATH": path}
+        env = plugin_env(TTS_CACHE_DIR=str(cache))
         token = (
             subprocess.run(
                 [sys.executable, "-m", "tts.cli", "serve", str(library), "--create-token", "--token-name", "tests"],

@@ -13,7 +13,7 @@ from tts import pipeline
 from tts.cli import app
 from tts.speech.cache import ClipCache
 
-from .conftest import ROOT, SHORT_ARTICLE
+from .conftest import SHORT_ARTICLE, plugin_env
 
 runner = CliRunner()
 # Cache and batch mechanics on the deterministic tone plugin engine (the real voices are tested elsewhere).
@@ -31,7 +31,7 @@ def test_an_edited_paragraph_resynthesises_only_its_sentences(short_article, fre
 def test_two_builds_sharing_the_cache_at_once_both_succeed(tmp_path, fresh_cache):
     article = tmp_path / "a.txt"
     article.write_text(SHORT_ARTICLE, encoding="utf-8")
-    env = {**os.environ, "TTS_CACHE_DIR": str(fresh_cache), "PYTHONPATH": str(ROOT / "tests" / "plugins")}
+    env = plugin_env(TTS_CACHE_DIR=str(fresh_cache))
     command = [
         sys.executable,
         "-m",

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from .conftest import plugin_env
+
 pytest.importorskip("distributed")
 
 from tts.batch import build_many  # noqa: E402
@@ -27,7 +29,6 @@ from .test_executors import outputs, write_articles  # noqa: E402
 
 pytestmark = pytest.mark.slow  # a Dask cluster of worker processes on loopback
 
-PLUGINS = Path(__file__).resolve().parent / "plugins"
 STARTUP_S = 300  # generous: a shared 2-core machine imports Dask slowly
 runner = CliRunner()
 
@@ -63,11 +64,7 @@ def cluster(tmp_path_factory, real_cache):
     cache = root / "cache"
     cache.mkdir()
     os.symlink(real_cache / "kokoro", cache / "kokoro")
-    env = {
-        **os.environ,
-        "TTS_CACHE_DIR": str(cache),
-        "PYTHONPATH": os.pathsep.join([str(PLUGINS), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep),
-    }
+    env = plugin_env(TTS_CACHE_DIR=str(cache))
     cluster = Cluster(root, cache, env)
     try:
         scheduler_file = root / "scheduler.json"

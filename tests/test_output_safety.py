@@ -4,20 +4,17 @@ environmental failures give one `error:` line, a documented exit code and the re
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SHORT_ARTICLE
-
-PLUGINS = str(ROOT / "tests" / "plugins")
+from .conftest import SHORT_ARTICLE, plugin_env
 
 
 def tts(*args: str, cache: Path, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": PLUGINS, "TTS_CACHE_DIR": str(cache)}
+    env = plugin_env(TTS_CACHE_DIR=str(cache))
     return subprocess.run(
         [sys.executable, "-m", "tts.cli", *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=120
     )
