@@ -235,3 +235,49 @@ def test_a_name_after_the_date_that_a_byline_credits_is_no_source():
         "今天上午，市区新公园正式向市民开放，园内有步道和花园。市民们纷纷前来游览，公园每天早上六点开门。\n"
     )
     assert article.author == "王小明" and article.source is None
+
+
+_LEAD = (
+    "今天上午，市区新公园正式向市民开放，园内有步道和花园。市民们纷纷前来游览，公园每天早上六点开门。\n"
+    "据介绍，公园占地约二十公顷，建有儿童乐园和健身步道，周边还配套了停车场。\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("byline", "author", "source"),
+    [
+        ("《城市周刊》记者 王小明", "王小明", "城市周刊"),  # an outlet in title marks before the role
+        ("文/《南方周报》记者 李华", "李华", "南方周报"),
+        ("东方晨报记者 张三 编辑 刘四", "张三", "东方晨报"),  # the credit list ends at an editor
+        ("本报记者 陈明 通讯员 李华", "陈明 李华", None),  # '本报' is 'this paper', no outlet's name
+    ],
+)
+def test_a_byline_with_its_outlet_names_writer_and_source(byline, author, source):
+    article = clean_text(f"首页\n市区新公园开放\n2020-06-05 20:35\n{byline}\n{_LEAD}")
+    assert (article.author, article.source) == (author, source)
+
+
+def test_a_byline_below_a_summary_box_still_credits_the_writer():
+    page = f"市区新公园开放\n2020-06-05 20:35\n要点：\n公园每天早上六点开门。\n《城市周刊》作者 王小明\n{_LEAD}"
+    article = clean_text(page)
+    assert (article.author, article.source) == ("王小明", "城市周刊")
+    assert ("《城市周刊》作者 王小明", "byline") in [(r.text, r.reason) for r in article.removed]
+
+
+def test_a_date_set_in_separate_parts_is_one_dateline():
+    page = f"新闻\n一键登录\n市区新公园开放\n2020\n06/05\n20:35\n某某号\n{_LEAD}"
+    article = clean_text(page)
+    assert (article.title, article.date) == ("市区新公园开放", "2020-06-05 20:35")
+    removed = [(r.text, r.reason) for r in article.removed]
+    assert [("2020", "dateline"), ("06/05", "dateline"), ("20:35", "dateline")] == [
+        r for r in removed if r[0] in ("2020", "06/05", "20:35")
+    ]  # the audit trail quotes the page's own lines, in page order
+
+
+def test_an_editor_field_on_the_dateline_does_not_make_it_a_revision_date():
+    page = (
+        "今日要闻\n2021年10月7日 星期四\n· 另一条新闻的标题在这里\n· 第二条新闻的标题也在这里\n"
+        f"市区新公园开放\n2020-06-05 20:35  出处：城市网 作者：王小明 编辑：王小明\n{_LEAD}"
+    )
+    article = clean_text(page)
+    assert (article.title, article.date) == ("市区新公园开放", "2020-06-05 20:35")

@@ -54,9 +54,11 @@ class _Work:
     lines: list[Line]
     removed: list[Removed] = field(default_factory=list)
     boxed: dict[int, str] = field(default_factory=dict)  # lines of boxes inside the body, with why they are dropped
+    joined: dict[str, list[str]] = field(default_factory=dict)  # a line made of several page lines -> those lines
 
     def drop(self, text: str, reason: str) -> None:
-        self.removed.append(Removed(text, reason))
+        # The audit trail quotes the page: a joined line is recorded as the lines it was made of.
+        self.removed.extend(Removed(part, reason) for part in self.joined.get(text, [text]))
 
 
 def clean_text(text: str, options: CleanOptions | None = None) -> Article:
@@ -148,7 +150,33 @@ def _repair_lines(work: _Work) -> None:
             text, open_prompt = text[: m.start()].strip(), True
         if text:
             lines.append(Line(len(lines), text))
-    work.lines = lines
+    work.lines = _join_split_dates(lines, work.joined)
+
+
+# Templates that set a date's parts in separate elements ('2019' / '09/07' / '19:02') give one part per line.
+_YEAR_PART = re.compile(r"^(?:19|20)\d{2}\s*年?$")
+_DAY_PART = re.compile(r"^\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?$")
+_TIME_PART = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
+
+
+def _join_split_dates(lines: list[Line], parts_of: dict[str, list[str]]) -> list[Line]:
+    """A year line followed by a month/day line (and a time line) is one dateline; `parts_of` maps it to its lines."""
+    joined: list[Line] = []
+    i = 0
+    while i < len(lines):
+        parts = [lines[i].text]
+        if _YEAR_PART.match(parts[0]) and i + 1 < len(lines) and _DAY_PART.match(lines[i + 1].text):
+            parts.append(lines[i + 1].text)
+            if i + 2 < len(lines) and _TIME_PART.match(lines[i + 2].text):
+                parts.append(lines[i + 2].text)
+        i += len(parts)
+        text = parts[0]
+        if len(parts) > 1:
+            month, day = re.findall(r"\d+", parts[1])
+            text = " ".join([f"{parts[0].rstrip('年 ')}-{int(month):02d}-{int(day):02d}", *parts[2:]])
+            parts_of[text] = parts
+        joined.append(Line(len(joined), text))
+    return joined
 
 
 # -- stage 2: header ---------------------------------------------------------------------------
@@ -587,6 +615,7 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
     for text in header:
         if metadata.is_byline(text) or re.search(rules.AUTHOR_ROLES + r"\s*[:：]", text):
             authors += [n for n in metadata.parse_authors(text) if n not in authors]
+            article.source = article.source or metadata.byline_outlet(text)
     if authors:
         article.author = " ".join(authors)
         if article.source in authors:  # a dateline's first name ('2020-06-05 20:35  张三') is the writer, not an outlet
@@ -763,7 +792,16 @@ def _build_sections(article: Article, work: _Work, start: int, end: int, options
                 work.drop(text, "caption")
         else:
             work.drop(text, kind)
+            if kind == "byline" and not article.author:
+                _credit_byline(article, text)  # a byline under a summary box or a lead image
     article.sections = sections
+
+
+def _credit_byline(article: Article, text: str) -> None:
+    names = metadata.parse_authors(text)
+    if names:
+        article.author = " ".join(names)
+        article.source = article.source or metadata.byline_outlet(text)
 
 
 def _mark_context(body: list[Line], kinds: list[str]) -> None:

@@ -63,6 +63,21 @@ def split_slash_byline(text: str) -> tuple[str, str] | None:
     return (m.group(1), m.group(2)) if m and _OUTLET.search(m.group(2)) else None
 
 
+def byline_outlet(text: str) -> str | None:
+    """The outlet a byline names before its role ('《棱镜》作者 周纯', '中国青年报记者 石佳'); not '本报' (this paper)."""
+    m = re.match(
+        r"[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:《(?P<marked>[^》]{1,15})》|(?P<plain>[\u4e00-\u9fff·]{2,12}?))"
+        + rules.AUTHOR_ROLES,
+        text,
+    )
+    if m is None or not is_byline(text):
+        return None
+    if m["marked"]:
+        return m["marked"]
+    plain = m["plain"]
+    return plain if _OUTLET.search(plain) and not plain.startswith("本") else None
+
+
 def is_source_name(text: str) -> bool:
     """A line that is just an outlet's name ('新华社', '人民日报'), as some pages show the source under the headline."""
     return (
@@ -99,8 +114,18 @@ def parse_authors(text: str) -> list[str]:
 
 
 def credited_names(text: str) -> list[str]:
-    """The names in a credit's list ('王小明、李华&张三'), role words and placeholders left out."""
-    return [name for name in re.split(r"[\s、，,&＆]+", text.strip()) if is_name(name)]
+    """The names in a credit's list ('王小明、李华&张三'), role words and placeholders left out; the list ends at a
+    role that writes nothing ('记者 王某 编辑 刘某': 刘某 edited)."""
+    names = []
+    for token in re.split(r"[\s、，,&＆]+", text.strip()):
+        if _ENDS_CREDIT.fullmatch(token):
+            break
+        if is_name(token):
+            names.append(token)
+    return names
+
+
+_ENDS_CREDIT = re.compile(rules.OTHER_ROLES + r"[:：]?")
 
 
 def is_byline(text: str) -> bool:

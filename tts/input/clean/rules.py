@@ -24,7 +24,8 @@ DATE = re.compile(
 SOURCE_LABEL = re.compile(r"(?<!图片)(?<!图)(?:信息来源|文章来源|稿件来源|来源于|来源|出处)\s*[:：]")
 # A labelled metadata field ('来源：', '作者：', '发布时间：'): a line carrying one is header, never a headline.
 FIELD_LABEL = re.compile(r"(?:来源|作者|发布时间|发布日期|发表时间|更新时间|时间|日期|编辑|记者|责编)\s*[:：]")
-UPDATED = re.compile(r"(?:最后|最近)?(?:更新|修改|编辑)(?:时间|日期|于)?\s*[:：]")
+# A revision date: the label stands right before the date ('编辑：张三' names an editor, it dates nothing).
+UPDATED = re.compile(r"(?:最后|最近)?(?:更新|修改|编辑)(?:时间|日期|于)?\s*[:：]?\s*(?=\d)")
 # A relative time standing alone ('前天', '3小时前', '昨天 12:08'): self-media pages date articles this way.
 RELATIVE_DATELINE = re.compile(r"^(?:今天|昨天|前天|\d{1,2}\s*(?:分钟|小时|天)前)(?:\s*\d{1,2}:\d{2})?$")
 YEARLESS_DATELINE = re.compile(
@@ -33,17 +34,19 @@ YEARLESS_DATELINE = re.compile(
 SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源于|来源|出处)\s*[:：]?\s*(?P<v>[^\s|｜丨]{2,30})")
 # A field label glued to the value before it ('来源：证券时报网作者：李在山'): where that value ends.
 NEXT_FIELD = re.compile(r"(?:作者|记者|编辑|责编|责任编辑|发布|时间|日期|浏览|阅读|点击|字号|人气|评论)\s*[:：]")
-EDITOR = re.compile(
-    r"^[（(\[【]?\s*(?:责任编辑|责编|编辑|校对|审核|监制|终审|二审|一审|初审|值班编辑|美编|编审)\s*[:：]"
-)
+OTHER_ROLES = r"(?:责任编辑|责编|编辑|校对|审核|审校|监制|终审|二审|一审|初审|值班编辑|美编|编审|统筹|策划|制作|出品)"
+EDITOR = re.compile(r"^[（(\[【]?\s*" + OTHER_ROLES + r"\s*[:：]")
 # Reporter/writer credits; editors are never authors.
 # '文' alone is a role only where no character precedes it as part of a word ('文/张三', not '正文已结束').
 AUTHOR_ROLES = r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|执笔|文字|(?<![\u4e00-\u9fff])文|整合|撰稿)"
 AUTHOR = re.compile(
     AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,&＆]+|$|(?=[）)]))){1,6})"
 )
+# The role may follow an outlet, plain or in title marks ('新京报记者 X', '《财经》记者 X', '文/《南方周末》记者 X').
 BYLINE_LINE = re.compile(
-    r"^[（(【\[]?\s*(?:[\u4e00-\u9fff·]{0,12}?)?" + AUTHOR_ROLES + r"\s*[:：/／]?\s*[\u4e00-\u9fff·]{2,4}"
+    r"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:《[^》]{1,15}》|[\u4e00-\u9fff·]{0,12}?)?"
+    + AUTHOR_ROLES
+    + r"\s*[:：/／]?\s*[\u4e00-\u9fff·]{2,4}"
     r"(?:[\s、，,&＆]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*\s*[)）】\]]?$"
 )
 # A closing credit at the end of the last paragraph: （记者 胡晓蓉） or (李楠).
