@@ -281,3 +281,19 @@ def test_an_editor_field_on_the_dateline_does_not_make_it_a_revision_date():
     )
     article = clean_text(page)
     assert (article.title, article.date) == ("市区新公园开放", "2020-06-05 20:35")
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "【上一篇】 另一条新闻的标题在这里 【下一篇】 第三条新闻的标题也在这里",
+        "< 上一条：另一条新闻的标题",
+        "分享：",
+        "声明：本站力求信息真实、准确，文章内容仅供参考，不构成投资建议，据此操作风险自担。",
+        "风险提示：市场有风险，投资需谨慎。",
+    ],
+)
+def test_neighbour_links_share_labels_and_disclaimers_after_the_story_are_not_read(tail):
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{tail}\n")
+    assert article.paragraphs[-1].startswith("据介绍") and tail.strip() not in article.paragraphs
+    assert tail.strip() in [r.text for r in article.removed]

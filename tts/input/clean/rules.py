@@ -66,6 +66,7 @@ FOOTER_MARKERS: dict[str, list[str]] = {
         r"仅提供信息存储服务",
         r"^版权声明",
         r"^免责声明",
+        r"^(?:声明|风险提示|免责条款)\s*[:：]",  # a disclaimer paragraph under the story
         r"版权所有",
         r"^Copyright",
         r"All Rights Reserved",
@@ -78,6 +79,7 @@ FOOTER_MARKERS: dict[str, list[str]] = {
     ],
     "share": [
         r"^分享到",
+        r"^分享\s*[:：]?$",
         r"^扫一扫",
         r"^关注我们",
         r"二维码",
@@ -89,8 +91,7 @@ FOOTER_MARKERS: dict[str, list[str]] = {
     "editor": [r"^[（(\[【]?\s*(?:责任编辑|责编)\s*[:：]?"],
     "footer": [
         r"^【纠错】",
-        r"^上一篇",
-        r"^下一篇",
+        r"^[【\[［（(<＜«‹]?\s*[上下]一(?:篇|条)",  # '上一篇', '【下一篇】', '< 上一条': links to the neighbours
         r"^(?:网友)?评论\s*$",
         r"^网友评论",
         r"^文章关键词",
