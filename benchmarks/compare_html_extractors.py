@@ -8,6 +8,8 @@ GeneralNewsExtractor, in one run, on the labelled pages, reported per split:
   heldout  tests/corpus/labels/*.json with "split": "heldout" (never tuned on)
   fresh    tests/corpus/fresh/labels/*.json: 12 pages from other sites, labelled independently of the cleaner after
            the other splits had been looked at (never tuned on; tests/corpus/fresh/README.md)
+  fresh2   tests/corpus/fresh2/labels/*.json: a second such set from other sources (PyPI test pages), labelled blind
+           after the cleaner's metadata rules had been read off `fresh` (never tuned on; tests/corpus/fresh2/README.md)
 
 Body F1: character bigrams (as multisets) of the extracted body against the labelled body text, both NFKC with all
 whitespace removed. For tts the body is its headings and paragraphs (not the title); for the anchors, their text.
@@ -50,7 +52,11 @@ def load_pages() -> list[dict]:
         pages.append(
             {**key, "name": txt.stem, "split": "old18", "txt": txt, "html": txt.with_suffix(".html"), "ref": body}
         )
-    for label_file in sorted((CORPUS / "labels").glob("*.json")) + sorted((CORPUS / "fresh" / "labels").glob("*.json")):
+    for label_file in (
+        sorted((CORPUS / "labels").glob("*.json"))
+        + sorted((CORPUS / "fresh" / "labels").glob("*.json"))
+        + sorted((CORPUS / "fresh2" / "labels").glob("*.json"))
+    ):
         label = json.loads(label_file.read_text(encoding="utf-8"))
         txt = CORPUS / label["file"]
         if not txt.exists():
@@ -191,7 +197,7 @@ def run(names: list[str] | None = None) -> dict:
 
 def summarise(rows: list[dict]) -> dict:
     out: dict = {}
-    for split in ("old18", "dev", "new-dev", "heldout", "unseen", "fresh"):
+    for split in ("old18", "dev", "new-dev", "heldout", "unseen", "fresh", "fresh2"):
         chosen = [r for r in rows if r["split"] == split or split == "unseen" and r["split"] in ("dev", "heldout")]
         if not chosen:
             continue
