@@ -156,6 +156,7 @@ LOOKALIKES = [
     ("2.5小时", "二点五小时"),
     ("3+5%的组合", "三加百分之五的组合"),  # a plus between numbers is not a sign
     ("共50室", "共五十室"),  # two digits are a count of rooms
+    ("阅读量10W+", "阅读量十W+"),  # web shorthand for 十万+, not watts
 ]
 
 

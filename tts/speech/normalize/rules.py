@@ -492,9 +492,12 @@ RULES: list[Rule] = [
         re.compile(rf"(?<![\d.])(?P<a>{NUM})\s*[~～]\s*(?P<b>{NUM})"),
         lambda m: f"{read_number(m['a'])}至{read_number(m['b'])}",
     ),
-    # Symbol units after numbers: 120km/h, 64GB stays letters, 23℃, 5kg, 80m², 3km².
+    # Symbol units after numbers: 120km/h, 64GB stays letters, 23℃, 5kg, 80m², 3km²; not before + (阅读量10W+ is
+    # web shorthand for 十万+, not watts).
     Rule(
-        "unit", re.compile(rf"(?P<n>-?{NUM})\s*(?P<u>{_UNIT_ALT})(?![A-Za-z])"), lambda m: _unit_after(m["n"], m["u"])
+        "unit",
+        re.compile(rf"(?P<n>-?{NUM})\s*(?P<u>{_UNIT_ALT})(?![A-Za-z+＋])"),
+        lambda m: _unit_after(m["n"], m["u"]),
     ),
     # Symbol units after a magnitude or 每 or a slash: 12万㎡, 每㎡, 元/㎡, 3万t.
     Rule(
