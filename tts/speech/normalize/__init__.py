@@ -43,18 +43,38 @@ def _prepare(text: str) -> str:
     )
     text = _FULLWIDTH.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
     # Digits of other scripts (Arabic-Indic, mathematical bold, …) as ASCII: the rules read numbers with \d.
-    return _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
+    text = _OTHER_DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(0))), text)
+    # The minus sign (U+2212) is a minus; 〇 among other numerals is zero (二〇二四年), said 零 like the years the rules
+    # read (a run of 〇 alone, as in 张〇〇, is a placeholder and kept).
+    text = text.replace("\u2212", "-")
+    return _NUMERAL_RUN.sub(lambda m: m.group(0).replace("〇", "零") if m.group(0).strip("〇") else m.group(0), text)
 
 
 _OTHER_DIGIT = re.compile(r"[^\x00-\x7f0-9０-９](?<=\d)")
+_NUMERAL_RUN = re.compile(r"[〇零一二三四五六七八九]*〇[〇零一二三四五六七八九]*")
+# Web and mail addresses are kept as written: the digits in www.12306.cn or news@163.com are not quantities.
+_ADDRESS = re.compile(
+    r"(?:https?://|www\.)[^\s\u3000-\u303f\u4e00-\u9fff\uff01-\uff0f\uff1a-\uff20“”‘’]+"
+    r"|[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+)
+
+
+def _rewrite(text: str) -> str:
+    for rule in RULES:
+        text = rule.pattern.sub(rule.replace, text)
+    return text
 
 
 def spoken_form(text: str) -> str:
-    """Numbers, dates, units and symbols in words; everything else as written."""
+    """Numbers, dates, units and symbols in words; everything else (and web or mail addresses) as written."""
     text = _prepare(text)
-    for rule in RULES:
-        text = rule.pattern.sub(rule.replace, text)
-    return text.strip()
+    out, pos = [], 0
+    for m in _ADDRESS.finditer(text):
+        out.append(_rewrite(text[pos : m.start()]))
+        out.append(m.group(0))
+        pos = m.end()
+    out.append(_rewrite(text[pos:]))
+    return "".join(out).strip()
 
 
 @dataclass

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 _DIGITS = "零一二三四五六七八九"
 # Measure words after which a bare 2 is read 两 (两个, 两家), not 二. Not 月: 2月 is the month 二月 (two months
-# are 两个月).
-MEASURES = set("个人名家次位条项种座辆所台架只张本件份岁天周年倍批场轮支口户间栋层块斤吨趟组届")
+# are 两个月). 点/时 are the clock hour (下午两点, 凌晨两时), 成 a tenth (两成), 元 money (两元, two dollars 两美元).
+MEASURES = set("个人名家次位条项种座辆所台架只张本件份岁天周年倍批场轮支口户间栋层块斤吨趟组届点时成元")
 
 
 def read_digits(digits: str, yao: bool = False) -> str:

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tts.speech.normalize.numbers import read_digits, read_number, read_year
+from tts.speech.normalize.numbers import MEASURES, read_digits, read_number, read_year
 
 Replace = Callable[[re.Match[str]], str]
 NUM = r"\d+(?:\.\d+)?"
@@ -53,6 +54,11 @@ def _phone(m: re.Match[str]) -> str:
     return "，".join(read_digits(g, yao=True) for g in groups if g)
 
 
+def _bracketed_phone(m: re.Match[str]) -> str:
+    """(0571)87654321: the area code in its brackets, then the number, both digit by digit."""
+    return m["open"] + read_digits(m["area"], yao=True) + m["close"] + read_digits(m["num"], yao=True)
+
+
 _PER = {"%": "百分之", "％": "百分之", "‰": "千分之", "‱": "万分之"}
 
 
@@ -61,7 +67,7 @@ def _per(value: str, sign: str) -> str:
     words = read_number(value)
     if words.startswith("负"):
         return "负" + _PER[sign] + words[1:]
-    return _PER[sign] + words
+    return ("正" if value.startswith("+") else "") + _PER[sign] + words
 
 
 def _next_word_char(m: re.Match[str]) -> str:
@@ -105,7 +111,13 @@ UNITS = {
     "dB": "分贝",
     "℃": "摄氏度",
     "°C": "摄氏度",
+    "℉": "华氏度",
+    "°F": "华氏度",
     "°": "度",
+    "μg": "微克",
+    "kV": "千伏",
+    "V": "伏",
+    "W": "瓦",
     "m": "米",
     "g": "克",
     "L": "升",
@@ -116,14 +128,17 @@ UNITS = {
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 # Chinese units/measure words that may follow the second number of a range (1-10月, 5-8个).
 RANGE_TAIL = (
-    r"[月日号年岁个人名家次位条项种万亿千百元米吨天周倍%％季期届批轮场局集章节页级档层楼座辆台架所户套间栋块斤亩克升度强]"
-    r"|公里|亿元|万元|美元|小时|分钟|摄氏度"
+    r"[月日号年岁个人名家次位条项种万亿千百元米吨天周倍%％季期届批轮场局集章节页级档层楼座辆台架所户套间栋块斤亩克升度强秒]"
+    r"|公里|亿元|万元|美元|小时|分钟|摄氏度|华氏度|平方|立方|公顷|千米|千克|公斤|毫米|厘米|毫升|海里|英里"
 )
 
 
+_TEMPERATURE = ("℃", "°C", "℉", "°F")
+
+
 def _unit_after(number: str, unit: str) -> str:
-    if unit in ("℃", "°C") and number.startswith("-"):
-        return "零下" + read_number(number[1:]) + "摄氏度"
+    if unit in _TEMPERATURE and number.startswith("-"):
+        return "零下" + read_number(number[1:]) + UNITS[unit]
     return read_number(number) + UNITS[unit]
 
 
@@ -230,13 +245,52 @@ _MAGNITUDE = r"(?:千万|百万|万亿|[万亿千百])?"
 
 def _currency(m: re.Match[str]) -> str:
     word = m["word"] or CURRENCY[m["c"]]
-    amount = read_number(m["n"])
+    amount = read_number(m["n"], next_char=(m["big"] or "元")[0])
     if m["n2"]:
         amount += "至" + read_number(m["n2"])
     return amount + (m["big"] or "") + word
 
 
+_ROMAN = {"I": 1, "V": 5, "X": 10}
+
+
+def _ascii_roman(m: re.Match[str]) -> str:
+    """III期 -> 三期, IV级 -> 四级; a lone V or X before 型 is a shape (V型反转), not a number."""
+    numeral = m["r"]
+    if numeral in ("V", "X") and m.string[m.end() : m.end() + 1] == "型":
+        return numeral
+    values = [_ROMAN[c] for c in numeral]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return read_number(str(total))
+
+
+# Signs between or before numbers, as said: 5×10米 五乘十米, ≥60分 大于等于六十分, ±0.5℃ 正负零点五摄氏度.
+_BETWEEN_NUMBERS = {"×": "乘", "✕": "乘", "÷": "除以", ">": "大于", "<": "小于", "≠": "不等于"}
+_BEFORE_NUMBER = {"≥": "大于等于", "⩾": "大于等于", "≤": "小于等于", "⩽": "小于等于", "≈": "约等于", "±": "正负"}
+# Units after which a hyphen before the number is a minus sign (see the negative-value rule).
+_SIGNED_UNIT = r"个百分点|个基点|[米元吨度%‰]|万|亿|千米|公里|摄氏度"
+# What may follow a number that is a quantity rather than a hotline (12315热线, but 12345人).
+_QUANTITY_AFTER = (
+    rf"\s*(?:[{''.join(sorted(MEASURES))}万亿千百米克吨亩升度分秒套%％‰多余月日号]|公里|平方|立方|美元|[A-Za-z])"
+)
+
+
 RULES: list[Rule] = [
+    # Roman numerals: Ⅲ期临床 -> 三期临床; ASCII ones only before the words that number a phase, class or grade.
+    Rule(
+        "roman",
+        re.compile(r"[\u2160-\u216b\u2170-\u217b]"),
+        lambda m: read_number(str(int(unicodedata.numeric(m.group(0))))),
+    ),
+    Rule(
+        "roman-ascii",
+        re.compile(r"(?<![A-Za-z])(?P<r>XI{0,3}|IX|IV|VI{0,3}|I{1,3})(?=[期类级型阶]|代(?!表))"),
+        _ascii_roman,
+    ),
+    # A year shortened with an apostrophe ('98, ’08) is said by its two digits.
+    Rule("apostrophe-year", re.compile(r"(?<![\dA-Za-z])[’'‘`](?P<y>\d{2})(?![\d%])"), lambda m: read_digits(m["y"])),
+    # No.1 is 第一.
+    Rule("number-sign", re.compile(r"(?<![A-Za-z])[Nn][Oo]\.\s*(?=\d)"), lambda m: "第"),
     # Phone numbers and hotlines: digit by digit, 1 as 幺, groups separated by a pause.
     Rule(
         "phone-labelled",
@@ -250,12 +304,41 @@ RULES: list[Rule] = [
         re.compile(r"(?<![\d.])(?P<num>0\d{2,3}-\d{5,8}|1[3-9]\d{9}|400-?\d{3}-?\d{4}|800-?\d{3}-?\d{4})(?![\d.])"),
         _phone,
     ),
+    Rule(
+        "phone-bracketed",
+        re.compile(r"(?P<open>[（(])(?P<area>0\d{2,3})(?P<close>[）)])\s*(?P<num>\d{7,8})(?![\d.])"),
+        _bracketed_phone,
+    ),
+    # Public service hotlines (123xx: 12306, 12315, 12345 …) and 95xxx/96xxx service numbers inside a sentence and
+    # named by the word after them (铁路12306网站, 95588客服), unless that word is a measure or unit that makes them a
+    # quantity; a count opening a line (12314文章) is not one.
+    Rule(
+        "hotline",
+        re.compile(
+            rf"(?<=[\u4e00-\u9fff“\"「])(?P<num>123\d{{2}}|9[56]\d{{3}})(?![\d.,])(?!{_QUANTITY_AFTER})(?=[\u4e00-\u9fff”\"」）)])"
+        ),
+        lambda m: read_digits(m["num"], yao=True),
+    ),
     # Codes read digit by digit: 股票代码600519, G312 (roads, trains, flights), 〔2022〕 in document numbers.
     Rule(
         "code-labelled",
-        re.compile(r"(?P<label>代码|编号|邮编|账号|订单号|车次|航班号?)(?P<sep>[:：\s]*)(?P<num>\d{3,})"),
+        re.compile(r"(?P<label>代码|编号|邮政编码|邮编|账号|订单号|车次|航班号?)(?P<sep>[:：\s]*)(?P<num>\d{3,})"),
         lambda m: m["label"] + m["sep"] + read_digits(m["num"], yao=True),
     ),
+    # Room numbers (502室, 1203房间) are codes.
+    Rule(
+        "room",
+        re.compile(r"(?<![\d.])(?P<num>\d{3,4})(?=\s*(?:室|号房|房间))"),
+        lambda m: read_digits(m["num"], yao=True),
+    ),
+    # A model number of three or more digits after a Latin name and a space (RTX 4090) is read like G312.
+    Rule(
+        "model-number",
+        re.compile(rf"(?<=[A-Z]{{2}} )(?P<num>\d{{3,4}})(?![\d.,:/-])(?!{_QUANTITY_AFTER}|年)"),
+        lambda m: read_digits(m["num"], yao=True),
+    ),
+    # A number alone in quotes names something (“618”购物节, “520”, “2035”远景目标): said digit by digit.
+    Rule("quoted-number", re.compile(r"(?<=[“「])(?P<num>\d{3,4})(?=[”」])"), lambda m: read_digits(m["num"])),
     Rule("letter-code", re.compile(r"(?<=[A-Z])(?P<num>\d{3,})(?![\d.])"), lambda m: read_digits(m["num"], yao=True)),
     Rule(
         "document-year",
@@ -350,6 +433,12 @@ RULES: list[Rule] = [
         re.compile(rf"(?P<ctx>比例|比分|占比|之比|比值)(?P<sep>[为是：:\s]*)(?P<r>{NUM}(?:[:：]{NUM})+)"),
         lambda m: m["ctx"] + m["sep"] + "比".join(read_number(p) for p in re.split(r"[:：]", m["r"])),
     ),
+    # The ratio sign ∶ (U+2236) is never a clock: 2∶2 -> 二比二.
+    Rule(
+        "ratio-sign",
+        re.compile(rf"(?<![\d.]){NUM}(?:\s*∶\s*{NUM})+(?![\d.])"),
+        lambda m: "比".join(read_number(p.strip()) for p in m.group(0).split("∶")),
+    ),
     # Clock times: 15:09, 8:00, 10:08:33.
     Rule(
         "time",
@@ -362,17 +451,28 @@ RULES: list[Rule] = [
         re.compile(rf"(?<![\d.]){NUM}(?:[:：]{NUM}){{1,}}(?![\d.])"),
         lambda m: "比".join(read_number(p) for p in re.split(r"[:：]", m.group(0))),
     ),
+    # Mathematical signs between or before numbers.
+    Rule(
+        "sign-between",
+        re.compile(rf"(?<=\d)\s*(?P<s>[{''.join(_BETWEEN_NUMBERS)}])\s*(?=[-+]?\d)"),
+        lambda m: _BETWEEN_NUMBERS[m["s"]],
+    ),
+    Rule(
+        "sign-before",
+        re.compile(rf"(?P<s>[{''.join(_BEFORE_NUMBER)}])\s*(?=[-+]?\d)"),
+        lambda m: _BEFORE_NUMBER[m["s"]],
+    ),
     # Percent, per mille and per ten thousand, alone and in ranges: 15%至20%, 15-20%, -3.5%, 3‰, 5‱.
     Rule(
         "percent-range",
         re.compile(rf"(?P<a>[-+]?{NUM})(?P<s1>[%％‰‱])?\s*(?P<op>[-－~～至到])\s*(?P<b>[-+]?{NUM})(?P<s>[%％‰‱])"),
         lambda m: f"{_per(m['a'], m['s1'] or m['s'])}{_joiner(m['op'])}{_per(m['b'], m['s'])}",
     ),
-    Rule("percent", re.compile(rf"(?P<a>[-+]?{NUM})(?P<s>[%％‰‱])"), lambda m: _per(m["a"], m["s"])),
+    Rule("percent", re.compile(rf"(?<![\d.])(?P<a>[-+]?{NUM})(?P<s>[%％‰‱])"), lambda m: _per(m["a"], m["s"])),
     # Temperature ranges (12~23℃) before general ranges.
     Rule(
         "temperature-range",
-        re.compile(rf"(?P<a>-?{NUM})\s*(?P<op>[~～\-－至到])\s*(?P<b>-?{NUM})\s*(?P<u>℃|°C)"),
+        re.compile(rf"(?P<a>-?{NUM})\s*(?P<op>[~～\-－至到])\s*(?P<b>-?{NUM})\s*(?P<u>℃|°C|℉|°F)"),
         lambda m: f"{_temperature_number(m['a'])}{_joiner(m['op'])}{_unit_after(m['b'], m['u'])}",
     ),
     # Day and month ranges written with the unit twice: 5月20日-31日.
@@ -392,9 +492,12 @@ RULES: list[Rule] = [
         re.compile(rf"(?<![\d.])(?P<a>{NUM})\s*[~～]\s*(?P<b>{NUM})"),
         lambda m: f"{read_number(m['a'])}至{read_number(m['b'])}",
     ),
-    # Symbol units after numbers: 120km/h, 64GB stays letters, 23℃, 5kg, 80m², 3km².
+    # Symbol units after numbers: 120km/h, 64GB stays letters, 23℃, 5kg, 80m², 3km²; not before + (阅读量10W+ is
+    # web shorthand for 十万+, not watts).
     Rule(
-        "unit", re.compile(rf"(?P<n>-?{NUM})\s*(?P<u>{_UNIT_ALT})(?![A-Za-z])"), lambda m: _unit_after(m["n"], m["u"])
+        "unit",
+        re.compile(rf"(?P<n>-?{NUM})\s*(?P<u>{_UNIT_ALT})(?![A-Za-z+＋])"),
+        lambda m: _unit_after(m["n"], m["u"]),
     ),
     # Symbol units after a magnitude or 每 or a slash: 12万㎡, 每㎡, 元/㎡, 3万t.
     Rule(
@@ -415,6 +518,13 @@ RULES: list[Rule] = [
         lambda m: read_number(m.group(0)),
     ),
     Rule("negative", re.compile(r"(?:^|(?<=[\s，,（(：:、为是]))-(?=\d)"), lambda m: "负"),
+    # After another word a hyphen is a minus only before a measured value (海拔-154米, 较上月-0.3个百分点): 歼-10,
+    # 运-20 and 东风-41 are designations, 备案号-1 a suffix.
+    Rule(
+        "negative-value",
+        re.compile(rf"(?<=[\u4e00-\u9fff])(?<![号第页期])-(?={NUM}\s*(?:{_SIGNED_UNIT}))"),
+        lambda m: "负",
+    ),
     Rule(
         "number",
         re.compile(rf"(?<![\d.]){NUM}"),
