@@ -297,3 +297,18 @@ def test_neighbour_links_share_labels_and_disclaimers_after_the_story_are_not_re
     article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{tail}\n")
     assert article.paragraphs[-1].startswith("据介绍") and tail.strip() not in article.paragraphs
     assert tail.strip() in [r.text for r in article.removed]
+
+
+def test_a_time_set_before_its_date_is_read_with_it():
+    assert parse_date("15:312018/09/16") == "2018-09-16 15:31"
+
+
+def test_an_outlet_named_share_button_is_no_source():
+    page = f"市区新公园开放\n2020-06-05 20:35\nFacebook\n开心网\n新浪微博\n{_LEAD}"
+    assert clean_text(page).source is None
+
+
+def test_a_long_copyright_notice_under_the_story_is_not_read():
+    notice = "本网站所有文字、照片及影片均受著作权保护，版权所有，禁止任何媒体、社群网站或论坛在纸本或网络引用、改写、转贴，违者必究。"
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{notice}\n")
+    assert notice not in article.paragraphs and (notice, "copyright") in [(r.text, r.reason) for r in article.removed]

@@ -13,7 +13,7 @@ Every dropped line or fragment is recorded in Article.removed with a reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from tts.errors import InputError
 from tts.input.clean import metadata, rules
@@ -37,6 +37,7 @@ from tts.input.clean.lines import (
     split_lines,
     title_affinity,
 )
+from tts.input.clean.script import Shadow, simplified
 from tts.model import Article, Removed, Section
 
 CAPTION_PREFIX = "图片说明："
@@ -62,11 +63,23 @@ class _Work:
 
 
 def clean_text(text: str, options: CleanOptions | None = None) -> Article:
-    """Clean a page's text into an Article; raises InputError when nothing speakable remains."""
+    """Clean a page's text into an Article; raises InputError when nothing speakable remains. A page in Traditional
+    characters is judged in Simplified (the rules' script) and returned as written."""
     from tts.speech.normalize import strip_controls
 
     options = options or CleanOptions()
-    work = _Work(split_lines(strip_controls(text)))  # a NUL, BEL or terminal escape is never content
+    lines = split_lines(strip_controls(text))  # a NUL, BEL or terminal escape is never content
+    shadow = Shadow("\n".join(line.text for line in lines))
+    if not shadow.active:
+        return _clean_lines(lines, options)
+    if options.title_hint:
+        options = replace(options, title_hint=simplified(options.title_hint))
+    shadow_lines = [Line(i, text) for i, text in enumerate(shadow.shadow.split("\n"))]
+    return shadow.restore(_clean_lines(shadow_lines, options))
+
+
+def _clean_lines(lines: list[Line], options: CleanOptions) -> Article:
+    work = _Work(lines)
     page = "\n".join(line.text for line in work.lines)  # before repairs: where each removal came from
     _repair_lines(work)
     if not any(cjk_count(line.text) for line in work.lines):
@@ -97,6 +110,7 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
             work.drop(section.heading, "empty-heading")  # a heading with nothing under it is not announced
     article.sections = [s for s in article.sections if s.paragraphs]
     if article.sections:
+        _end_at_closing_credit(article, work)
         _strip_trailing_credit(article, work)
         _read_body_authors(article)
     if not article.sections:
@@ -613,7 +627,8 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
         article.source = article.source or metadata.parse_source(text)
     authors: list[str] = []
     for text in header:
-        if metadata.is_byline(text) or re.search(rules.AUTHOR_ROLES + r"\s*[:：]", text):
+        # A credit may share the dateline's line ('2021-08-05 来源：X 记者王小明／北京报道').
+        if metadata.is_byline(text) or re.search(rules.AUTHOR_ROLES + r"\s*[:：]", text) or _is_dateline(text):
             authors += [n for n in metadata.parse_authors(text) if n not in authors]
             article.source = article.source or metadata.byline_outlet(text)
     if authors:
@@ -648,13 +663,17 @@ def _is_name_line(text: str) -> bool:
     )
 
 
+def _in_share_bar(lines: list[Line], i: int) -> bool:
+    return any(rules.SOCIAL_NETWORK.match(lines[j].text) for j in (i - 1, i + 1) if 0 <= j < len(lines))
+
+
 def _read_fields_elsewhere(article: Article, work: _Work, title_span: tuple[int, int], start: int, end: int) -> None:
     """Dates and sources some layouts put under the article ('发布日期：… 来源：…' after the body) or on a line
     of their own under the headline ('新华社'): read when the header said nothing."""
     header = work.lines[title_span[1] + 1 : start]
     if not article.source:
         for line in header:
-            if metadata.is_source_name(line.text):
+            if metadata.is_source_name(line.text) and not _in_share_bar(work.lines, line.index):
                 article.source = line.text
                 break
     after = work.lines[end : end + _TRAILER_REACH]
@@ -683,6 +702,48 @@ def _read_trailer_authors(article: Article, work: _Work, body_end: int) -> None:
             return
 
 
+def _end_at_closing_credit(article: Article, work: _Work) -> None:
+    """A story's closing credit ('（王小明／台北报导）', '（记者 胡晓蓉）') ends it: the few short lines a page puts
+    after it (a follow-us prompt, a hotline box, a caption) are not the story. Long paragraphs after a credit are
+    read (a round-up credits each of its items)."""
+    credited = [
+        (s, p)
+        for s, section in enumerate(article.sections)
+        for p, text in enumerate(section.paragraphs)
+        if _closing_credit(text)
+    ]
+    if not credited:
+        return
+    s, p = credited[-1]
+    tail = article.sections[s].paragraphs[p + 1 :]
+    later = article.sections[s + 1 :]
+    after = tail + [text for section in later for text in [section.heading or "", *section.paragraphs] if text]
+    body = sum(cjk_count(text) for text in article.paragraphs)
+    if (
+        not after
+        or any(cjk_count(t) >= _APPENDIX_LINE for t in after)
+        or sum(map(cjk_count, after)) > _APPENDIX_SHARE * body
+    ):
+        return
+    for text in after:
+        work.drop(text, "after-story")
+    del article.sections[s].paragraphs[p + 1 :]
+    del article.sections[s + 1 :]
+
+
+_APPENDIX_LINE = 80  # CJK characters: a paragraph this long after a credit is more story
+_APPENDIX_SHARE = 0.25
+
+
+def _closing_credit(text: str) -> bool:
+    """A credit that names a reporter as one ('（记者 X）', '（X／台北报导）'); a bare '（X）' may be a photo agency."""
+    m = rules.TRAILING_CREDIT.search(text)
+    return m is not None and not rules.NOT_A_NAME.search(m["names"]) and bool(_REPORTER.search(m.group(0)))
+
+
+_REPORTER = re.compile(r"记者|作者|报道|报导")
+
+
 def _strip_trailing_credit(article: Article, work: _Work) -> None:
     """A credit closing the story, '（记者 胡晓蓉）' or '(李楠)', names the author and is not read aloud."""
     last = article.sections[-1]
@@ -696,10 +757,13 @@ def _strip_trailing_credit(article: Article, work: _Work) -> None:
 
 
 def _read_body_authors(article: Article) -> None:
-    """Wire credits in the first paragraph: '新华社巴黎12月9日电（记者唐霁）'."""
-    if article.author or not article.sections:
-        return
+    """Wire credits in the first paragraph: '新华社巴黎12月9日电（记者唐霁）', '（中央社记者…19日电）' (the agency)."""
     paragraphs = article.paragraphs
+    agency = next(filter(None, (rules.WIRE_OUTLET.match(text) for text in paragraphs[:2])), None)
+    if agency and not article.source:
+        article.source = agency["outlet"]  # under a standfirst, the wire's own paragraph may come second
+    if article.author:
+        return
     for text in paragraphs[:1]:
         m = rules.WIRE_CREDIT.search(text)
         if m:

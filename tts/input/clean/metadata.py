@@ -17,9 +17,13 @@ def is_widget(text: str) -> bool:
     return len(text) <= 8 and bool(_WIDGET.search(text))
 
 
+# Some templates set the time before the date, glued: '15:312018/09/16'.
+_TIME_FIRST = re.compile(r"(?<!\d)(?P<time>\d{1,2}:\d{2})\s*(?P<date>(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2})(?![\d:])")
+
+
 def parse_date(text: str, today: _dt.date | None = None) -> str | None:
     """First full date in text as ISO 'YYYY-MM-DD[ HH:MM]'; two-digit years are read as 20YY when not in the future."""
-    for m in rules.DATE.finditer(text):
+    for m in rules.DATE.finditer(_TIME_FIRST.sub(r"\g<date> \g<time>", text)):
         year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
         if year < 100:
             today = today or _dt.date.today()
@@ -91,7 +95,7 @@ _OUTLET = re.compile(r"(?:社|网|报|台|日报|晚报|时报|新闻|频道|杂
 # Words that follow a role label but are no name ('作者最新文章', '本文作者简介').
 # Role words after a name are no name either ('记者陈智 整合', '张三 编译').
 _NOT_A_NAME = re.compile(
-    r"记者|通讯|编辑|摄影|文章|最新|更多|简介|推荐|相关|热门|阅读|专栏|其他|主页|关注|整合|整理|编译|撰稿|撰文|报道|综合"
+    r"记者|通讯|编辑|摄影|文章|最新|更多|简介|推荐|相关|热门|阅读|专栏|其他|主页|关注|整合|整理|编译|撰稿|撰文|报道|报导|综合"
     r"|^(?:未知|佚名|不详|匿名)$"  # 'unknown', 'anonymous': a field filled with no name
 )
 

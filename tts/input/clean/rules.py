@@ -37,27 +37,42 @@ NEXT_FIELD = re.compile(r"(?:作者|记者|编辑|责编|责任编辑|发布|时
 OTHER_ROLES = r"(?:责任编辑|责编|编辑|校对|审核|审校|监制|终审|二审|一审|初审|值班编辑|美编|编审|统筹|策划|制作|出品)"
 EDITOR = re.compile(r"^[（(\[【]?\s*" + OTHER_ROLES + r"\s*[:：]")
 # Reporter/writer credits; editors are never authors.
-# '文' alone is a role only where no character precedes it as part of a word ('文/张三', not '正文已结束').
-AUTHOR_ROLES = r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|执笔|文字|(?<![\u4e00-\u9fff])文|整合|撰稿)"
+# '文' alone is a role only where no character precedes it as part of a word and a separator follows ('文/张三',
+# not '正文已结束' or '人民网-文化频道').
+AUTHOR_ROLES = (
+    r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|执笔|文字|(?<![\u4e00-\u9fff])文(?=\s*[/／|｜:：\s])|整合|撰稿)"
+)
+# Where the writer filed from, after a slash: '记者王小明／台北报导', '（李华／综合报道）'.
+PLACE_REPORT = r"(?:\s*[/／]\s*[\u4e00-\u9fff]{0,8}(?:报道|报导))"
 AUTHOR = re.compile(
-    AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,&＆]+|$|(?=[）)]))){1,6})"
+    AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,&＆]+|$|(?=[）)〕\]/／]))){1,6})"
 )
 # The role may follow an outlet, plain or in title marks ('新京报记者 X', '《财经》记者 X', '文/《南方周末》记者 X').
 BYLINE_LINE = re.compile(
     r"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:《[^》]{1,15}》|[\u4e00-\u9fff·]{0,12}?)?"
     + AUTHOR_ROLES
     + r"\s*[:：/／]?\s*[\u4e00-\u9fff·]{2,4}"
-    r"(?:[\s、，,&＆]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*\s*[)）】\]]?$"
+    r"(?:[\s、，,&＆]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*" + PLACE_REPORT + r"?\s*[)）】\]]?$"
 )
 # A closing credit at the end of the last paragraph: （记者 胡晓蓉） or (李楠).
 TRAILING_CREDIT = re.compile(
-    r"[（(]\s*(?:(?:记者|作者|文|图|摄影|摄|编辑)\s*[/／、]?\s*)*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})\s*[)）]$"
+    r"[（(]\s*(?:(?:记者|作者|文|图|摄影|摄|编辑)\s*[/／、]?\s*)*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})"
+    + PLACE_REPORT
+    + r"?\s*[)）]$"
 )
 NOT_A_NAME = re.compile(r"[图完续摄稿编文局办委厅部社网报]")
 # A link prompt cut by a line break: '…（详情请点击链接：' then a line starting with '）'.
 OPEN_PROMPT = re.compile(r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*$")
 # A wire dateline prefix such as 新华社巴黎12月9日电（记者唐霁） — inside the first paragraph.
+# A wire credit naming its agency: '（中央社记者某某台北19日电）' — the agency is the source.
+WIRE_OUTLET = re.compile(r"^[（(]\s*(?P<outlet>[\u4e00-\u9fff]{2,8}?)记者[\u4e00-\u9fff]{2,12}\d{1,2}日电\s*[)）]")
 WIRE_CREDIT = re.compile(r"[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·、\s]{2,20}?)\s*[)）]")
+
+# Share buttons by the network's name: a bar of them may hold one that looks like an outlet's name ('开心网').
+SOCIAL_NETWORK = re.compile(
+    r"^(?:Facebook|Twitter|Google\+|LINE|Plurk|Weibo|微博|新浪微博|腾讯微博|微信|朋友圈|QQ空间|QQ好友|人人|人人网|豆瓣|开心网|Email|电邮|邮件)$",
+    re.I,
+)
 
 # Lines that end the article body: nothing after them is read.
 FOOTER_MARKERS: dict[str, list[str]] = {
@@ -67,6 +82,7 @@ FOOTER_MARKERS: dict[str, list[str]] = {
         r"^版权声明",
         r"^免责声明",
         r"^(?:声明|风险提示|免责条款)\s*[:：]",  # a disclaimer paragraph under the story
+        r"^(?=.*(?:版权所有|转载|转贴|引用)).*(?:违者必究|严禁转载|禁止转载)",  # a notice, however long
         r"版权所有",
         r"^Copyright",
         r"All Rights Reserved",
