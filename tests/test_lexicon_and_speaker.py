@@ -103,3 +103,14 @@ def test_offline_voice_applies_yi_and_bu_tone_sandhi_and_reads_wei(text, pinyin)
     from tts.engines.kokoro_text import chinese_pinyin
 
     assert " ".join(p for word in chinese_pinyin(text) for p in word) == pinyin
+
+
+def test_traditional_characters_are_spoken_from_their_simplified_form():
+    from tts.speech.align import Alignment
+    from tts.speech.normalize import Speaker
+
+    written = "颱風過境，約1.5萬戶停電，損失達2億元。"
+    spoken = Speaker()(written)
+    assert spoken == "台风过境，约一点五万户停电，损失达两亿元。"  # the rules read 萬 and 億 once they are 万 and 亿
+    start = written.index("損失")
+    assert spoken[slice(*Alignment(written, spoken).spoken_span(start, start + 2))] == "损失"

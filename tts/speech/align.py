@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from tts.hanzi import simplified
 from tts.speech.normalize.lexicon import MARKUP
 
 
@@ -38,7 +39,8 @@ class Alignment:
         # For each written character, the plain-spoken span [lo, hi) that says it.
         self._lo: list[int] = []
         self._hi: list[int] = []
-        matcher = SequenceMatcher(None, written, plain, autojunk=False)
+        # The speaker speaks Traditional characters in Simplified (same length): compare like with like.
+        matcher = SequenceMatcher(None, simplified(written), plain, autojunk=False)
         for tag, i1, i2, j1, j2 in matcher.get_opcodes():
             for i in range(i1, i2):
                 if tag == "equal":

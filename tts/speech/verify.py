@@ -25,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from tts.errors import ConfigError, TtsError
+from tts.hanzi import simplified
 from tts.model import Chunk, Clip, Mark, SpeechPlan, Timeline
 from tts.paths import cache_dir
 
@@ -124,24 +125,11 @@ def transcribe_text(samples, rate: int) -> str:
 # -- scoring --------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=1)
-def _to_simplified():
-    """The traditional -> simplified converter, built once (loading its dictionaries costs milliseconds per call);
-    None without opencc."""
-    try:
-        import opencc
-    except ModuleNotFoundError:
-        return None
-    return opencc.OpenCC("t2s")
-
-
 def comparable(text: str) -> str:
     """Simplified characters, digits as Chinese numerals, no punctuation or spaces."""
     import cn2an
 
-    converter = _to_simplified()
-    if converter is not None:
-        text = converter.convert(text)
+    text = simplified(text)
     try:
         text = cn2an.transform(text, "an2cn")
     except Exception:  # cn2an rejects some digit patterns; compare them as they are

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from tts.errors import InputError
+from tts.hanzi import simplified
 from tts.input.clean import metadata, rules
 from tts.input.clean.lines import (
     AFFINITY_MARGIN,
@@ -37,7 +38,7 @@ from tts.input.clean.lines import (
     split_lines,
     title_affinity,
 )
-from tts.input.clean.script import Shadow, simplified
+from tts.input.clean.script import Shadow
 from tts.model import Article, Removed, Section
 
 CAPTION_PREFIX = "图片说明："

@@ -4,27 +4,16 @@ The cleaner's rules are written in Simplified characters ('记者', '责任编�
 characters ('記者', '責任編輯', '相關新聞') is cleaned in its Simplified shadow, and everything the cleaner returns is
 given back in the characters the page was written in: the transcript keeps the page's script.
 
-OpenCC's t2s conversion maps character for character (its phrase table only chooses among characters), so the
-shadow has the page's length and every position in it is the same position on the page.
+`tts.hanzi.simplified` maps character for character, so the shadow has the page's length and every position in it
+is the same position on the page.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from functools import lru_cache
 
+from tts.hanzi import simplified
 from tts.model import Article, Removed, Section
-
-
-@lru_cache(maxsize=1)
-def _converter():
-    import opencc  # opencc-python-reimplemented: pure Python, its dictionaries load in milliseconds
-
-    return opencc.OpenCC("t2s")
-
-
-def simplified(text: str) -> str:
-    return _converter().convert(text)
 
 
 class Shadow:

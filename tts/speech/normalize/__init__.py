@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from tts.hanzi import simplified
 from tts.speech.normalize.lexicon import MARKUP, Lexicon
 from tts.speech.normalize.rules import RULES
 
@@ -86,7 +87,9 @@ class Speaker:
     normalize: bool = True
 
     def __call__(self, text: str) -> str:
-        text = self.lexicon.apply(strip_controls(text), self.style)
+        # Traditional characters are spoken from their Simplified form: the lexicon, the rules and the offline voice's
+        # G2P are written for it ('2億' is 两亿, not 二億). Same length, so marks still line up with the written text.
+        text = self.lexicon.apply(simplified(strip_controls(text)), self.style)
         if not self.normalize:
             return text
         # Keep lexicon markup out of the rules' reach.
