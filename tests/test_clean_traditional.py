@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
+import pytest
+
 from tts.input.clean import clean_text
 from tts.input.clean.script import Shadow
 
@@ -67,3 +71,37 @@ def test_a_long_paragraph_after_a_credit_is_still_read():
 def test_a_wire_credit_names_its_agency_as_the_source():
     page = "颱風過境 市民陽台積水\n2021/08/05 10:30\n（某某社記者王小明台北5日電）" + _STORY.split("\n", 1)[1]
     assert clean_text(page).source == "某某社"
+
+
+@functools.cache
+def _s2t():
+    import opencc
+
+    return opencc.OpenCC("s2t")
+
+
+def _to_traditional(text: str) -> str:
+    return _s2t().convert(text)
+
+
+def _corpus_pages() -> list:
+    from pathlib import Path
+
+    corpus = Path(__file__).parent / "corpus"
+    return sorted((corpus / "fresh").glob("*.txt"))[:6] + sorted((corpus / "unseen").glob("*.txt"))[::8]
+
+
+@pytest.mark.parametrize("page", _corpus_pages(), ids=lambda p: p.stem)
+def test_a_real_page_written_in_traditional_characters_is_cleaned_the_same(page):
+    from tts.hanzi import simplified
+
+    text = page.read_text(encoding="utf-8")
+    traditional = _to_traditional(text)
+    if simplified(traditional) != text:
+        pytest.skip("the page does not survive the round trip through Traditional characters")
+    plain, converted = clean_text(text), clean_text(traditional)
+    assert [simplified(p) for p in converted.paragraphs] == plain.paragraphs
+    folded = " ".join(traditional.split())  # lines are read with their runs of spaces folded
+    assert all(p in folded for p in converted.paragraphs)  # as written on the page
+    assert (simplified(converted.title), converted.date) == (plain.title, plain.date)
+    assert converted.author is None or simplified(converted.author) == plain.author
