@@ -10,6 +10,15 @@ whole with word times (as `--verify` does): whole-episode CER, the worst sentenc
 where the recogniser hears them. `--label`, `--voice`, `--max-chunk`, `--speed`, `--clause-pause` name and set a
 variant of the product's settings (`--voice NAME` alone labels the run `voice-NAME`); results are merged into
 benchmarks/results/intelligibility_articles.json under `articles[NAME][LABEL]`.
+
+`--verify` (label `verify`): the same plan, then the product's own repair path before the episode is assembled for
+the whole-episode transcription — tts.speech.verify.verify_and_repair, the call `tts build --verify` makes, with its
+defaults (`--threshold`, `--max-repairs` set a variant). The clips are synthesised cold (the clip cache neither read
+nor written, the repair's takes too) so that the verify step's seconds can be set against a cold build's in the same
+run: `verify.build_ratio` = (transcription + repair) / (prepare + synthesis + assembly + MP3), wall and CPU time.
+`--warm` reads and fills the cache instead (cheap reruns of a settings study; its ratios are not a cold build's).
+Caveat: the repair picks takes with Whisper-base, the same recogniser that then scores the episode, so the verified
+figure is optimistic; the syllable error rates are reported beside it.
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ import json
 import tempfile
 import time
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.recognise import cer, transcribe
@@ -80,11 +90,18 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=None, help="speaking speed (default: the profile's)")
     parser.add_argument("--clause-pause", type=int, default=None, help="pause after a split clause, ms")
     parser.add_argument("--both", action="store_true", help="also transcribe with the previous text as prompt")
+    parser.add_argument("--verify", action="store_true", help="repair garbled sentences as `tts build --verify` does")
+    parser.add_argument("--threshold", type=float, default=None, help="--verify: sentence CER that is repaired")
+    parser.add_argument("--max-repairs", type=int, default=None, help="--verify: most sentences re-synthesised")
+    parser.add_argument("--warm", action="store_true", help="--verify: use the clip cache (no cold-build timing)")
     args = parser.parse_args()
-    label = args.label or (f"voice-{args.voice}" if args.voice else "product")
+    label = args.label or ("verify" if args.verify else f"voice-{args.voice}" if args.voice else "product")
+    repair = Repair(args.threshold, args.max_repairs, cold=not args.warm) if args.verify else None
     if args.article:
         for article in args.article:
-            row = episode_study(article, args.max_chunk, args.speed, args.clause_pause, args.both, args.voice)
+            row = episode_study(
+                article, args.max_chunk, args.speed, args.clause_pause, args.both, args.voice, repair=repair
+            )
             record(article.name, label, row)
             shown = {k: v for k, v in row.items() if k not in ("sentences", "cues", "heard_words", "sentence_starts")}
             print(json.dumps(shown, ensure_ascii=False, indent=2), flush=True)
@@ -142,6 +159,85 @@ def skipped_speech(heard, timeline, gap: float = 3.0) -> float:
     return round(total, 1)
 
 
+@dataclass(frozen=True)
+class Repair:
+    """The `--verify` variant: the product's repair path with these settings (None: the product's defaults)."""
+
+    threshold: float | None = None
+    max_repairs: int | None = None
+    cold: bool = True  # clips and takes synthesised without the cache, so the build can be timed cold
+
+
+def repaired(repair: Repair, plan, clips, pauses, engine, voice: str, speed: float, track):
+    """The product's repair (tts.speech.verify.verify_and_repair, as `tts build --verify` calls it): (track,
+    Verification, seconds and CPU seconds it took)."""
+    from tts.speech import verify
+
+    settings = {}
+    if repair.threshold is not None:
+        settings["threshold"] = repair.threshold
+    if repair.max_repairs is not None:
+        settings["max_repairs"] = repair.max_repairs
+    started, cpu = time.perf_counter(), time.process_time()
+    track, _, result = verify.verify_and_repair(
+        plan, list(clips), pauses, engine, voice, speed, track, use_cache=not repair.cold, **settings
+    )
+    return track, result, time.perf_counter() - started, time.process_time() - cpu
+
+
+def repair_row(result, repair: Repair, cost: tuple[float, float], build: tuple[float, float]) -> dict:
+    """What the repair did and cost (wall, CPU seconds), set against the build it is part of."""
+    from tts.speech import verify
+
+    (seconds, cpu), (build_s, build_cpu) = cost, build
+    fixed = [s for s in result.sentences if s.take != "first"]
+    return {
+        "threshold": result.threshold,
+        "max_repairs": repair.max_repairs if repair.max_repairs is not None else verify.MAX_REPAIRS,
+        "slower_speed_factor": verify.SLOWER,
+        "cer_first_heard": round(result.cer, 4),  # verify's own pass (in memory, conditioned): what it acted on
+        "sentences_over_threshold": len(result.garbled),
+        "tried": len([s for s in result.sentences if s.tried]),
+        "repairs": len(fixed),
+        "takes_kept": {name: sum(s.take == name for s in fixed) for name in ("clauses", "slower")},
+        "transcribe_s": round(result.transcribe_seconds, 1),
+        "repair_s": round(result.repair_seconds, 1),
+        "verify_s": round(seconds, 1),
+        "verify_cpu_s": round(cpu, 1),
+        "cold": repair.cold,
+        "build_s": round(build_s, 1),
+        "build_cpu_s": round(build_cpu, 1),
+        "build_ratio": {"wall": round(seconds / build_s, 3), "cpu": round(cpu / build_cpu, 3)},
+        "sentences": [
+            {"index": s.index, "text": s.text[:30], "cer": round(s.cer, 3), "take": s.take, "tried": s.tried}
+            for s in result.sentences
+            if s.tried
+        ],
+    }
+
+
+def cached_equal(chunks, clips, engine, voice: str, speed: float) -> dict:
+    """Cold clips against the clip cache's (where it holds them): is the engine's audio the same run to run?"""
+    import numpy as np
+
+    from tts.audio import to_int16
+    from tts.speech.cache import ClipCache, chunk_key
+
+    cache = ClipCache()
+    held = [
+        (cache.get(chunk_key(engine.name, engine.identity, voice, speed, c.spoken)), clip)
+        for c, clip in zip(chunks, clips)
+    ]
+    compared = [(old, new) for old, new in held if old is not None]
+    return {
+        "compared": len(compared),
+        "identical": sum(
+            len(old.samples) == len(new.samples) and np.array_equal(to_int16(old.samples), to_int16(new.samples))
+            for old, new in compared
+        ),
+    }
+
+
 def episode_study(
     article: Path,
     max_chunk: int | None = None,
@@ -149,8 +245,10 @@ def episode_study(
     clause_pause: int | None = None,
     both: bool = False,
     voice: str | None = None,
+    repair: Repair | None = None,
 ) -> dict:
-    """Plan, synthesise (cached), assemble, encode and transcribe one article; CER and cue timing."""
+    """Plan, synthesise (cached), assemble, encode and transcribe one article; CER and cue timing. With `repair`,
+    the product's `--verify` repair runs on the assembled track before it is encoded and transcribed."""
     import dataclasses
 
     from benchmarks.timings import errors, onset_errors, split_only
@@ -162,6 +260,8 @@ def episode_study(
     from tts.speech import verify
     from tts.speech.plan import PlanOptions, make_plan
 
+    cold = repair is not None and repair.cold
+    started, cpu = time.perf_counter(), time.process_time()
     options = BuildOptions(engine="kokoro", speed=speed, voice=voice)
     prepared = pipeline.prepare(article, options)
     pauses = prepared.profile.pauses
@@ -179,13 +279,29 @@ def episode_study(
         )
         plan = make_plan(prepared.article, plan_options, prepared.speaker)
     engine, voice_used, speed_used = pipeline.open_engine(prepared.engine, prepared.profile)
-    started = time.perf_counter()
-    clips, made = pipeline.synthesize_chunks(plan.chunks, engine, voice_used, speed_used)
-    synth_s = time.perf_counter() - started
+    prepare_s, prepare_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
+    clips, made = pipeline.synthesize_chunks(plan.chunks, engine, voice_used, speed_used, use_cache=not cold)
+    synth_s, synth_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     track = assemble(plan, clips, pauses)
+    assemble_s, assemble_cpu = time.perf_counter() - started, time.process_time() - cpu
+    same_as_cache = cached_equal(plan.chunks, clips, engine, voice_used, speed_used) if cold else None
+    verified = None
+    if repair is not None:
+        track, result, verify_s, verify_cpu = repaired(
+            repair, plan, clips, pauses, engine, voice_used, speed_used, track
+        )
     with tempfile.TemporaryDirectory() as tmp:
         audio = Path(tmp) / "episode.mp3"
+        started, cpu = time.perf_counter(), time.process_time()
         write_audio(audio, track, prepared.article, options.audio, Metadata())
+        encode_s, encode_cpu = time.perf_counter() - started, time.process_time() - cpu
+        if repair is not None:  # a build without --verify: prepare, synthesis, assembly, MP3
+            build_s = prepare_s + synth_s + assemble_s + encode_s
+            build_cpu = prepare_cpu + synth_cpu + assemble_cpu + encode_cpu
+            verified = repair_row(result, repair, (verify_s, verify_cpu), (build_s, build_cpu))
+            verified["cold_clips_same_as_cached"] = same_as_cache
         started = time.perf_counter()
         heard = transcribe_words(audio, conditioned=False)
         transcribe_s = time.perf_counter() - started
@@ -222,6 +338,7 @@ def episode_study(
         },
         "sentences_over_50pct": sum(s.cer > 0.5 for s in checked.sentences),
         "sentences_over_25pct": sum(s.cer > 0.25 for s in checked.sentences),
+        **({"verify": verified} if verified is not None else {}),
         "worst": [{"text": s.text, "cer": round(s.cer, 3), "heard": s.heard} for s in worst],
         "cue_start_vs_heard": {"all": errors(cues, heard), "split": errors(split_only(cues, starts), heard)},
         "sentence_starts_vs_audio_onset": onsets,

@@ -55,3 +55,24 @@ def test_episode_study_speaks_with_the_voice_asked_for(tmp_path):
     assert episode_study(article)["settings"]["voice"] == "zm_yunjian"
     with pytest.raises(ConfigError, match="unknown kokoro voice"):
         episode_study(article, voice="zf_nobody")
+
+
+@pytest.mark.slow  # real synthesis and the real recogniser
+def test_verify_variant_runs_the_products_repair_before_the_episode_is_heard(tmp_path):
+    """`intelligibility.py --verify`: every sentence over the threshold (here: any error at all) goes through the
+    product's repair, the row says which takes were tried and kept and what the repair cost against the build."""
+    from benchmarks.intelligibility import Repair, episode_study
+
+    article = tmp_path / "apples.txt"
+    article.write_text("静宁苹果丰收\n\n九月的静宁，满山苹果挂满枝头，果农忙着采摘。\n", encoding="utf-8")
+    row = episode_study(article, repair=Repair(threshold=-1.0, max_repairs=1))
+    verified = row["verify"]
+    assert verified["sentences_over_threshold"] == len(row["sentences"])  # below zero: every sentence "garbled"
+    assert verified["tried"] == 1  # but only max_repairs of them are re-synthesised
+    (tried,) = verified["sentences"]
+    assert {"first", "slower"} <= set(tried["tried"])  # the first take and the slower one, each transcribed
+    assert tried["take"] in tried["tried"]
+    assert verified["repairs"] == (tried["take"] != "first")
+    assert 0 < verified["build_ratio"]["wall"] and verified["build_s"] > 0
+    assert verified["cold_clips_same_as_cached"]["compared"] in (0, row["chunks"])
+    assert row["cer_episode"] < 0.5
