@@ -17,6 +17,8 @@ defaults (`--threshold`, `--max-repairs` set a variant). The clips are synthesis
 nor written, the repair's takes too) so that the verify step's seconds can be set against a cold build's in the same
 run: `verify.build_ratio` = (transcription + repair) / (prepare + synthesis + assembly + MP3), wall and CPU time.
 `--warm` reads and fills the cache instead (cheap reruns of a settings study; its ratios are not a cold build's).
+`--leads 0.7,1.9` transcribes the same episode again after that much silence: Whisper's 30 s windows then fall
+elsewhere, which is the spread of the measure itself (`window_leads` in the row).
 Caveat: the repair picks takes with Whisper-base, the same recogniser that then scores the episode, so the verified
 figure is optimistic; the syllable error rates are reported beside it.
 """
@@ -94,13 +96,17 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=None, help="--verify: sentence CER that is repaired")
     parser.add_argument("--max-repairs", type=int, default=None, help="--verify: most sentences re-synthesised")
     parser.add_argument("--warm", action="store_true", help="--verify: use the clip cache (no cold-build timing)")
+    parser.add_argument(
+        "--leads", default="", help="also transcribe after these seconds of silence (comma-separated): the spread"
+    )
     args = parser.parse_args()
     label = args.label or ("verify" if args.verify else f"voice-{args.voice}" if args.voice else "product")
     repair = Repair(args.threshold, args.max_repairs, cold=not args.warm) if args.verify else None
+    leads = [float(x) for x in args.leads.split(",") if x.strip()]
     if args.article:
         for article in args.article:
             row = episode_study(
-                article, args.max_chunk, args.speed, args.clause_pause, args.both, args.voice, repair=repair
+                article, args.max_chunk, args.speed, args.clause_pause, args.both, args.voice, repair, leads
             )
             record(article.name, label, row)
             shown = {k: v for k, v in row.items() if k not in ("sentences", "cues", "heard_words", "sentence_starts")}
@@ -132,16 +138,45 @@ def raw_run(article: str, label: str) -> dict:
     return json.loads((RAW / f"{article}.{label}.json").read_text("utf-8"))
 
 
-def transcribe_words(audio: Path, conditioned: bool):
+def transcribe_words(audio: Path, conditioned: bool, lead: float = 0.0):
     """The recogniser's words with times, as `--verify` asks for them. `conditioned=False` decodes each 30 s window
     without the previous window's text as a prompt: Whisper then cannot carry a failure forward (with it, it skipped
-    14 s of the sample's last sentence in one run), so a variant's score depends less on one unlucky window."""
+    14 s of the sample's last sentence in one run), so a variant's score depends less on one unlucky window.
+    `lead` seconds of silence before the audio move every 30 s window boundary (times are given back unshifted)."""
     from tts.speech.verify import Heard, _model
 
+    source = str(audio)
+    if lead:
+        import numpy as np
+        from faster_whisper import decode_audio
+
+        samples = decode_audio(source, sampling_rate=16_000)
+        source = np.concatenate([np.zeros(round(lead * 16_000), dtype=samples.dtype), samples])
     segments, _ = _model().transcribe(
-        str(audio), language="zh", beam_size=5, word_timestamps=True, condition_on_previous_text=conditioned
+        source, language="zh", beam_size=5, word_timestamps=True, condition_on_previous_text=conditioned
     )
-    return [Heard(w.word.strip(), w.start, w.end) for s in segments for w in (s.words or []) if w.word.strip()]
+    return [
+        Heard(w.word.strip(), w.start - lead, w.end - lead) for s in segments for w in (s.words or []) if w.word.strip()
+    ]
+
+
+def window_spread(audio: Path, timeline, leads: list[float]) -> dict:
+    """The measure's own spread: the same audio with silence before it, so Whisper's 30 s windows cut it elsewhere
+    (whole-episode CER and syllable errors per lead). Audio that changes anywhere moves the later windows the same way,
+    so a variant's difference smaller than this spread is not a difference the measure can see."""
+    from tts.speech import verify
+
+    written = "".join(s.text for s in timeline.sentences)
+    out = {}
+    for lead in leads:
+        heard = transcribe_words(audio, conditioned=False, lead=lead)
+        checked = verify.check(heard, timeline)
+        out[f"{lead:g}"] = {
+            "cer_episode": round(checked.cer, 4),
+            "syllable_error_rate": syllable_error_rates(written, "".join(w.text for w in heard)),
+            "sentences_over_50pct": sum(s.cer > 0.5 for s in checked.sentences),
+        }
+    return out
 
 
 def skipped_speech(heard, timeline, gap: float = 3.0) -> float:
@@ -246,6 +281,7 @@ def episode_study(
     both: bool = False,
     voice: str | None = None,
     repair: Repair | None = None,
+    leads: list[float] | None = None,
 ) -> dict:
     """Plan, synthesise (cached), assemble, encode and transcribe one article; CER and cue timing. With `repair`,
     the product's `--verify` repair runs on the assembled track before it is encoded and transcribed."""
@@ -306,6 +342,7 @@ def episode_study(
         heard = transcribe_words(audio, conditioned=False)
         transcribe_s = time.perf_counter() - started
         conditioned = transcribe_words(audio, conditioned=True) if both else None
+        spread = window_spread(audio, track.timeline, leads) if leads else None
         onsets = onset_errors(audio, track.timeline.sentences[1:])  # sentence starts vs where the sound begins
     checked = verify.check(heard, track.timeline)
     cues = caption_cues(track.timeline)
@@ -339,6 +376,7 @@ def episode_study(
         "sentences_over_50pct": sum(s.cer > 0.5 for s in checked.sentences),
         "sentences_over_25pct": sum(s.cer > 0.25 for s in checked.sentences),
         **({"verify": verified} if verified is not None else {}),
+        **({"window_leads": spread} if spread is not None else {}),
         "worst": [{"text": s.text, "cer": round(s.cer, 3), "heard": s.heard} for s in worst],
         "cue_start_vs_heard": {"all": errors(cues, heard), "split": errors(split_only(cues, starts), heard)},
         "sentence_starts_vs_audio_onset": onsets,

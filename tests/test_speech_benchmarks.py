@@ -65,7 +65,7 @@ def test_verify_variant_runs_the_products_repair_before_the_episode_is_heard(tmp
 
     article = tmp_path / "apples.txt"
     article.write_text("静宁苹果丰收\n\n九月的静宁，满山苹果挂满枝头，果农忙着采摘。\n", encoding="utf-8")
-    row = episode_study(article, repair=Repair(threshold=-1.0, max_repairs=1))
+    row = episode_study(article, repair=Repair(threshold=-1.0, max_repairs=1), leads=[1.5])
     verified = row["verify"]
     assert verified["sentences_over_threshold"] == len(row["sentences"])  # below zero: every sentence "garbled"
     assert verified["tried"] == 1  # but only max_repairs of them are re-synthesised
@@ -76,3 +76,5 @@ def test_verify_variant_runs_the_products_repair_before_the_episode_is_heard(tmp
     assert 0 < verified["build_ratio"]["wall"] and verified["build_s"] > 0
     assert verified["cold_clips_same_as_cached"]["compared"] in (0, row["chunks"])
     assert row["cer_episode"] < 0.5
+    shifted = row["window_leads"]["1.5"]  # the same episode heard after 1.5 s of silence, times moved back
+    assert shifted["cer_episode"] < 0.5 and shifted["sentences_over_50pct"] == 0
