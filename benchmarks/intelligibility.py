@@ -479,19 +479,37 @@ def verify_summary(label: str = "verify", base: str = "product") -> dict:
             for side, run in (("cer_by_window_lead", base), ("verified_cer_by_window_lead", label)):
                 by_lead = window_leads(data[name], run)
                 if len(by_lead) > 1:
-                    rows[name][side] = by_lead | {"mean": round(sum(by_lead.values()) / len(by_lead), 4)}
+                    rows[name][side] = lead_summary(by_lead)
         out[group] = rows
     return out
 
 
-def window_leads(runs: dict, label: str) -> dict[str, float]:
-    """Whole-episode CER of one variant's audio by lead silence: the run itself (lead 0) and any reruns of the
-    same audio recorded as LABEL-rerun / LABEL-warm with `--leads`."""
-    out = {"0": runs[label]["cer_episode"]}
+def window_leads(runs: dict, label: str) -> dict[str, tuple[float, float]]:
+    """(whole-episode CER, seconds of speech skipped) of one variant's audio by lead silence: the run itself (lead
+    0) and any reruns of the same audio recorded as LABEL-rerun / LABEL-warm with `--leads`."""
+    out = {"0": (runs[label]["cer_episode"], runs[label]["skipped_speech_s"])}
     for name, row in runs.items():
         if name in (f"{label}-rerun", f"{label}-warm"):
-            out |= {lead: r["cer_episode"] for lead, r in row.get("window_leads", {}).items()}
+            out |= {
+                lead: (r["cer_episode"], r.get("skipped_speech_s")) for lead, r in row.get("window_leads", {}).items()
+            }
     return out
+
+
+def lead_summary(by_lead: dict[str, tuple[float, float]]) -> dict:
+    """CER by lead, with the median and the mean of the transcriptions in which Whisper skipped no speech (a skip
+    of tens of seconds is a failure of the recogniser's decoding, not a property of the voice)."""
+    from statistics import mean, median
+
+    clean = [cer for cer, skipped in by_lead.values() if skipped == 0]
+    return {
+        "cer": {lead: cer for lead, (cer, _) in by_lead.items()},
+        "skipped_speech_s": {lead: skipped for lead, (_, skipped) in by_lead.items() if skipped},
+        "median": round(median(cer for cer, _ in by_lead.values()), 4),
+        "mean": round(mean(cer for cer, _ in by_lead.values()), 4),
+        "mean_without_skips": round(mean(clean), 4) if clean else None,
+        "range_without_skips": [min(clean), max(clean)] if clean else None,
+    }
 
 
 VERIFY_NOTES = [
@@ -500,7 +518,7 @@ VERIFY_NOTES = [
     "so build_ratio = verify step / (prepare + synthesis + assembly + MP3) of the same run, wall and CPU seconds.",
     "Optimistic: the repair picks takes with Whisper-base, the recogniser that then scores the episode; the "
     "syllable error rates (toned/toneless) are reported beside the CER.",
-    "cer_by_window_lead: the same audio transcribed after 0 / 0.7 / 1.9 s of silence, so Whisper's 30 s windows "
+    "cer_by_window_lead: the same audio transcribed after 0 s and each --leads silence, so Whisper's 30 s windows "
     "fall elsewhere: the spread of the measure itself (a rerun on identical audio gives the identical figure).",
     "repaired_sentences_chars_wrong / other_sentences_chars_wrong: characters wrong in the episode's transcript, "
     "product -> verify, in the repaired sentences and in all the others (whose audio did not change).",
