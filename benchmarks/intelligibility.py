@@ -10,6 +10,17 @@ whole with word times (as `--verify` does): whole-episode CER, the worst sentenc
 where the recogniser hears them. `--label`, `--voice`, `--max-chunk`, `--speed`, `--clause-pause` name and set a
 variant of the product's settings (`--voice NAME` alone labels the run `voice-NAME`); results are merged into
 benchmarks/results/intelligibility_articles.json under `articles[NAME][LABEL]`.
+
+`--verify` (label `verify`): the same plan, then the product's own repair path before the episode is assembled for
+the whole-episode transcription — tts.speech.verify.verify_and_repair, the call `tts build --verify` makes, with its
+defaults (`--threshold`, `--max-repairs` set a variant). The clips are synthesised cold (the clip cache neither read
+nor written, the repair's takes too) so that the verify step's seconds can be set against a cold build's in the same
+run: `verify.build_ratio` = (transcription + repair) / (prepare + synthesis + assembly + MP3), wall and CPU time.
+`--warm` reads and fills the cache instead (cheap reruns of a settings study; its ratios are not a cold build's).
+`--leads 0.7,1.9` transcribes the same episode again after that much silence: Whisper's 30 s windows then fall
+elsewhere, which is the spread of the measure itself (`window_leads` in the row).
+Caveat: the repair picks takes with Whisper-base, the same recogniser that then scores the episode, so the verified
+figure is optimistic; the syllable error rates are reported beside it.
 """
 
 from __future__ import annotations
@@ -18,6 +29,7 @@ import json
 import tempfile
 import time
 import wave
+from dataclasses import dataclass
 from pathlib import Path
 
 from benchmarks.recognise import cer, transcribe
@@ -80,11 +92,40 @@ def main() -> None:
     parser.add_argument("--speed", type=float, default=None, help="speaking speed (default: the profile's)")
     parser.add_argument("--clause-pause", type=int, default=None, help="pause after a split clause, ms")
     parser.add_argument("--both", action="store_true", help="also transcribe with the previous text as prompt")
+    parser.add_argument("--verify", action="store_true", help="repair garbled sentences as `tts build --verify` does")
+    parser.add_argument("--threshold", type=float, default=None, help="--verify: sentence CER that is repaired")
+    parser.add_argument("--max-repairs", type=int, default=None, help="--verify: most sentences re-synthesised")
+    parser.add_argument("--warm", action="store_true", help="--verify: use the clip cache (no cold-build timing)")
+    parser.add_argument(
+        "--leads", default="", help="also transcribe after these seconds of silence (comma-separated): the spread"
+    )
+    parser.add_argument(
+        "--no-fallback", action="store_true", help="measure with Whisper at temperature 0 only (deterministic)"
+    )
+    parser.add_argument(
+        "--summarise-verify", action="store_true", help="write the verify-vs-product summary from the recorded rows"
+    )
     args = parser.parse_args()
-    label = args.label or (f"voice-{args.voice}" if args.voice else "product")
+    if args.summarise_verify:
+        record_verify_summary(VERIFY_NOTES)
+        print(json.dumps(verify_summary(), ensure_ascii=False, indent=2))
+        return
+    label = args.label or ("verify" if args.verify else f"voice-{args.voice}" if args.voice else "product")
+    repair = Repair(args.threshold, args.max_repairs, cold=not args.warm) if args.verify else None
+    leads = [float(x) for x in args.leads.split(",") if x.strip()]
     if args.article:
         for article in args.article:
-            row = episode_study(article, args.max_chunk, args.speed, args.clause_pause, args.both, args.voice)
+            row = episode_study(
+                article,
+                args.max_chunk,
+                args.speed,
+                args.clause_pause,
+                args.both,
+                args.voice,
+                repair,
+                leads,
+                not args.no_fallback,
+            )
             record(article.name, label, row)
             shown = {k: v for k, v in row.items() if k not in ("sentences", "cues", "heard_words", "sentence_starts")}
             print(json.dumps(shown, ensure_ascii=False, indent=2), flush=True)
@@ -115,16 +156,54 @@ def raw_run(article: str, label: str) -> dict:
     return json.loads((RAW / f"{article}.{label}.json").read_text("utf-8"))
 
 
-def transcribe_words(audio: Path, conditioned: bool):
+def transcribe_words(audio: Path, conditioned: bool, lead: float = 0.0, fallback: bool = True):
     """The recogniser's words with times, as `--verify` asks for them. `conditioned=False` decodes each 30 s window
     without the previous window's text as a prompt: Whisper then cannot carry a failure forward (with it, it skipped
-    14 s of the sample's last sentence in one run), so a variant's score depends less on one unlucky window."""
+    14 s of the sample's last sentence in one run), so a variant's score depends less on one unlucky window.
+    `lead` seconds of silence before the audio move every 30 s window boundary (times are given back unshifted).
+    `fallback=False` decodes at temperature 0 only: faster-whisper's default retries a window that fails its
+    compression-ratio / log-probability checks by sampling at rising temperatures, unseeded, so such a window can
+    come back different on every run."""
     from tts.speech.verify import Heard, _model
 
+    source = str(audio)
+    if lead:
+        import numpy as np
+        from faster_whisper import decode_audio
+
+        samples = decode_audio(source, sampling_rate=16_000)
+        source = np.concatenate([np.zeros(round(lead * 16_000), dtype=samples.dtype), samples])
     segments, _ = _model().transcribe(
-        str(audio), language="zh", beam_size=5, word_timestamps=True, condition_on_previous_text=conditioned
+        source,
+        language="zh",
+        beam_size=5,
+        word_timestamps=True,
+        condition_on_previous_text=conditioned,
+        **({} if fallback else {"temperature": 0.0}),
     )
-    return [Heard(w.word.strip(), w.start, w.end) for s in segments for w in (s.words or []) if w.word.strip()]
+    return [
+        Heard(w.word.strip(), w.start - lead, w.end - lead) for s in segments for w in (s.words or []) if w.word.strip()
+    ]
+
+
+def window_spread(audio: Path, timeline, leads: list[float], fallback: bool = True) -> dict:
+    """The measure's own spread: the same audio with silence before it, so Whisper's 30 s windows cut it elsewhere
+    (whole-episode CER and syllable errors per lead). Audio that changes anywhere moves the later windows the same way,
+    so a variant's difference smaller than this spread is not a difference the measure can see."""
+    from tts.speech import verify
+
+    written = "".join(s.text for s in timeline.sentences)
+    out = {}
+    for lead in leads:
+        heard = transcribe_words(audio, conditioned=False, lead=lead, fallback=fallback)
+        checked = verify.check(heard, timeline)
+        out[f"{lead:g}"] = {
+            "cer_episode": round(checked.cer, 4),
+            "syllable_error_rate": syllable_error_rates(written, "".join(w.text for w in heard)),
+            "sentences_over_50pct": sum(s.cer > 0.5 for s in checked.sentences),
+            "skipped_speech_s": skipped_speech(heard, timeline),
+        }
+    return out
 
 
 def skipped_speech(heard, timeline, gap: float = 3.0) -> float:
@@ -142,6 +221,86 @@ def skipped_speech(heard, timeline, gap: float = 3.0) -> float:
     return round(total, 1)
 
 
+@dataclass(frozen=True)
+class Repair:
+    """The `--verify` variant: the product's repair path with these settings (None: the product's defaults)."""
+
+    threshold: float | None = None
+    max_repairs: int | None = None
+    cold: bool = True  # clips and takes synthesised without the cache, so the build can be timed cold
+
+
+def repaired(repair: Repair, plan, clips, pauses, engine, voice: str, speed: float, track):
+    """The product's repair (tts.speech.verify.verify_and_repair, as `tts build --verify` calls it): (track,
+    Verification, seconds and CPU seconds it took)."""
+    from tts.speech import verify
+
+    settings = {}
+    if repair.threshold is not None:
+        settings["threshold"] = repair.threshold
+    if repair.max_repairs is not None:
+        settings["max_repairs"] = repair.max_repairs
+    started, cpu = time.perf_counter(), time.process_time()
+    track, _, result = verify.verify_and_repair(
+        plan, list(clips), pauses, engine, voice, speed, track, use_cache=not repair.cold, **settings
+    )
+    return track, result, time.perf_counter() - started, time.process_time() - cpu
+
+
+def repair_row(result, repair: Repair, cost: tuple[float, float], build: tuple[float, float]) -> dict:
+    """What the repair did and cost (wall, CPU seconds), set against the build it is part of."""
+    from tts.speech import verify
+
+    (seconds, cpu), (build_s, build_cpu) = cost, build
+    fixed = [s for s in result.sentences if s.take != "first"]
+    return {
+        "threshold": result.threshold,
+        "max_repairs": repair.max_repairs if repair.max_repairs is not None else verify.MAX_REPAIRS,
+        "slower_speed_factor": verify.SLOWER,
+        "cer_first_heard": round(result.cer, 4),  # verify's own pass (in memory, conditioned): what it acted on
+        "sentences_over_threshold": len(result.garbled),
+        "tried": len([s for s in result.sentences if s.tried]),
+        "repairs": len(fixed),
+        "takes_kept": {name: sum(s.take == name for s in fixed) for name in ("clauses", "slower")},
+        "transcribe_s": round(result.transcribe_seconds, 1),
+        "repair_s": round(result.repair_seconds, 1),
+        "verify_s": round(seconds, 1),
+        "verify_cpu_s": round(cpu, 1),
+        "cold": repair.cold,
+        "build_s": round(build_s, 1),
+        "build_cpu_s": round(build_cpu, 1),
+        # a warm build (clips from the cache) is no yardstick for the budget, which is set against a cold one
+        "build_ratio": {"wall": round(seconds / build_s, 3), "cpu": round(cpu / build_cpu, 3)} if repair.cold else None,
+        "sentences": [
+            {"index": s.index, "text": s.text[:30], "cer": round(s.cer, 3), "take": s.take, "tried": s.tried}
+            for s in result.sentences
+            if s.tried
+        ],
+    }
+
+
+def cached_equal(chunks, clips, engine, voice: str, speed: float) -> dict:
+    """Cold clips against the clip cache's (where it holds them): is the engine's audio the same run to run?"""
+    import numpy as np
+
+    from tts.audio import to_int16
+    from tts.speech.cache import ClipCache, chunk_key
+
+    cache = ClipCache()
+    held = [
+        (cache.get(chunk_key(engine.name, engine.identity, voice, speed, c.spoken)), clip)
+        for c, clip in zip(chunks, clips)
+    ]
+    compared = [(old, new) for old, new in held if old is not None]
+    return {
+        "compared": len(compared),
+        "identical": sum(
+            len(old.samples) == len(new.samples) and np.array_equal(to_int16(old.samples), to_int16(new.samples))
+            for old, new in compared
+        ),
+    }
+
+
 def episode_study(
     article: Path,
     max_chunk: int | None = None,
@@ -149,8 +308,12 @@ def episode_study(
     clause_pause: int | None = None,
     both: bool = False,
     voice: str | None = None,
+    repair: Repair | None = None,
+    leads: list[float] | None = None,
+    fallback: bool = True,
 ) -> dict:
-    """Plan, synthesise (cached), assemble, encode and transcribe one article; CER and cue timing."""
+    """Plan, synthesise (cached), assemble, encode and transcribe one article; CER and cue timing. With `repair`,
+    the product's `--verify` repair runs on the assembled track before it is encoded and transcribed."""
     import dataclasses
 
     from benchmarks.timings import errors, onset_errors, split_only
@@ -162,6 +325,8 @@ def episode_study(
     from tts.speech import verify
     from tts.speech.plan import PlanOptions, make_plan
 
+    cold = repair is not None and repair.cold
+    started, cpu = time.perf_counter(), time.process_time()
     options = BuildOptions(engine="kokoro", speed=speed, voice=voice)
     prepared = pipeline.prepare(article, options)
     pauses = prepared.profile.pauses
@@ -179,17 +344,34 @@ def episode_study(
         )
         plan = make_plan(prepared.article, plan_options, prepared.speaker)
     engine, voice_used, speed_used = pipeline.open_engine(prepared.engine, prepared.profile)
-    started = time.perf_counter()
-    clips, made = pipeline.synthesize_chunks(plan.chunks, engine, voice_used, speed_used)
-    synth_s = time.perf_counter() - started
+    prepare_s, prepare_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
+    clips, made = pipeline.synthesize_chunks(plan.chunks, engine, voice_used, speed_used, use_cache=not cold)
+    synth_s, synth_cpu = time.perf_counter() - started, time.process_time() - cpu
+    started, cpu = time.perf_counter(), time.process_time()
     track = assemble(plan, clips, pauses)
+    assemble_s, assemble_cpu = time.perf_counter() - started, time.process_time() - cpu
+    same_as_cache = cached_equal(plan.chunks, clips, engine, voice_used, speed_used) if cold else None
+    verified = None
+    if repair is not None:
+        track, result, verify_s, verify_cpu = repaired(
+            repair, plan, clips, pauses, engine, voice_used, speed_used, track
+        )
     with tempfile.TemporaryDirectory() as tmp:
         audio = Path(tmp) / "episode.mp3"
+        started, cpu = time.perf_counter(), time.process_time()
         write_audio(audio, track, prepared.article, options.audio, Metadata())
+        encode_s, encode_cpu = time.perf_counter() - started, time.process_time() - cpu
+        if repair is not None:  # a build without --verify: prepare, synthesis, assembly, MP3
+            build_s = prepare_s + synth_s + assemble_s + encode_s
+            build_cpu = prepare_cpu + synth_cpu + assemble_cpu + encode_cpu
+            verified = repair_row(result, repair, (verify_s, verify_cpu), (build_s, build_cpu))
+            verified["cold_clips_same_as_cached"] = same_as_cache
         started = time.perf_counter()
-        heard = transcribe_words(audio, conditioned=False)
+        heard = transcribe_words(audio, conditioned=False, fallback=fallback)
         transcribe_s = time.perf_counter() - started
         conditioned = transcribe_words(audio, conditioned=True) if both else None
+        spread = window_spread(audio, track.timeline, leads, fallback) if leads else None
         onsets = onset_errors(audio, track.timeline.sentences[1:])  # sentence starts vs where the sound begins
     checked = verify.check(heard, track.timeline)
     cues = caption_cues(track.timeline)
@@ -201,6 +383,7 @@ def episode_study(
             "max_chunk_chars": max_chunk or PlanOptions.max_chunk_chars,
             "speed": speed_used,
             "clause_pause_ms": pauses.clause,
+            **({} if fallback else {"recogniser_temperature_fallback": False}),
         },
         "characters": sum(len(s.text) for s in plan.sentences),
         "chunks": len(plan.chunks),
@@ -222,6 +405,8 @@ def episode_study(
         },
         "sentences_over_50pct": sum(s.cer > 0.5 for s in checked.sentences),
         "sentences_over_25pct": sum(s.cer > 0.25 for s in checked.sentences),
+        **({"verify": verified} if verified is not None else {}),
+        **({"window_leads": spread} if spread is not None else {}),
         "worst": [{"text": s.text, "cer": round(s.cer, 3), "heard": s.heard} for s in worst],
         "cue_start_vs_heard": {"all": errors(cues, heard), "split": errors(split_only(cues, starts), heard)},
         "sentence_starts_vs_audio_onset": onsets,
@@ -251,6 +436,127 @@ def syllable_error_rates(reference: str, hypothesis: str) -> dict:
         ref, hyp = encoded(reference, style), encoded(hypothesis, style)
         out[name] = round(edit_distance(ref, hyp) / max(1, len(ref)), 4)
     return out
+
+
+TUNED = ("gansu-tianjin-wuqing-jingning.txt", "001_xinhuanet.txt", "014_zj-fzggw.txt", "016_gov-cn.txt")
+HELD_OUT = ("cjddsb-1.txt", "023_yndaily.txt")
+
+
+def sentence_lengths(run: dict) -> list[int]:
+    """Each sentence's length as scored (comparable characters), from a raw run's cues and sentence starts (the
+    raw per-sentence rows keep only the first 30 characters)."""
+    from bisect import bisect_right
+
+    from tts.speech.verify import comparable
+
+    starts = run["sentence_starts"]
+    texts = [""] * len(starts)
+    for start, _, text in run["cues"]:
+        texts[bisect_right(starts, start + 1e-6) - 1] += text
+    return [len(comparable(t)) for t in texts]
+
+
+def chars_wrong(sentences: list[dict], lengths: list[int], indexes) -> int:
+    """Characters wrong in these sentences: each one's CER times its length."""
+    return round(sum(sentences[n]["cer"] * lengths[n] for n in indexes))
+
+
+def verify_summary(label: str = "verify", base: str = "product") -> dict:
+    """`label` (a --verify run) against `base` per article, from the recorded rows: whole-episode CER, syllable
+    errors, sentences over 50 %, what the repair did and cost, and the repaired sentences' own error in the episode
+    (characters wrong before -> after, read from the raw runs) beside the change in all the other sentences (whose
+    audio did not change: only Whisper's windows moved)."""
+    data = json.loads(ARTICLES.read_text("utf-8"))["articles"]
+    out: dict = {}
+    for group, names in (("tuned", TUNED), ("held_out", HELD_OUT)):
+        rows = {}
+        for name in names:
+            if label not in data.get(name, {}) or base not in data[name]:
+                continue
+            before, after = data[name][base], data[name][label]
+            repair = after["verify"]
+            fixed = {s["index"] for s in repair["sentences"] if s["take"] != "first"}
+            was, now = raw_run(name, base)["sentences"], raw_run(name, label)["sentences"]
+
+            lengths = sentence_lengths(raw_run(name, base))
+            rest = [n for n in range(len(was)) if n not in fixed]
+            rows[name] = {
+                "cer": [before["cer_episode"], after["cer_episode"]],
+                "toned_syllable_error": [before["syllable_error_rate"]["toned"], after["syllable_error_rate"]["toned"]],
+                "toneless_syllable_error": [
+                    before["syllable_error_rate"]["toneless"],
+                    after["syllable_error_rate"]["toneless"],
+                ],
+                "sentences_over_50pct": [before["sentences_over_50pct"], after["sentences_over_50pct"]],
+                "sentences_over_threshold": repair["sentences_over_threshold"],
+                "repairs": repair["repairs"],
+                "takes_kept": repair["takes_kept"],
+                "repaired_sentences_chars_wrong": [chars_wrong(was, lengths, fixed), chars_wrong(now, lengths, fixed)],
+                "other_sentences_chars_wrong": [chars_wrong(was, lengths, rest), chars_wrong(now, lengths, rest)],
+                "verify_s": repair["verify_s"],
+                "build_s": repair["build_s"],
+                "build_ratio": repair["build_ratio"],
+            }
+            for side, run in (("cer_by_window_lead", base), ("verified_cer_by_window_lead", label)):
+                by_lead = window_leads(data[name], run)
+                if len(by_lead) > 1:
+                    rows[name][side] = lead_summary(by_lead)
+        out[group] = rows
+    return out
+
+
+def window_leads(runs: dict, label: str) -> dict[str, tuple[float, float]]:
+    """(whole-episode CER, seconds of speech skipped) of one variant's audio by lead silence: the run itself (lead
+    0) and any reruns of the same audio recorded as LABEL-rerun / LABEL-warm with `--leads`."""
+    out = {"0": (runs[label]["cer_episode"], runs[label]["skipped_speech_s"])}
+    for name, row in runs.items():
+        if name in (f"{label}-rerun", f"{label}-warm"):
+            out |= {
+                lead: (r["cer_episode"], r.get("skipped_speech_s")) for lead, r in row.get("window_leads", {}).items()
+            }
+    return out
+
+
+def lead_summary(by_lead: dict[str, tuple[float, float]]) -> dict:
+    """CER by lead, with the median and the mean of the transcriptions in which Whisper skipped no speech (a skip
+    of tens of seconds is a failure of the recogniser's decoding, not a property of the voice)."""
+    from statistics import mean, median
+
+    clean = [cer for cer, skipped in by_lead.values() if skipped == 0]
+    return {
+        "cer": {lead: cer for lead, (cer, _) in by_lead.items()},
+        "skipped_speech_s": {lead: skipped for lead, (_, skipped) in by_lead.items() if skipped},
+        "median": round(median(cer for cer, _ in by_lead.values()), 4),
+        "mean": round(mean(cer for cer, _ in by_lead.values()), 4),
+        "mean_without_skips": round(mean(clean), 4) if clean else None,
+        "range_without_skips": [min(clean), max(clean)] if clean else None,
+    }
+
+
+VERIFY_NOTES = [
+    "verify: the product's repair (tts.speech.verify.verify_and_repair with its defaults) on the assembled track, "
+    "then the episode encoded and transcribed whole like product. Clips and takes synthesised cold (cache unused), "
+    "so build_ratio = verify step / (prepare + synthesis + assembly + MP3) of the same run, wall and CPU seconds.",
+    "Optimistic: the repair picks takes with Whisper-base, the recogniser that then scores the episode; the "
+    "syllable error rates (toned/toneless) are reported beside the CER.",
+    "cer_by_window_lead: the same audio transcribed after 0 s and each --leads silence, so Whisper's 30 s windows "
+    "fall elsewhere: the spread of the measure itself (a rerun on identical audio gives the identical figure).",
+    "repaired_sentences_chars_wrong / other_sentences_chars_wrong: characters wrong in the episode's transcript, "
+    "product -> verify, in the repaired sentences and in all the others (whose audio did not change).",
+    "Tuned: the sample and three keyed corpus pages; held out: cjddsb-1 and 023_yndaily.",
+    "The measure is not repeatable where a window fails: faster-whisper retries it by sampling at rising "
+    "temperatures, unseeded. The repaired sample heard after 1.9 s of silence scored 17.59, 24.11 and 21.14 % "
+    "in three runs (verify-warm before and after, verify-check). At temperature 0 only (--no-fallback, the *-t0 "
+    "rows) nothing is sampled, but the failures stay: product 16.01 / 28.42 / 20.0 / 15.32 % and verify "
+    "16.33 / 15.57 / 26.96 / 29.68 % at leads 0 / 0.3 / 0.7 / 1.9 s.",
+]
+
+
+def record_verify_summary(notes: list[str]) -> None:
+    """The --verify comparison into the results file's summary (recomputed from the recorded rows)."""
+    data = json.loads(ARTICLES.read_text("utf-8"))
+    data.setdefault("summary", {})["verify"] = {"notes": notes, **verify_summary()}
+    ARTICLES.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 def paragraphs() -> None:

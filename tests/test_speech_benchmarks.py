@@ -40,6 +40,19 @@ def test_bias_follows_the_pause_before_a_word():
     assert bias_for(2.0, measured) == pytest.approx(-0.2)  # beyond the longest silence measured
 
 
+def test_window_lead_summary_sets_transcriptions_that_skipped_speech_apart():
+    """The measure's spread over Whisper's window positions: a transcription that skipped speech is kept in the
+    median and mean but not in the mean without skips."""
+    from benchmarks.intelligibility import lead_summary
+
+    summary = lead_summary({"0": (0.16, 0.0), "0.3": (0.25, 30.5), "1.2": (0.15, 0.0), "4": (0.17, 0.0)})
+    assert summary["median"] == pytest.approx(0.165)
+    assert summary["mean"] == pytest.approx(0.1825)
+    assert summary["mean_without_skips"] == pytest.approx(0.16)
+    assert summary["range_without_skips"] == [0.15, 0.17]
+    assert summary["skipped_speech_s"] == {"0.3": 30.5}
+
+
 @pytest.mark.slow  # the real recogniser, as the other recogniser tests
 def test_episode_study_speaks_with_the_voice_asked_for(tmp_path):
     """`intelligibility.py --voice NAME`: the named voice synthesises the episode the recogniser hears."""
@@ -55,3 +68,27 @@ def test_episode_study_speaks_with_the_voice_asked_for(tmp_path):
     assert episode_study(article)["settings"]["voice"] == "zm_yunjian"
     with pytest.raises(ConfigError, match="unknown kokoro voice"):
         episode_study(article, voice="zf_nobody")
+
+
+@pytest.mark.slow  # real synthesis and the real recogniser
+def test_verify_variant_runs_the_products_repair_before_the_episode_is_heard(tmp_path):
+    """`intelligibility.py --verify`: every sentence over the threshold (here: any error at all) goes through the
+    product's repair, the row says which takes were tried and kept and what the repair cost against the build."""
+    from benchmarks.intelligibility import Repair, episode_study
+
+    article = tmp_path / "apples.txt"
+    article.write_text("静宁苹果丰收\n\n九月的静宁，满山苹果挂满枝头，果农忙着采摘。\n", encoding="utf-8")
+    row = episode_study(article, repair=Repair(threshold=-1.0, max_repairs=1), leads=[1.5])
+    verified = row["verify"]
+    assert verified["sentences_over_threshold"] == len(row["sentences"])  # below zero: every sentence "garbled"
+    assert verified["tried"] == 1  # but only max_repairs of them are re-synthesised
+    (tried,) = verified["sentences"]
+    assert {"first", "slower"} <= set(tried["tried"])  # the first take and the slower one, each transcribed
+    assert tried["take"] in tried["tried"]
+    assert verified["repairs"] == (tried["take"] != "first")
+    assert 0 < verified["build_ratio"]["wall"] and verified["build_s"] > 0
+    same = verified["cold_clips_same_as_cached"]  # clips of this session's cache (other tests may have made some)
+    assert same["identical"] == same["compared"] <= row["chunks"]  # the engine gives the same audio cold and cached
+    assert row["cer_episode"] < 0.5
+    shifted = row["window_leads"]["1.5"]  # the same episode heard after 1.5 s of silence, times moved back
+    assert shifted["cer_episode"] < 0.5 and shifted["sentences_over_50pct"] == 0
