@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from tts.input.clean import rules
 
@@ -41,6 +42,12 @@ def cjk_count(text: str) -> int:
     return len(_CJK.findall(text))
 
 
+# Line judgements are pure functions of the text, asked again and again of the same lines (each candidate run,
+# header and box test re-reads them): remembered.
+_MEMO = 16384
+
+
+@lru_cache(maxsize=_MEMO)
 def is_prose(text: str) -> bool:
     """A line that reads as sentences: ends in sentence punctuation, or is long with clauses."""
     core = text.rstrip(rules.CLOSERS + " ")
@@ -71,6 +78,7 @@ def is_clause_line(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=_MEMO)
 def noise_reason(text: str) -> str | None:
     for reason, pattern in _LINE_NOISE:
         if pattern.search(text) and not (reason == "breadcrumb" and is_prose(text)):
@@ -78,6 +86,7 @@ def noise_reason(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=_MEMO)
 def footer_reason(text: str) -> str | None:
     """Why this line ends the body, if it does. Unanchored markers count only on short or non-prose lines,
     so a paragraph that merely mentions 二维码 or 版权 does not cut the article."""
@@ -114,6 +123,7 @@ def is_numbered_heading(text: str) -> bool:
     return heading_shape(text).startswith("numbered")
 
 
+@lru_cache(maxsize=_MEMO)
 def line_evidence(text: str) -> float:
     """How much a line speaks for being article text: prose counts for its length; labels, widgets, link-list
     entries and boilerplate count against it (without markup, the shape of the line is all there is)."""
