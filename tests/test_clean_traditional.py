@@ -105,3 +105,19 @@ def test_a_real_page_written_in_traditional_characters_is_cleaned_the_same(page)
     assert all(p in folded for p in converted.paragraphs)  # as written on the page
     assert (simplified(converted.title), converted.date) == (plain.title, plain.date)
     assert converted.author is None or simplified(converted.author) == plain.author
+
+
+def test_a_traditional_html_page_is_judged_by_the_same_rules():
+    from tts.input.extract import clean_html
+
+    body = "".join(f"<p>{line}</p>" for line in PAGE.splitlines()[3:6])
+    html = (
+        '<html><head><meta charset="utf-8"><title>颱風過境 市民陽台積水 消防局呼籲注意安全</title></head><body>'
+        "<nav><a href='/'>首頁</a> <a href='/n'>新聞</a></nav><div>版權所有 不得轉載</div>"
+        "<h1>颱風過境 市民陽台積水 消防局呼籲注意安全</h1><p>2021/08/05 10:30 來源：某某日報 記者王小明／台北報導</p>"
+        f"<article>{body}</article><div>責任編輯：李大華</div></body></html>"
+    )
+    article = clean_html(html)
+    assert article.paragraphs == PAGE.splitlines()[3:6]
+    reasons = {r.text: r.reason for r in article.removed}
+    assert reasons["責任編輯：李大華"] == "editor" and reasons["版權所有 不得轉載"] == "copyright"

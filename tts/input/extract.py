@@ -8,6 +8,7 @@ import re
 from bisect import bisect_right
 
 from tts.errors import InputError
+from tts.hanzi import simplified
 from tts.input.clean import CleanOptions, clean_text, metadata, rules
 from tts.input.clean.cleaner import page_positions
 from tts.input.clean.lines import (
@@ -177,7 +178,7 @@ def _kept_lines(doc: HtmlPage) -> list[int]:
 
 def _outside_reason(doc: HtmlPage, i: int) -> str:
     line = doc.lines[i]
-    text = line.text
+    text = simplified(line.text)  # judged by the rules' script, as the cleaner does
     specific = noise_reason(text) or footer_reason(text)
     if specific:
         return specific
@@ -202,10 +203,13 @@ def _fill_metadata(article: Article, doc: HtmlPage, shown_lines: list[str]) -> N
     if not article.source:
         # Some layouts state the source under the article ('版权声明 来源：… 时间：…'), past the kept lines.
         for text in doc.texts[doc.region[1] : doc.region[1] + _TRAILER_REACH]:
-            if footer_reason(text) == "related-list":
+            judged = simplified(text)  # same length: a value found in it is cut from the page's own text
+            if footer_reason(judged) == "related-list":
                 break
-            if rules.SOURCE_LABEL.search(text) and metadata.parse_source(text):
-                article.source = metadata.parse_source(text)
+            value = metadata.parse_source(judged) if rules.SOURCE_LABEL.search(judged) else None
+            if value:
+                at = judged.find(value)
+                article.source = text[at : at + len(value)] if at >= 0 else value
                 break
     if not article.source and meta.source:
         source = meta.source.strip()
@@ -218,7 +222,9 @@ def _fill_metadata(article: Article, doc: HtmlPage, shown_lines: list[str]) -> N
             n
             for a in meta.authors
             for n in re.split(r"[\s,，、]+", a.strip())
-            if _looks_like_name(n) and _credited(n, shown_lines) and n not in meta.site_names
+            if _looks_like_name(simplified(n))
+            and _credited(simplified(n), [simplified(line) for line in shown_lines])
+            and n not in meta.site_names
         ]
         if names:
             article.author = " ".join(dict.fromkeys(names))

@@ -20,6 +20,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml import html as lxml_html
 
+from tts.hanzi import simplified
 from tts.input.clean.lines import cjk_count, compare_key, footer_reason, is_prose, noise_reason
 
 _BLOCK = {
@@ -234,7 +235,8 @@ def line_score(line: Line) -> float:
     own = max(0, size - line.links)
     if line.links > 0.5 * size:
         return -size  # a link or a list of links
-    if noise_reason(text) or footer_reason(text):
+    judged = simplified(text)  # the rules are written in Simplified characters
+    if noise_reason(judged) or footer_reason(judged):
         return -min(size, 50)  # copyright, ICP, share and print widgets, editor lines
     punct = len(_PUNCT.findall(text))
     cjk = cjk_count(text)
