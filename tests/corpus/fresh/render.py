@@ -1,10 +1,10 @@
 """Render every NAME.html in this folder to NAME.txt the way select-all + copy in a browser gives it.
 
-Run: `uv run python tests/corpus/fresh/render.py [FOLDER]` (this folder by default; needs Debian's /usr/bin/chromium and the dev group's
-Playwright). Each page is loaded in real Chromium with JavaScript disabled and every network request
-aborted (the page is handed over with `set_content`, so nothing outside it is fetched), then
-`document.body.innerText` is written out as UTF-8 with a final newline. With JavaScript off, `<noscript>`
-content shows, as it would for a reader with scripts disabled.
+Run: `uv run python tests/corpus/fresh/render.py [FOLDER]` (this folder by default; needs Debian's /usr/bin/chromium
+and the dev group's Playwright). Each page is loaded in real Chromium with JavaScript disabled and every network
+request aborted (the page is handed over with `set_content`, so nothing outside it is fetched), then
+`document.body.innerText` is written out as UTF-8 with a final newline. With JavaScript off, `<noscript>` content
+shows, as it would for a reader with scripts disabled.
 """
 
 from __future__ import annotations
