@@ -69,19 +69,19 @@ def clean_text(text: str, options: CleanOptions | None = None) -> Article:
     from tts.speech.normalize import strip_controls
 
     options = options or CleanOptions()
-    lines = split_lines(strip_controls(text))  # a NUL, BEL or terminal escape is never content
-    shadow = Shadow("\n".join(line.text for line in lines))
+    # The page as normalised lines (a NUL, BEL or terminal escape is never content): where each removal came from.
+    page = "\n".join(line.text for line in split_lines(strip_controls(text)))
+    shadow = Shadow(page)
     if not shadow.active:
-        return _clean_lines(lines, options)
+        return _clean_page(page, options)
     if options.title_hint:
         options = replace(options, title_hint=simplified(options.title_hint))
-    shadow_lines = [Line(i, text) for i, text in enumerate(shadow.shadow.split("\n"))]
-    return shadow.restore(_clean_lines(shadow_lines, options))
+    return shadow.restore(_clean_page(shadow.shadow, options))
 
 
-def _clean_lines(lines: list[Line], options: CleanOptions) -> Article:
-    work = _Work(lines)
-    page = "\n".join(line.text for line in work.lines)  # before repairs: where each removal came from
+def _clean_page(page: str, options: CleanOptions) -> Article:
+    """The cleaner's stages on a page of normalised lines joined by newlines."""
+    work = _Work([Line(i, text) for i, text in enumerate(page.split("\n")) if text])
     _repair_lines(work)
     if not any(cjk_count(line.text) for line in work.lines):
         raise InputError("no Chinese text found in the input")

@@ -22,6 +22,8 @@ class Shadow:
     def __init__(self, page: str):
         self.page = page
         self.shadow = simplified(page)
+        # The page holds Traditional characters, and the shadow lines up with it.
+        self.active = self.shadow != page and len(self.shadow) == len(page)
         # Where a string is not a slice of the shadow (lines joined, junk cut out), characters are given back one by
         # one: each Simplified character as the page most often wrote it.
         seen: dict[str, Counter[str]] = defaultdict(Counter)
@@ -30,11 +32,6 @@ class Shadow:
                 if written != shadow:
                     seen[shadow][written] += 1
         self._chars = {s: counts.most_common(1)[0][0] for s, counts in seen.items()}
-
-    @property
-    def active(self) -> bool:
-        """The page holds Traditional characters, and the shadow lines up with it."""
-        return self.shadow != self.page and len(self.shadow) == len(self.page)
 
     def back(self, text: str) -> str:
         """`text` (made of pieces of the shadow) in the page's own characters: each longest piece found in the
