@@ -218,13 +218,12 @@ def _fill_metadata(article: Article, doc: HtmlPage, shown_lines: list[str]) -> N
             article.source = source
     if not article.author:
         # Only names the article itself shows: <meta name=author> often holds the site or the editor.
+        judged_lines = [simplified(line) for line in shown_lines]  # names are judged in the rules' script
         names = [
             n
             for a in meta.authors
             for n in re.split(r"[\s,，、]+", a.strip())
-            if _looks_like_name(simplified(n))
-            and _credited(simplified(n), [simplified(line) for line in shown_lines])
-            and n not in meta.site_names
+            if _looks_like_name(simplified(n)) and _credited(simplified(n), judged_lines) and n not in meta.site_names
         ]
         if names:
             article.author = " ".join(dict.fromkeys(names))

@@ -736,10 +736,16 @@ _APPENDIX_LINE = 80  # CJK characters: a paragraph this long after a credit is m
 _APPENDIX_SHARE = 0.25
 
 
+def _trailing_credit(text: str) -> re.Match[str] | None:
+    """A credit closing the paragraph that names people ('（记者 胡晓蓉）', '(李楠)')."""
+    m = rules.TRAILING_CREDIT.search(text)
+    return m if m and not rules.NOT_A_NAME.search(m["names"]) else None
+
+
 def _closing_credit(text: str) -> bool:
     """A credit that names a reporter as one ('（记者 X）', '（X／台北报导）'); a bare '（X）' may be a photo agency."""
-    m = rules.TRAILING_CREDIT.search(text)
-    return m is not None and not rules.NOT_A_NAME.search(m["names"]) and bool(_REPORTER.search(m.group(0)))
+    m = _trailing_credit(text)
+    return m is not None and bool(_REPORTER.search(m.group(0)))
 
 
 _REPORTER = re.compile(r"记者|作者|报道|报导")
@@ -748,8 +754,8 @@ _REPORTER = re.compile(r"记者|作者|报道|报导")
 def _strip_trailing_credit(article: Article, work: _Work) -> None:
     """A credit closing the story, '（记者 胡晓蓉）' or '(李楠)', names the author and is not read aloud."""
     last = article.sections[-1]
-    m = rules.TRAILING_CREDIT.search(last.paragraphs[-1]) if last.paragraphs else None
-    if not m or rules.NOT_A_NAME.search(m["names"]):
+    m = _trailing_credit(last.paragraphs[-1]) if last.paragraphs else None
+    if not m:
         return
     work.drop(m.group(0), "byline")
     last.paragraphs[-1] = last.paragraphs[-1][: m.start()].rstrip()

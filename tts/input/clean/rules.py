@@ -63,9 +63,9 @@ TRAILING_CREDIT = re.compile(
 NOT_A_NAME = re.compile(r"[图完续摄稿编文局办委厅部社网报]")
 # A link prompt cut by a line break: '…（详情请点击链接：' then a line starting with '）'.
 OPEN_PROMPT = re.compile(r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*$")
-# A wire dateline prefix such as 新华社巴黎12月9日电（记者唐霁） — inside the first paragraph.
 # A wire credit naming its agency: '（中央社记者某某台北19日电）' — the agency is the source.
 WIRE_OUTLET = re.compile(r"^[（(]\s*(?P<outlet>[\u4e00-\u9fff]{2,8}?)记者[\u4e00-\u9fff]{2,12}\d{1,2}日电\s*[)）]")
+# A wire dateline prefix such as 新华社巴黎12月9日电（记者唐霁） — inside the first paragraph.
 WIRE_CREDIT = re.compile(r"[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·、\s]{2,20}?)\s*[)）]")
 
 # Share buttons by the network's name: a bar of them may hold one that looks like an outlet's name ('开心网').
