@@ -69,17 +69,13 @@ def split_slash_byline(text: str) -> tuple[str, str] | None:
 
 def byline_outlet(text: str) -> str | None:
     """The outlet a byline names before its role ('《棱镜》作者 周纯', '中国青年报记者 石佳'); not '本报' (this paper)."""
-    m = re.match(
-        r"[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:《(?P<marked>[^》]{1,15})》|(?P<plain>[\u4e00-\u9fff·]{2,12}?))"
-        + rules.AUTHOR_ROLES,
-        text,
-    )
+    m = rules.BYLINE_LINE.search(text)
     if m is None or not is_byline(text):
         return None
     if m["marked"]:
         return m["marked"]
     plain = m["plain"]
-    return plain if _OUTLET.search(plain) and not plain.startswith("本") else None
+    return plain if len(plain) >= 2 and _OUTLET.search(plain) and not plain.startswith("本") else None
 
 
 def is_source_name(text: str) -> bool:

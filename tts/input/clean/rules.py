@@ -49,7 +49,7 @@ AUTHOR = re.compile(
 )
 # The role may follow an outlet, plain or in title marks ('新京报记者 X', '《财经》记者 X', '文/《南方周末》记者 X').
 BYLINE_LINE = re.compile(
-    r"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:《[^》]{1,15}》|[\u4e00-\u9fff·]{0,12}?)?"
+    r"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:《(?P<marked>[^》]{1,15})》|(?P<plain>[\u4e00-\u9fff·]{0,12}?))"
     + AUTHOR_ROLES
     + r"\s*[:：/／]?\s*[\u4e00-\u9fff·]{2,4}"
     r"(?:[\s、，,&＆]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*" + PLACE_REPORT + r"?\s*[)）】\]]?$"
