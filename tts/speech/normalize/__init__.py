@@ -66,16 +66,20 @@ def _rewrite(text: str) -> str:
     return text
 
 
-def spoken_form(text: str) -> str:
-    """Numbers, dates, units and symbols in words; everything else (and web or mail addresses) as written."""
-    text = _prepare(text)
+def _outside(kept: re.Pattern[str], text: str, rewrite) -> str:
+    """text with `rewrite` applied to each stretch between matches of `kept`; the matches stay as written."""
     out, pos = [], 0
-    for m in _ADDRESS.finditer(text):
-        out.append(_rewrite(text[pos : m.start()]))
+    for m in kept.finditer(text):
+        out.append(rewrite(text[pos : m.start()]))
         out.append(m.group(0))
         pos = m.end()
-    out.append(_rewrite(text[pos:]))
-    return "".join(out).strip()
+    out.append(rewrite(text[pos:]))
+    return "".join(out)
+
+
+def spoken_form(text: str) -> str:
+    """Numbers, dates, units and symbols in words; everything else (and web or mail addresses) as written."""
+    return _outside(_ADDRESS, _prepare(text), _rewrite).strip()
 
 
 @dataclass
@@ -92,17 +96,7 @@ class Speaker:
         text = self.lexicon.apply(simplified(strip_controls(text)), self.style)
         if not self.normalize:
             return text
-        # Keep lexicon markup out of the rules' reach.
-        parts = MARKUP.split(text)
-        if len(parts) == 1:
-            return spoken_form(text)
-        out, pos = [], 0
-        for m in MARKUP.finditer(text):
-            out.append(spoken_form(text[pos : m.start()]))
-            out.append(m.group(0))
-            pos = m.end()
-        out.append(spoken_form(text[pos:]))
-        return "".join(out)
+        return _outside(MARKUP, text, spoken_form)  # lexicon markup stays out of the rules' reach
 
 
 __all__ = ["Lexicon", "Speaker", "spoken_form", "strip_controls"]
