@@ -108,6 +108,17 @@ def _variant(mode: str, page: dict, donor: dict):
         else:
             box = ["相关阅读：", donor["title"], *other[:2]]
         return clean_text("\n".join(rows[: at + 1] + box + rows[at + 1 :]))
+    if mode == "text-share-near-end":
+        # A share bar two paragraphs before the end and another right after the last paragraph: the two paragraphs
+        # between them are the article's.
+        rows = text.splitlines()
+        paragraphs = _paragraphs(page)
+        keys = [compare_key(p) for p in (paragraphs[-3], paragraphs[-1])] if len(paragraphs) >= 4 else []
+        at = [next((n for n, row in enumerate(rows) if compare_key(row) and compare_key(row) in k), None) for k in keys]
+        if not at or None in at or at[0] >= at[1]:
+            return None
+        bar = ["分享到：", "微信", "微博"]
+        return clean_text("\n".join(rows[: at[0] + 1] + bar + rows[at[0] + 1 : at[1] + 1] + bar + rows[at[1] + 1 :]))
     if mode == "text-end":
         return clean_text(text + "\n" + "\n".join(other))
     if mode == "text-start":
@@ -120,7 +131,8 @@ def _variant(mode: str, page: dict, donor: dict):
 # 18, html-no-title 0.89 / 4, html-box-in-body 0.31 / 18 of 21, text-under-headline 0.89 / 3 of 38, text-teaser-above
 # 0.11 / 34 of 38, text-undated-teaser-above 0.04 / 37 of 38, text-box-in-body 0.42 / 21 of 30, text-box-after-body
 # 0.96 / 1 of 28, text-end 0.88 / 4, text-start 0.87 / 5, text-feed-below 0.83 / 7, text-feed-above 0.44 / 22,
-# text-undated 0.85 / 5 (of 39 where not said).
+# text-undated 0.85 / 5 (of 39 where not said). text-share-near-end 0.92 before a share bar's resumed text could run up
+# to the next share bar (0.98 after).
 GATES = {
     "html-end": (0.95, 1),
     "html-start": (0.95, 1),
@@ -132,6 +144,7 @@ GATES = {
     "text-undated-teaser-above": (0.78, 8),
     "text-box-in-body": (0.88, 2),
     "text-box-after-body": (0.88, 3),
+    "text-share-near-end": (0.95, 1),
     "text-end": (0.92, 2),
     "text-start": (0.93, 2),
     "text-feed-below": (0.9, 3),

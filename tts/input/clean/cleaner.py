@@ -593,6 +593,10 @@ def _resumes_after_box(lines: list[Line], start: int, marker: int, title: str) -
     if resume is None or any(footer_reason(ln.text) in ("copyright", "editor") for ln in lines[marker + 1 : resume]):
         return None  # a copyright or editor line inside the box: the page's footer, not a box in the article
     following = lines[resume : resume + _BOX_LINES]
+    if kind == "share":
+        # After a share bar the article runs to the next footer line, which may follow closely (a second share bar,
+        # the end of the article). After a related box, text that ends that soon is the box's own teaser.
+        following = following[: next((k for k, ln in enumerate(following) if footer_reason(ln.text)), len(following))]
     if any(_is_dateline(ln.text) or footer_reason(ln.text) for ln in following):
         return None
     prose = [ln.text for ln in following if is_prose(ln.text) and _reads_as_sentence(ln.text)]
