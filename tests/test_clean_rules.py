@@ -312,3 +312,41 @@ def test_a_long_copyright_notice_under_the_story_is_not_read():
     notice = "本网站所有文字、照片及影片均受著作权保护，版权所有，禁止任何媒体、社群网站或论坛在纸本或网络引用、改写、转贴，违者必究。"
     article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{notice}\n")
     assert notice not in article.paragraphs and (notice, "copyright") in [(r.text, r.reason) for r in article.removed]
+
+
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "市民在新公园里散步，孩子们在草地上放风筝。 记者王小明／摄影",
+        "新公园今天上午开放，市民前往游览。（园林局提供） 本报记者李华城南传真 2020年6月5日",
+        "園區今天開放，市民前往遊覽。（圖／記者王小明翻攝）",
+    ],
+)
+def test_a_caption_written_as_sentences_is_still_a_caption(caption):
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{caption}\n后续还将开放更多公园，方便市民休闲。\n")
+    assert caption in article.captions and caption not in article.paragraphs
+    assert article.paragraphs[-1] == "后续还将开放更多公园，方便市民休闲。"
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "今年全市工业增加值增长百分之六，其中高新技术产业增长百分之九。（数据由市统计局提供）",
+        "新款手机配备6.7英寸屏幕，后置双摄",
+        "摄制组在公园里完成了纪录片最后一个镜头的拍摄",
+    ],
+)
+def test_a_paragraph_ending_in_a_data_note_or_camera_word_is_read(paragraph):
+    article = clean_text(
+        f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{paragraph}\n后续还将开放更多公园，方便市民休闲。\n"
+    )
+    read = article.paragraphs + [s.heading for s in article.sections if s.heading]  # an unpunctuated line may head
+    assert paragraph in read and paragraph not in article.captions
+
+
+def test_a_paywall_notice_after_the_story_is_not_read_but_membership_news_is():
+    notice = "您所浏览的新闻已过查询时效。建议您加入本社付费会员找寻您要的新闻。"
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{notice}\n")
+    assert notice not in article.paragraphs and notice in [r.text for r in article.removed]
+    news = "该国今天正式成为世界贸易组织会员，总理表示将进一步扩大开放。"
+    assert news in clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{news}\n").paragraphs

@@ -29,6 +29,7 @@ from tts.input.clean.lines import (
     is_clause_line,
     is_edge_promo,
     is_numbered_heading,
+    is_photo_caption,
     is_prose,
     line_evidence,
     looks_like_caption,
@@ -844,6 +845,8 @@ def _build_sections(article: Article, work: _Work, start: int, end: int, options
             kinds.append(reason)
         elif compare_key(text) == title_key:
             kinds.append("title-repeat")
+        elif is_photo_caption(text):
+            kinds.append("cand")  # a caption, even one written as sentences
         elif is_prose(text) or continues:
             kinds.append("p")
         elif metadata.is_byline(text):

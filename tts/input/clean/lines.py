@@ -107,6 +107,14 @@ def looks_like_caption(text: str) -> bool:
     return any(p.search(text) for p in _CAPTION)
 
 
+_PHOTO_CREDIT = re.compile(rules.PHOTO_CREDIT)
+
+
+def is_photo_caption(text: str) -> bool:
+    """A line (prose or not) that ends with a photo credit: a caption however long its description."""
+    return len(text) <= rules.MAX_PHOTO_CAPTION_CHARS and bool(_PHOTO_CREDIT.search(text))
+
+
 def heading_shape(text: str) -> str:
     """A coarse signature; headings of one article share it (numbering, an inner space, a separator)."""
     for i, p in enumerate(_NUMBERED):

@@ -173,11 +173,27 @@ INLINE_JUNK: dict[str, list[str]] = {
 }
 
 # A first or last body paragraph carrying these is the site's own promotion, removed whole.
-EDGE_PROMO = [r"扫描下方二维码", r"扫码关注", r"关注.{0,12}(?:官方)?微信", r"长按识别"]
+EDGE_PROMO = [
+    r"扫描下方二维码",
+    r"扫码关注",
+    r"关注.{0,12}(?:官方)?微信",
+    r"长按识别",
+    r"付费会员",
+    r"您.{0,30}(?:加入|成为|注册|登录).{0,12}会员",  # a paywall notice addresses the reader
+]
+
+# A photo credit closing a line: what a caption ends with and a story paragraph never does, so a caption written as
+# full sentences ('…命丧火窟。（消防局提供）', '…赶到现场抢救。 记者X／摄影', '中央社记者X桃园传真 105年3月19日') is still
+# one. (A paragraph may end with a data note '（数据由统计局提供）': not a photo.)
+PHOTO_CREDIT = (
+    r"(?:(?<![拍双三四前后主])摄|摄影|供图|[（(](?![^（）()]*数据)[^（）()]{1,12}提供[)）]|记者\S{2,12}?传真)"
+    r"\s*[)）]?\s*(?:\d{2,4}年\d{1,2}月\d{1,2}日)?$"
+)
 
 # Captions: lines that describe an image or video rather than tell the story.
 CAPTION_MARKERS = [
-    r"(?:摄|供图|摄影|截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$",
+    r"(?:(?<![拍双三四前后主])摄|供图|摄影|截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$",
+    PHOTO_CREDIT,
     r"^(?:图为|图片|视频)[:：\s]",
     r"^▲",
     r"^图\d*[:：]",
@@ -200,6 +216,7 @@ TITLE_FIELD = re.compile(r"^标\s*题\s*[:：]\s*(?P<v>.+)$")
 
 MAX_HEADING_CHARS = 40
 MAX_CAPTION_CHARS = 60
+MAX_PHOTO_CAPTION_CHARS = 150  # a longer line ending in a credit is a paragraph with a credit glued on
 
 
 def compile_table(table: dict[str, list[str]]) -> list[tuple[str, re.Pattern[str]]]:
