@@ -291,6 +291,8 @@ def test_an_editor_field_on_the_dateline_does_not_make_it_a_revision_date():
         "分享：",
         "声明：本站力求信息真实、准确，文章内容仅供参考，不构成投资建议，据此操作风险自担。",
         "风险提示：市场有风险，投资需谨慎。",
+        "关键字： 公园,开放,市民",
+        "标签：城市 公园",
     ],
 )
 def test_neighbour_links_share_labels_and_disclaimers_after_the_story_are_not_read(tail):
@@ -350,3 +352,13 @@ def test_a_paywall_notice_after_the_story_is_not_read_but_membership_news_is():
     assert notice not in article.paragraphs and notice in [r.text for r in article.removed]
     news = "该国今天正式成为世界贸易组织会员，总理表示将进一步扩大开放。"
     assert news in clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{news}\n").paragraphs
+
+
+@pytest.mark.parametrize("prompt", ["请继续往下阅读...", "展开全文", "继续阅读"])
+def test_a_read_more_button_inside_the_story_is_neither_read_nor_a_heading(prompt):
+    first, second = _LEAD.splitlines()
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{first}\n{prompt}\n{second}\n")
+    assert [s.heading for s in article.sections if s.heading] == []
+    assert article.paragraphs == [first, second] and (prompt, "link-prompt") in [
+        (r.text, r.reason) for r in article.removed
+    ]

@@ -111,6 +111,7 @@ FOOTER_MARKERS: dict[str, list[str]] = {
         r"^(?:网友)?评论\s*$",
         r"^网友评论",
         r"^文章关键词",
+        r"^(?:关键字|关键词|标签|Tags?)\s*[:：]",  # the story's tags close it
         r"^(?:新闻)?评论$",
         r"ICP备",
         r"^\+1$",
@@ -138,6 +139,8 @@ LINE_NOISE: dict[str, list[str]] = {
     "editor": [EDITOR.pattern],
     "footer": [r"^【纠错】$", r"^(?:浏览次数|阅读量|点击数)\s*[:：]"],
     "list-number": [r"^\d{1,3}$"],
+    # Read-more buttons inside the article ('请继续往下阅读...', '展开全文').
+    "link-prompt": [r"^(?=.{0,16}$)(?:请)?(?:继续|往下|向下)(?:往下)?(?:阅读|浏览)|^(?:展开|阅读|查看)全文"],
     # A teaser of another story: a line ending in a link to its full text ('…今日发布新规[详情]').
     "related-list": [r"[\[【](?:详情|详细|全文|更多)[\]】]$"],
     "metadata": [
