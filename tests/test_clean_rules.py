@@ -362,3 +362,13 @@ def test_a_read_more_button_inside_the_story_is_neither_read_nor_a_heading(promp
     assert article.paragraphs == [first, second] and (prompt, "link-prompt") in [
         (r.text, r.reason) for r in article.removed
     ]
+
+
+def test_a_credit_printed_as_bare_lines_over_the_share_bar_is_read():
+    page = f"首页\n市区新公园开放\n2020-06-05 20:35\n城市报\n王小明\nFacebook\nLine\n字级设定：小中大\n{_LEAD}"
+    article = clean_text(page)
+    assert (article.author, article.source) == ("王小明", "城市报")
+    assert "字级设定：小中大" not in [s.heading for s in article.sections]
+    # A network's name or a 'share to' label above the bar is no writer.
+    for bar in ("分享到：\n易信\n微信\n", "易信\n微信\n"):
+        assert clean_text(f"市区新公园开放\n2020-06-05 20:35\n{bar}{_LEAD}").author is None

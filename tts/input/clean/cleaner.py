@@ -651,10 +651,37 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
             article.author = slash[0] if slash else below[0].text
             article.source = article.source or (slash[1] if slash else None)
             return
+    dated = next((ln.index for ln in work.lines[title_span[1] + 1 : body_start] if metadata.parse_date(ln.text)), -1)
+    if max(dateline, dated) >= 0 and _credit_over_share_bar(article, work, max(dateline, dated), body_start):
+        return
     # An opinion piece titled 'Name：headline' whose header starts a line with the same name (a bio or byline).
     m = re.match(r"([\u4e00-\u9fff·]{2,4})[：:]", article.title)
     if m and any(line.text.startswith(m.group(1)) for line in work.lines[title_span[1] + 1 : body_start]):
         article.author = m.group(1)
+
+
+def _credit_over_share_bar(article: Article, work: _Work, dateline: int, body_start: int) -> bool:
+    """Layouts that print the credit as bare lines between the dateline and the share buttons: 'date / outlet /
+    writer / Facebook'. A bare name right above a share bar is the writer; a short bare line between it and the
+    dateline is the outlet."""
+    after = work.lines[dateline + 1 : min(dateline + 4, body_start)]
+    for k, line in enumerate(after):
+        following = work.lines[line.index + 1].text if line.index + 1 < len(work.lines) else ""
+        if not rules.SOCIAL_NETWORK.match(following):
+            continue
+        between = [ln.text for ln in after[:k]]
+        if (
+            len(line.text) > 4
+            or not re.fullmatch(r"[\u4e00-\u9fff·]+", line.text)
+            or not _is_name_line(line.text)
+            or not all((_is_name_line(t) or metadata.is_source_name(t)) and len(t) <= 8 for t in between)
+            or len(between) > 1
+        ):
+            return False  # one of the buttons ('分享到：', a network's name) or a longer header
+        article.author = line.text
+        article.source = article.source or (between[0] if between else None)
+        return True
+    return False
 
 
 def _is_name_line(text: str) -> bool:
@@ -666,6 +693,7 @@ def _is_name_line(text: str) -> bool:
         and footer_reason(text) is None
         and not rules.FIELD_LABEL.search(text)
         and not metadata.is_widget(text)
+        and not rules.SOCIAL_NETWORK.match(text)
     )
 
 

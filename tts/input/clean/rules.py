@@ -70,7 +70,7 @@ WIRE_CREDIT = re.compile(r"[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·、\s]{2,
 
 # Share buttons by the network's name: a bar of them may hold one that looks like an outlet's name ('开心网').
 SOCIAL_NETWORK = re.compile(
-    r"^(?:Facebook|Twitter|Google\+|LINE|Plurk|Weibo|微博|新浪微博|腾讯微博|微信|朋友圈|QQ空间|QQ好友|人人|人人网|豆瓣|开心网|Email|电邮|邮件)$",
+    r"^(?:Facebook|Twitter|Google\+|LINE|Plurk|Weibo|微博|新浪微博|腾讯微博|微信|朋友圈|QQ空间|QQ好友|人人|人人网|豆瓣|开心网|易信|Email|电邮|邮件)$",
     re.I,
 )
 
@@ -132,7 +132,7 @@ LINE_NOISE: dict[str, list[str]] = {
     "share": [
         r"^分享到",
         r"^(?:微信|微博|QQ空间|Qzone|朋友圈)$",
-        r"^字号\s*[:：]?",
+        r"^(?:字号|字级|字体大小)(?:设定|设置|调整)?\s*[:：]?",
         r"^【?\s*字体\s*[:：]",
         r"^(?:打印|关闭|收藏|打印本页|关闭窗口)(?:\s*[|｜丨]?\s*(?:打印|关闭|收藏|保存))*$",
     ],
