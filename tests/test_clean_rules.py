@@ -372,3 +372,18 @@ def test_a_credit_printed_as_bare_lines_over_the_share_bar_is_read():
     # A network's name or a 'share to' label above the bar is no writer.
     for bar in ("分享到：\n易信\n微信\n", "易信\n微信\n"):
         assert clean_text(f"市区新公园开放\n2020-06-05 20:35\n{bar}{_LEAD}").author is None
+
+
+@pytest.mark.parametrize(
+    "credit, writer",
+    [
+        ("（中央社记者王小明台中5日电）", "王小明"),
+        ("（中央社記者林美華、陳大同台北5日電）", "林美華 陳大同"),
+        ("（中央社记者李华华盛顿4日电）", "李华"),
+        ("（本社记者王小明城南5日电）", "王小明"),  # an unknown place: a three-character name, a two-character place
+        ("（本社记者欧阳小明城南区5日电）", None),  # no way to tell from the characters: left unread
+    ],
+)
+def test_a_wire_credit_glued_to_its_filing_place_names_the_writer(credit, writer):
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{credit}{_LEAD}")
+    assert article.author == writer

@@ -804,6 +804,11 @@ def _read_body_authors(article: Article) -> None:
         article.source = agency["outlet"]  # under a standfirst, the wire's own paragraph may come second
     if article.author:
         return
+    if agency:
+        names = _wire_credit_names(agency["credit"])
+        if names:
+            article.author = " ".join(names)
+            return
     for text in paragraphs[:1]:
         m = rules.WIRE_CREDIT.search(text)
         if m:
@@ -811,6 +816,20 @@ def _read_body_authors(article: Article) -> None:
             if names:
                 article.author = " ".join(names)
                 return
+
+
+def _wire_credit_names(credit: str) -> list[str]:
+    """The writers in a wire credit's 'NAME[、NAME]PLACE' run: the filing place is a known one, or the run is a
+    three-character name and a two-character place (the commonest shape; others stay unread)."""
+    credit = re.sub(r"\s+", "", credit)
+    place = rules.FILING_PLACE.search(simplified(credit))
+    if place:
+        names = credit[: place.start()]
+    elif len(credit) == 5:
+        names = credit[:3]
+    else:
+        return []
+    return metadata.credited_names(names) if names else []
 
 
 def _record_outside(

@@ -64,7 +64,18 @@ NOT_A_NAME = re.compile(r"[图完续摄稿编文局办委厅部社网报]")
 # A link prompt cut by a line break: '…（详情请点击链接：' then a line starting with '）'.
 OPEN_PROMPT = re.compile(r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*$")
 # A wire credit naming its agency: '（中央社记者某某台北19日电）' — the agency is the source.
-WIRE_OUTLET = re.compile(r"^[（(]\s*(?P<outlet>[\u4e00-\u9fff]{2,8}?)记者[\u4e00-\u9fff]{2,12}\d{1,2}日电\s*[)）]")
+WIRE_OUTLET = re.compile(
+    r"^[（(]\s*(?P<outlet>[\u4e00-\u9fff]{2,8}?)记者(?P<credit>[\u4e00-\u9fff、\s]{2,12})\d{1,2}日电\s*[)）]"
+)
+# Filing places a wire credit glues to the writer's name ('记者邱俊钦桃园19日电'): Taiwan's cities and counties, the
+# mainland's provincial capitals and the foreign cities wires file from most. The name is what comes before.
+FILING_PLACE = re.compile(
+    r"(?:台北|新北|桃园|台中|台南|高雄|基隆|新竹|苗栗|彰化|南投|云林|嘉义|屏东|宜兰|花莲|台东|澎湖|金门|马祖|连江"
+    r"|北京|上海|天津|重庆|香港|澳门|广州|深圳|南京|杭州|武汉|成都|西安|沈阳|长春|哈尔滨|济南|郑州|长沙|福州|厦门|南昌"
+    r"|合肥|石家庄|太原|呼和浩特|南宁|海口|贵阳|昆明|拉萨|兰州|西宁|银川|乌鲁木齐"
+    r"|华盛顿|纽约|洛杉矶|旧金山|东京|大阪|首尔|北韩|平壤|伦敦|巴黎|柏林|莫斯科|布鲁塞尔|日内瓦|维也纳|罗马|新德里"
+    r"|新加坡|曼谷|河内|雅加达|吉隆坡|马尼拉|悉尼|雪梨|开罗|耶路撒冷|多伦多|温哥华|渥太华|圣保罗|法兰克福)$"
+)
 # A wire dateline prefix such as 新华社巴黎12月9日电（记者唐霁） — inside the first paragraph.
 WIRE_CREDIT = re.compile(r"[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·、\s]{2,20}?)\s*[)）]")
 
