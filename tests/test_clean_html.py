@@ -168,3 +168,11 @@ def test_the_story_is_found_whatever_surrounds_it(layout, reading):
     article = clean_html(html) if reading == "html" else clean_text(page_text(html)[0])
     assert (article.title, article.date, article.source) == ("静宁苹果丰收季", "2021-09-15 10:00", "某日报")
     assert article.paragraphs == (PARAS[:2] if layout.startswith("feed") else PARAS)
+
+
+def test_an_inline_element_styled_as_a_block_breaks_the_line():
+    page = parse(
+        "<p>警方已勘验现场。（王小明／台中报导）<span style='display: block;height:1em'></span>"
+        "<strong>关心你</strong><br>请珍惜生命。</p>"
+    )
+    assert [line.text for line in page.lines][:2] == ["警方已勘验现场。（王小明／台中报导）", "关心你"]

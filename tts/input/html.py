@@ -93,6 +93,7 @@ _SKIP = {
     "map",
     "math",
 }
+_BLOCK_STYLE = re.compile(r"display\s*:\s*(?:block|flex|list-item|table)\b", re.I)  # a span laid out as a block
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _PUNCT = re.compile(r"[，。！？；：、,.!?;:“”]")
 _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
@@ -197,7 +198,7 @@ def render(root) -> list[Line]:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag or tag in _SKIP or _is_hidden(el):
             return
-        block = tag in _BLOCK
+        block = tag in _BLOCK or bool(_BLOCK_STYLE.search(el.get("style") or ""))
         if block:
             flush()
             stack.append(el)
