@@ -2,7 +2,8 @@
 (小时, 公里, 夜, 米, a Traditional page's 萬/億, symbol units), minutes and seconds in prime marks, split results in
 athletics (9秒83, 1米98), stock codes in brackets or with their exchange, circled list numbers, dotted dates and
 page time stamps, more scoreline verbs, ranges whose two values both carry a unit, quarters (2023Q3), a decimal's
-zero before 点, more symbol units, > and < after a word, №. And, for each, the text that looks like it but is not.
+zero before 点, model numbers before the word for a model (波音787客机), more symbol units, > and < after a word, №.
+And, for each, the text that looks like it but is not.
 
 Development cases only, made up for these tests; tests/data/normalize_heldout3.toml is scored, never tuned on.
 """
@@ -150,6 +151,16 @@ FAMILIES = {
         ("浓度>0.1毫克", "浓度大于零点一毫克"),
         ("体温<36℃", "体温小于三十六摄氏度"),
     ],
+    "model-noun": [
+        ("波音777货机", "波音七七七货机"),
+        ("图154客机", "图幺五四客机"),
+        ("波音747飞机退役", "波音七四七飞机退役"),
+        ("波音787机型", "波音七八七机型"),
+        ("新舟600客机", "新舟六零零客机"),
+        ("贝尔407直升机", "贝尔四零七直升机"),
+        ("图160轰炸机", "图幺六零轰炸机"),
+        ("伊尔76运输机", "伊尔七十六运输机"),  # two digits stay a number
+    ],
 }
 CASES = [(family, w, s) for family, cases in FAMILIES.items() for w, s in cases]
 
@@ -180,6 +191,10 @@ LOOKALIKES = [
     ("首页 > 10%行业", "首页 > 百分之十行业"),  # a breadcrumb separator, not greater-than
     ("A>B", "A>B"),
     ("5mins", "五mins"),  # min only as a whole unit
+    ("约300架飞机", "约三百架飞机"),  # a count with its measure, not a model
+    ("共有120架客机", "共有一百二十架客机"),
+    ("新增300系列产品", "新增三百系列产品"),
+    ("第737机型", "第七百三十七机型"),
 ]
 
 

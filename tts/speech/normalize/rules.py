@@ -413,6 +413,15 @@ RULES: list[Rule] = [
         re.compile(rf"(?<=[A-Z]{{2}} )(?P<num>\d{{3,4}})(?![\d.,:/-])(?!{_QUANTITY_AFTER}|年)"),
         lambda m: read_digits(m["num"], yao=True),
     ),
+    # A number of three or four digits right after a name and before the word for a model (波音787客机, 737机型,
+    # 2000型) names the model: no measure word follows it, so it is not a count.
+    Rule(
+        "model-noun",
+        re.compile(
+            r"(?<=[\u4e00-\u9fff])(?<![第约近超逾共])(?P<num>\d{3,4})(?=型|机型|客机|飞机|货机|直升机|运输机|轰炸机|战斗机|舰)"
+        ),
+        lambda m: read_digits(m["num"], yao=True),
+    ),
     # A number alone in quotes names something (“618”购物节, “520”, “2035”远景目标): said digit by digit.
     Rule("quoted-number", re.compile(r"(?<=[“「])(?P<num>\d{3,4})(?=[”」])"), lambda m: read_digits(m["num"])),
     Rule("letter-code", re.compile(r"(?<=[A-Z])(?P<num>\d{3,})(?![\d.])"), lambda m: read_digits(m["num"], yao=True)),
