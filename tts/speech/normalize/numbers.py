@@ -10,7 +10,21 @@ MEASURES = set(
 )
 # Measures of two characters whose first one alone would not say so (2小时 两小时, 2公里 两公里; 2分 stays 二分
 # because 分 is also points and minutes of a score or clock).
-WORD_MEASURES = ("小时", "公里", "公斤", "公顷", "千米", "千克", "分钟", "周岁", "平方", "立方", "英里", "海里", "星期")
+WORD_MEASURES = (
+    "小时",
+    "公里",
+    "公斤",
+    "公顷",
+    "千米",
+    "千克",
+    "分钟",
+    "周岁",
+    "平方",
+    "立方",
+    "英里",
+    "海里",
+    "星期",
+) + ("毫米", "厘米", "纳米", "微米", "毫升", "毫克", "微克", "英寸", "英尺")
 # Magnitudes after which 2 is 两 (两万, 两亿), in either script: a Traditional page prints 2萬 and 2億.
 MAGNITUDES = "万亿千萬億"
 

@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tts.speech.normalize.numbers import MEASURES, read_digits, read_number, read_year
+from tts.speech.normalize.numbers import MEASURES, read_digits, read_number, read_year, takes_liang
 
 Replace = Callable[[re.Match[str]], str]
 NUM = r"\d+(?:\.\d+)?"
@@ -309,10 +309,17 @@ def _feet_and_inches(m: re.Match[str]) -> bool:
 _SCHEDULED = re.compile(r"(?:将于|定于|已于|拟于|均于)$")
 
 
+# What makes an M.D a version or a quantity instead: a Latin name or 版本 before it (iOS 7.1起), a unit after it
+# (将于1.5小时后).
+_VERSION_BEFORE = re.compile(r"(?:[A-Za-z]\s?|[Vv]|版本?|系统)$")
+
+
 def _dotted_date(m: re.Match[str]) -> str:
     """7.1起, 5.20当天, 将于6.18 are dates; any other M.D is a decimal and left to the number rule."""
-    before = m.string[max(0, m.start() - 2) : m.start()]
-    if re.match(_DOTTED_DATE_AFTER, m.string[m.end() :]) or _SCHEDULED.search(before):
+    before, after = m.string[max(0, m.start() - 3) : m.start()], m.string[m.end() :]
+    if _VERSION_BEFORE.search(before) or re.match(_QUANTITY_AFTER, after) or takes_liang(after):
+        return m.group(0)
+    if re.match(_DOTTED_DATE_AFTER, after) or _SCHEDULED.search(before):
         return _month_day(m)
     return m.group(0)
 
