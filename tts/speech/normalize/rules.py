@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from tts.speech.normalize.numbers import MEASURES, read_digits, read_number, read_year
+from tts.speech.normalize.numbers import MEASURES, read_digits, read_number, read_year, takes_liang
 
 Replace = Callable[[re.Match[str]], str]
 NUM = r"\d+(?:\.\d+)?"
@@ -71,10 +71,10 @@ def _per(value: str, sign: str) -> str:
 
 
 def _next_word_char(m: re.Match[str]) -> str:
-    """The character after a number, or after the range it opens (2至3天: 天), which decides 两 vs 二."""
+    """The words after a number, or after the range it opens (2至3天: 天), which decide 两 vs 二."""
     rest = m.string[m.end() :]
-    ranged = re.match(rf"\s*[至到]\s*{NUM}\s*(.)", rest)
-    return ranged.group(1) if ranged else rest[:1]
+    ranged = re.match(rf"\s*[至到]\s*{NUM}\s*(..?)", rest)
+    return ranged.group(1) if ranged else rest[:2]
 
 
 # Symbol units written after numbers, and how they are said.
@@ -99,6 +99,13 @@ UNITS = {
     "mm²": "平方毫米",
     "mm2": "平方毫米",
     "kWh": "千瓦时",
+    "kW·h": "千瓦时",
+    "kW・h": "千瓦时",
+    "mmol/L": "毫摩尔每升",
+    "mg/L": "毫克每升",
+    "μm": "微米",
+    "min": "分钟",
+    "TEU": "标准箱",
     "kW": "千瓦",
     "MW": "兆瓦",
     "GW": "吉瓦",
@@ -139,7 +146,7 @@ _TEMPERATURE = ("℃", "°C", "℉", "°F")
 def _unit_after(number: str, unit: str) -> str:
     if unit in _TEMPERATURE and number.startswith("-"):
         return "零下" + read_number(number[1:]) + UNITS[unit]
-    return read_number(number) + UNITS[unit]
+    return read_number(number, next_char=UNITS[unit]) + UNITS[unit]  # 2km 两公里, 2h 两小时
 
 
 def _temperature_number(number: str) -> str:
@@ -275,6 +282,57 @@ _QUANTITY_AFTER = (
 )
 
 
+def _circled(m: re.Match[str]) -> str:
+    """①②… and ⒈⒉… number the items of a list: 一、二、 (the pause a newsreader makes) where one opens an item (after
+    a stop or at the start, before words); elsewhere (步骤⑤) it is a reference. ⑴⑵… keep their brackets."""
+    char = m["c"]
+    words = read_number(str(int(unicodedata.numeric(char))))
+    if "\u2474" <= char <= "\u2487":
+        return f"（{words}）"
+    return words + ("、" if m["text"] is not None else "")
+
+
+def _month_day(m: re.Match[str]) -> str:
+    return f"{read_number(str(int(m['m'])))}月{read_number(str(int(m['d'])))}日"
+
+
+# Words after a bare M.D that make it a date (7.1起 is 七月一日起; 7.1% or 7.1元起 are not): the day's start, its
+# parts, or a clock time.
+_DOTTED_DATE_AFTER = r"\s*(?:起(?![价步飞跳])|当天|当日|零时|零点|凌晨|上午|下午|晚间|\d{1,2}[:：]\d{2})"
+
+
+def _feet_and_inches(m: re.Match[str]) -> bool:
+    seconds = m["s"]
+    return not seconds.startswith("0") and float(seconds) < 12 and int(m["mi"]) < 8
+
+
+_SCHEDULED = re.compile(r"(?:将于|定于|已于|拟于|均于)$")
+
+
+# What makes an M.D a version or a quantity instead: a Latin name or 版本 before it (iOS 7.1起), a unit after it
+# (将于1.5小时后).
+_VERSION_BEFORE = re.compile(r"(?:[A-Za-z]\s?|[Vv]|版本?|系统)$")
+
+
+def _dotted_date(m: re.Match[str]) -> str:
+    """7.1起, 5.20当天, 将于6.18 are dates; any other M.D is a decimal and left to the number rule."""
+    before, after = m.string[max(0, m.start() - 3) : m.start()], m.string[m.end() :]
+    if _VERSION_BEFORE.search(before) or re.match(_QUANTITY_AFTER, after) or takes_liang(after):
+        return m.group(0)
+    if re.match(_DOTTED_DATE_AFTER, after) or _SCHEDULED.search(before):
+        return _month_day(m)
+    return m.group(0)
+
+
+# Words a scoreline follows or is followed by in a match report (以3-0横扫, 2-0领先).
+_SCORE_VERBS = (
+    r"战胜|击败|获胜|取胜|力克|逆转|大胜|险胜|完胜|轻取|负于|输给|落败|告负|不敌|战平|打平|拿下|淘汰|赢|胜|负|的比分"
+    r"|横扫|零封|领先|落后|胜出|完败|惨败|憾负|力压|击溃|淘汰"
+)
+# Units a value and its range carry on both sides (8000元-1万元, 3米-5米), so the dash between them is 至.
+_RANGE_SIDE = rf"{NUM}[万亿千百]?\s*(?:{RANGE_TAIL})"
+
+
 RULES: list[Rule] = [
     # Roman numerals: Ⅲ期临床 -> 三期临床; ASCII ones only before the words that number a phase, class or grade.
     Rule(
@@ -289,8 +347,23 @@ RULES: list[Rule] = [
     ),
     # A year shortened with an apostrophe ('98, ’08) is said by its two digits.
     Rule("apostrophe-year", re.compile(r"(?<![\dA-Za-z])[’'‘`](?P<y>\d{2})(?![\d%])"), lambda m: read_digits(m["y"])),
-    # No.1 is 第一.
-    Rule("number-sign", re.compile(r"(?<![A-Za-z])[Nn][Oo]\.\s*(?=\d)"), lambda m: "第"),
+    # No.1 and №1 are 第一; before 号 (№1号) the sign is not said twice.
+    Rule(
+        "number-sign",
+        re.compile(r"(?:(?<![A-Za-z])[Nn][Oo]\.|№)\s*(?=\d+(?P<hao>号)?)"),
+        lambda m: "" if m["hao"] else "第",
+    ),
+    # Minutes and seconds in prime marks (3'25", 2′08″): 三分二十五秒. Feet and inches use the same marks (5'11");
+    # a time's seconds are two digits, and a height's inches are under 12 with feet under 8.
+    Rule(
+        "prime-time",
+        re.compile(r"(?<![\d.])(?P<mi>\d{1,3})\s*[′'’]\s*(?P<s>[0-5]\d(?:\.\d+)?)\s*(?:[″\"”]|'')"),
+        lambda m: (
+            m.group(0)
+            if _feet_and_inches(m)
+            else read_number(m["mi"], next_char="分钟") + "分" + read_number(m["s"]) + "秒"
+        ),
+    ),
     # Phone numbers and hotlines: digit by digit, 1 as 幺, groups separated by a pause.
     Rule(
         "phone-labelled",
@@ -325,6 +398,16 @@ RULES: list[Rule] = [
         re.compile(r"(?P<label>代码|编号|邮政编码|邮编|账号|订单号|车次|航班号?)(?P<sep>[:：\s]*)(?P<num>\d{3,})"),
         lambda m: m["label"] + m["sep"] + read_digits(m["num"], yao=True),
     ),
+    # Stock codes: a six-digit number alone in brackets after a name (贵州茅台（600519）), or any code with its
+    # exchange (600519.SH, 00700.HK), digit by digit.
+    Rule(
+        "stock-code",
+        re.compile(
+            r"(?<=[\u4e00-\u9fffA-Za-z][（(])(?P<num>\d{6})(?=(?:\.(?:SH|SZ|BJ|HK))?[）)])"
+            r"|(?<![\d.])(?P<code>\d{4,6})(?=\.(?:SH|SZ|BJ|HK)(?![A-Za-z]))"
+        ),
+        lambda m: read_digits(m["num"] or m["code"], yao=True),
+    ),
     # Room numbers (502室, 1203房间) are codes.
     Rule(
         "room",
@@ -335,6 +418,15 @@ RULES: list[Rule] = [
     Rule(
         "model-number",
         re.compile(rf"(?<=[A-Z]{{2}} )(?P<num>\d{{3,4}})(?![\d.,:/-])(?!{_QUANTITY_AFTER}|年)"),
+        lambda m: read_digits(m["num"], yao=True),
+    ),
+    # A number of three or four digits right after a name and before the word for a model (波音787客机, 737机型,
+    # 2000型) names the model: no measure word follows it, so it is not a count.
+    Rule(
+        "model-noun",
+        re.compile(
+            r"(?<=[\u4e00-\u9fff])(?<![第约近超逾共])(?P<num>\d{3,4})(?=型|机型|客机|飞机|货机|直升机|运输机|轰炸机|战斗机|舰)"
+        ),
         lambda m: read_digits(m["num"], yao=True),
     ),
     # A number alone in quotes names something (“618”购物节, “520”, “2035”远景目标): said digit by digit.
@@ -348,6 +440,14 @@ RULES: list[Rule] = [
     # List numbers opening a line: 1.加强领导 -> 一、加强领导
     Rule(
         "list-number", re.compile(r"^(?P<n>\d{1,2})[.．、]\s*(?=[\u4e00-\u9fff])"), lambda m: read_number(m["n"]) + "、"
+    ),
+    Rule(
+        "circled-number",
+        re.compile(
+            r"(?P<c>[\u2460-\u2473\u2474-\u2487\u2488-\u249b])"
+            r"(?P<text>(?<=^.)(?=[\u4e00-\u9fff])|(?<=[\s：:；;。，,！？].)(?=[\u4e00-\u9fff]))?"
+        ),
+        _circled,
     ),
     # `&`: letters keep their language (R&D -> R and D), numbers and words are joined by 和 (3&4号线 -> 3和4号线).
     Rule("ampersand-letters", re.compile(r"(?<=[A-Za-z])\s*&\s*(?=[A-Za-z])"), lambda m: " and "),
@@ -372,6 +472,20 @@ RULES: list[Rule] = [
         ),
         _named_day,
     ),
+    # Month.day with the words of a date after it (7.1起, 5.20当天, 10.1零时) or a scheduling word before it (将于6.18).
+    Rule(
+        "dotted-date",
+        re.compile(r"(?<![\d.])(?P<m>1[0-2]|[1-9])\.(?P<d>[12]\d|3[01]|[1-9])(?![\d.%])"),
+        _dotted_date,
+    ),
+    # A month-day before a clock time (05-06 14:30, 12/29 21:35) is a date, as in a page's time stamp.
+    Rule(
+        "month-day-time",
+        re.compile(
+            r"(?<![\d.\-/:])(?P<m>0?[1-9]|1[0-2])[-/](?P<d>0?[1-9]|[12]\d|3[01])(?=\s+(?:[01]?\d|2[0-3])[:：][0-5]\d(?!\d))"
+        ),
+        _month_day,
+    ),
     # Seasons, school and fiscal years: 2021/22赛季, 2022-23赛季, 2021/2022学年 -> 二零二一至二零二二赛季.
     Rule(
         "season",
@@ -385,7 +499,7 @@ RULES: list[Rule] = [
         "score",
         re.compile(
             r"(?P<ctx>比分(?:定格在|定格为|改写为|扳为|为|是)?)?(?<![\d.])(?P<a>\d{1,3})\s*[-－–:：]\s*(?P<b>\d{1,3})(?![\d.:：])"
-            r"(?(ctx)|(?=\s*(?:战胜|击败|获胜|取胜|力克|逆转|大胜|险胜|完胜|轻取|负于|输给|落败|告负|不敌|战平|打平|拿下|淘汰|赢|胜|负|的比分)))"
+            rf"(?(ctx)|(?=\s*(?:{_SCORE_VERBS})))"
         ),
         lambda m: (m["ctx"] or "") + read_number(m["a"]) + "比" + read_number(m["b"]),
     ),
@@ -396,6 +510,12 @@ RULES: list[Rule] = [
             rf"(?<![\d.:/A-Za-z])(?P<left>\d+(?:[.:/]\d+)*(?:{_RANGE_UNIT}|°C|[万亿千百])?(?:\d+{_RANGE_UNIT})*)\s*(?P<dash>{DASH})\s*(?=(?P<right>\d.{{0,10}}))"
         ),
         _connector,
+    ),
+    # A dash between two values that each carry their unit (8000元-1万元, 3米—5米) joins a range, not a minus.
+    Rule(
+        "measured-range",
+        re.compile(rf"(?<![\d.])(?P<left>{_RANGE_SIDE})\s*{DASH}\s*(?={_RANGE_SIDE})"),
+        lambda m: m["left"] + "至",
     ),
     # Dates: 2021-09-15, 21-09-15, 2016/11/22, 2012.06.24 (two-digit years: 20YY unless in the future).
     Rule(
@@ -409,13 +529,23 @@ RULES: list[Rule] = [
         re.compile(r"(?<!\d)(?P<a>\d{4})年?\s*(?P<op>[-－—~～至到])\s*(?P<b>\d{4})(?P<u>年|财年|赛季|年度)"),
         lambda m: f"{read_year(m['a'])}年{'至' if m['op'] not in '至到' else m['op']}{read_year(m['b'])}{m['u']}",
     ),
+    # Quarters: 2023年Q3 / 2023Q3 -> 二零二三年第三季度; a bare Q1-Q4 only before the words of a report (Q3 is also a car).
+    Rule(
+        "quarter",
+        re.compile(
+            r"(?:(?<![\d.])(?P<y>(?:19|20)\d{2})(?P<nian>年)?\s*|(?<![A-Za-z\d]))Q(?P<q>[1-4])(?![\dA-Za-z])"
+            r"(?(y)|(?=财报|营收|业绩|净利|财季|季报))"
+        ),
+        lambda m: (read_year(m["y"]) + "年" if m["y"] else "") + "第" + read_number(m["q"]) + "季度",
+    ),
     Rule(
         "year",
         re.compile(r"(?<![\d.])(?P<y>(?:1[89]|20)\d{2})(?=年|财年|赛季|春季|夏季|秋季|冬季|款|版|届)"),
         lambda m: read_year(m["y"]),
     ),
     # Zero-padded months, days and clock units: 09月 -> 九月.
-    Rule("zero-padded", re.compile(r"(?<!\d)0(?P<d>\d)(?=[月日号时点])"), lambda m: m["d"]),
+    # Not after a decimal point: 2929.09点 is a value.
+    Rule("zero-padded", re.compile(r"(?<![\d.])0(?P<d>\d)(?=[月日号时点])"), lambda m: m["d"]),
     # Decades are tens (80年代 -> 八十年代); generations are digits (90后 -> 九零后); 20年初 is a year (二零年初).
     Rule("decade", re.compile(r"(?<![\d.])(?P<d>[1-9])0(?=年代)"), lambda m: read_number(m["d"] + "0")),
     Rule("generation", re.compile(r"(?<![\d.])(?P<y>\d[05])(?=后(?![\d]))"), lambda m: read_digits(m["y"])),
@@ -457,6 +587,13 @@ RULES: list[Rule] = [
         re.compile(rf"(?<=\d)\s*(?P<s>[{''.join(_BETWEEN_NUMBERS)}])\s*(?=[-+]?\d)"),
         lambda m: _BETWEEN_NUMBERS[m["s"]],
     ),
+    # > and < between a word and a number compare it (含水率>0.5%, 年龄<18岁); with spaces around it, a > is a page's
+    # breadcrumb separator (首页 > 10%公司) and is left.
+    Rule(
+        "sign-after-word",
+        re.compile(r"(?<=[\u4e00-\u9fff])(?P<s>[><])(?=[-+]?\d)"),
+        lambda m: _BETWEEN_NUMBERS[m["s"]],
+    ),
     Rule(
         "sign-before",
         re.compile(rf"(?P<s>[{''.join(_BEFORE_NUMBER)}])\s*(?=[-+]?\d)"),
@@ -491,6 +628,15 @@ RULES: list[Rule] = [
         "tilde-range",
         re.compile(rf"(?<![\d.])(?P<a>{NUM})\s*[~～]\s*(?P<b>{NUM})"),
         lambda m: f"{read_number(m['a'])}至{read_number(m['b'])}",
+    ),
+    # Results in athletics: 9秒83 (hundredths) and 1米98 (centimetres) say the trailing digits one by one.
+    Rule(
+        "split-result",
+        re.compile(
+            r"(?<![\d.])(?P<a>\d{1,2})(?P<u>秒|米)(?P<f>\d{2})(?![\d.])"
+            rf"(?!\s*(?:[厘毫分]|{_QUANTITY_AFTER}))"
+        ),
+        lambda m: read_number(m["a"], next_char=m["u"]) + m["u"] + read_digits(m["f"]),
     ),
     # Symbol units after numbers: 120km/h, 64GB stays letters, 23℃, 5kg, 80m², 3km²; not before + (阅读量10W+ is
     # web shorthand for 十万+, not watts).
