@@ -33,6 +33,16 @@ FAMILIES = {
         ("量产2纳米芯片", "量产两纳米芯片"),
         ("降雨2毫米", "降雨两毫米"),
     ],
+    "dotted-sequence": [
+        ("手机已升级到iOS 17.2.1", "手机已升级到iOS 十七点二点一"),
+        ("新版本V3.10.2发布", "新版本V三点十点二发布"),
+        ("路由器地址为192.168.0.1", "路由器地址为一九二点一六八点零点一"),
+        ("协议版本1.0.3已停用", "协议版本一点零点三已停用"),
+        ("补丁2.05.1修复了漏洞", "补丁二点零五点一修复了漏洞"),
+        ("软件更新至5.4.12版", "软件更新至五点四点十二版"),
+        ("固件10.3.3带来新功能", "固件十点三点三带来新功能"),
+        ("服务器10.0.0.8宕机", "服务器十点零点零点八宕机"),
+    ],
     "prime-time": [
         ("他以4'12\"跑完全程", "他以四分十二秒跑完全程"),
         ("成绩为12′05″", "成绩为十二分零五秒"),
@@ -168,6 +178,9 @@ CASES = [(family, w, s) for family, cases in FAMILIES.items() for w, s in cases]
 
 # Text that looks like one of the forms above but is not: each rule must leave it (or read it as its own form).
 LOOKALIKES = [
+    ("单价7.1起", "单价七点一起"),  # a price from 7.1, not 7月1日
+    ("2023.5.6起施行", "二零二三年五月六日起施行"),  # a dated year is a date, not a version
+    ("访问http://192.168.1.1/", "访问http://192.168.1.1/"),  # an address is kept as written
     ("比分2分", "比分二分"),  # 分 is points or minutes, not a measure that takes 两
     ("地铁2号线", "地铁二号线"),
     ("第2小时", "第二小时"),

@@ -311,7 +311,16 @@ _SCHEDULED = re.compile(r"(?:将于|定于|已于|拟于|均于)$")
 
 # What makes an M.D a version or a quantity instead: a Latin name or 版本 before it (iOS 7.1起), a unit after it
 # (将于1.5小时后).
-_VERSION_BEFORE = re.compile(r"(?:[A-Za-z]\s?|[Vv]|版本?|系统)$")
+_VERSION_BEFORE = re.compile(r"(?:[A-Za-z]\s?|[Vv]|版本?|系统|价|费)$")  # 价/费: a price (单价7.1起)
+
+
+def _dotted_sequence(m: re.Match[str]) -> str:
+    """Versions and addresses with two dots or more (iOS 17.2.1, 192.168.1.1): each part read, joined by 点 — short
+    parts as numbers, longer ones and zero-led ones digit by digit."""
+    parts = m.group(0).split(".")
+    return "点".join(
+        read_digits(p) if len(p) > 2 or p.startswith("0") and len(p) > 1 else read_number(p) for p in parts
+    )
 
 
 def _dotted_date(m: re.Match[str]) -> str:
@@ -334,6 +343,7 @@ _RANGE_SIDE = rf"{NUM}[万亿千百]?\s*(?:{RANGE_TAIL})"
 
 
 RULES: list[Rule] = [
+    Rule("dotted-sequence", re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){2,}(?![\d.])"), _dotted_sequence),
     # Roman numerals: Ⅲ期临床 -> 三期临床; ASCII ones only before the words that number a phase, class or grade.
     Rule(
         "roman",
