@@ -43,6 +43,16 @@ FAMILIES = {
         ("固件10.3.3带来新功能", "固件十点三点三带来新功能"),
         ("服务器10.0.0.8宕机", "服务器十点零点零点八宕机"),
     ],
+    "named-service-number": [
+        ("市民可拨打12345热线反映", "市民可拨打幺二三四五热线反映"),
+        ("12345热线全天受理", "幺二三四五热线全天受理"),
+        ("110报警后警方赶到", "幺幺零报警后警方赶到"),
+        ("120急救车五分钟到达", "幺二零急救车五分钟到达"),
+        ("有人拨打119火警电话", "有人拨打幺幺九火警电话"),
+        ("12315热线受理投诉", "幺二三幺五热线受理投诉"),
+        ("视频支持1080P播放", "视频支持一零八零P播放"),
+        ("画质仅有720p", "画质仅有七二零p"),
+    ],
     "prime-time": [
         ("他以4'12\"跑完全程", "他以四分十二秒跑完全程"),
         ("成绩为12′05″", "成绩为十二分零五秒"),
@@ -178,6 +188,10 @@ CASES = [(family, w, s) for family, cases in FAMILIES.items() for w, s in cases]
 
 # Text that looks like one of the forms above but is not: each rule must leave it (or read it as its own form).
 LOOKALIKES = [
+    ("客服一天接了3000电话", "客服一天接了三千电话"),  # a count of calls, not a number to dial
+    ("她一天打100电话", "她一天打一百电话"),
+    ("共有120名急救人员", "共有一百二十名急救人员"),
+    ("图片宽500px", "图片宽五百px"),
     ("单价7.1起", "单价七点一起"),  # a price from 7.1, not 7月1日
     ("2023.5.6起施行", "二零二三年五月六日起施行"),  # a dated year is a date, not a version
     ("访问http://192.168.1.1/", "访问http://192.168.1.1/"),  # an address is kept as written

@@ -402,6 +402,15 @@ RULES: list[Rule] = [
         ),
         lambda m: read_digits(m["num"], yao=True),
     ),
+    # Emergency and service numbers named by the word after them, wherever they stand (110报警, 12345热线): a
+    # three-digit 1xx or a five-digit 1xxxx/9xxxx only, so that a count (3000电话) stays a count.
+    Rule(
+        "hotline-named",
+        re.compile(r"(?<![\d.])(?P<num>1\d{2}|[19]\d{4})(?![\d.])(?=(?:服务)?(?:热线|专线|客服|报警|急救|火警|求助))"),
+        lambda m: read_digits(m["num"], yao=True),
+    ),
+    # Video resolutions: 1080P, 720p, 2160p are said digit by digit.
+    Rule("resolution", re.compile(r"(?<![\d.])(?P<num>\d{3,4})(?=[Pp](?![A-Za-z]))"), lambda m: read_digits(m["num"])),
     # Codes read digit by digit: 股票代码600519, G312 (roads, trains, flights), 〔2022〕 in document numbers.
     Rule(
         "code-labelled",
