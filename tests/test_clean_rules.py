@@ -387,3 +387,13 @@ def test_a_credit_printed_as_bare_lines_over_the_share_bar_is_read():
 def test_a_wire_credit_glued_to_its_filing_place_names_the_writer(credit, writer):
     article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{credit}{_LEAD}")
     assert article.author == writer
+
+
+def test_sentences_broken_into_short_lines_are_read_but_runs_of_captions_are_not():
+    first, second = _LEAD.splitlines()
+    broken = ["目前", "新公园的二期工程", "已经进入收尾阶段", "与一期相比", "二期将增加", "一座湖心岛和两个广场"]
+    article = clean_text("市区新公园开放\n2020-06-05 20:35\n" + "\n".join([first, *broken, second]) + "\n")
+    assert article.paragraphs == [first, *broken, second]
+    captions = ["工人正在铺设草坪", "游客在湖边拍照留念", "儿童乐园里的滑梯", "夜幕下的公园大门"]
+    article = clean_text("市区新公园开放\n2020-06-05 20:35\n" + "\n".join([first, *captions, second]) + "\n")
+    assert article.paragraphs == [first, second]

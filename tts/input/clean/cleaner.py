@@ -938,10 +938,49 @@ def _mark_context(body: list[Line], kinds: list[str]) -> None:
             kinds[n] = "p"
         elif kinds[n] == "cand" and nxt != "p" and "p" in kinds[max(0, n - 2) : n] and is_clause_line(line.text):
             kinds[n] = "p"  # a sentence without its final 。 after a paragraph, and no paragraph for it to head
+    _mark_broken_lines(body, kinds)
     prose = [n for n, k in enumerate(kinds) if k == "p"]
     for n in prose[:1] + prose[-1:]:
         if is_edge_promo(body[n].text):
             kinds[n] = "promo"
+
+
+def _mark_broken_lines(body: list[Line], kinds: list[str]) -> None:
+    """Self-media layouts break sentences into short lines without punctuation ('目前' / '南沙国际邮轮母港码头工程' /
+    '位于…'). A caption or a heading stands alone; a run of such lines inside the article is its text."""
+    n = 0
+    while n < len(kinds):
+        if kinds[n] != "cand":
+            n += 1
+            continue
+        end = n
+        while end < len(kinds) and kinds[end] == "cand" and _may_be_broken_line(body[end].text):
+            end += 1
+        run = [line.text for line in body[n:end]]
+        inside = "p" in kinds[:n] and "p" in kinds[end:]
+        # Headlines, captions and search terms are whole phrases; broken sentences leave words hanging at their
+        # ends ('…实现了', '…分别以') or open on a connective ('与…相比', '目前').
+        hanging = sum(1 for text in run if _HANGING.search(text))
+        if len(run) >= _BROKEN_RUN and inside and hanging >= max(2, len(run) * _HANGING_SHARE):
+            kinds[n:end] = ["p"] * (end - n)
+        n = max(end, n + 1)
+
+
+def _may_be_broken_line(text: str) -> bool:
+    return (
+        len(text) <= rules.MAX_HEADING_CHARS
+        and cjk_count(text) >= 0.5 * len(text)
+        and not looks_like_caption(text)
+        and not is_numbered_heading(text)
+    )
+
+
+_BROKEN_RUN = 4
+_HANGING_SHARE = 0.2
+_HANGING = re.compile(
+    r"[了的地得是在和与及以为将把被从对向让使给于并而且或就都也还又再才]$"
+    r"|^(?:目前|此外|另外|同时|其中|而且|并且|但是?|不过|然而|因此|所以|如果|虽然|随着|由于|与|和|在|从|对|把|被|将|也|还|并|而)"
+)
 
 
 def _in_body_footer(text: str) -> str | None:
