@@ -293,6 +293,8 @@ def test_an_editor_field_on_the_dateline_does_not_make_it_a_revision_date():
         "风险提示：市场有风险，投资需谨慎。",
         "关键字： 公园,开放,市民",
         "标签：城市 公园",
+        "相关搜索",
+        "大家都在搜",
     ],
 )
 def test_neighbour_links_share_labels_and_disclaimers_after_the_story_are_not_read(tail):
