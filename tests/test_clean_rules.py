@@ -399,3 +399,22 @@ def test_sentences_broken_into_short_lines_are_read_but_runs_of_captions_are_not
     captions = ["工人正在铺设草坪", "游客在湖边拍照留念", "儿童乐园里的滑梯", "夜幕下的公园大门"]
     article = clean_text("市区新公园开放\n2020-06-05 20:35\n" + "\n".join([first, *captions, second]) + "\n")
     assert article.paragraphs == [first, second]
+
+
+def test_a_bare_reporter_credit_after_the_last_sentence_names_the_writer_and_keeps_the_paragraph():
+    first, second = _LEAD.splitlines()
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{first}\n区领导张三、李四等参加开园仪式。记者 王小明\n")
+    assert article.paragraphs == [first, "区领导张三、李四等参加开园仪式。"] and article.author == "王小明"
+
+
+@pytest.mark.parametrize("credit", ["作者︱王小明", "作者丨王小明", "作者｜王小明"])
+def test_a_credit_with_a_bar_separator_under_the_story_names_the_writer(credit):
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{credit}\n")
+    assert article.author == "王小明" and credit not in article.paragraphs
+
+
+def test_a_figure_note_is_a_caption_not_a_heading():
+    first, second = _LEAD.splitlines()
+    note = "图注：市民在新公园的湖边散步"
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{first}\n{note}\n{second}\n")
+    assert note in article.captions and [s.heading for s in article.sections if s.heading] == []

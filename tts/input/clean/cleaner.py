@@ -770,8 +770,8 @@ _APPENDIX_SHARE = 0.25
 
 
 def _trailing_credit(text: str) -> re.Match[str] | None:
-    """A credit closing the paragraph that names people ('（记者 胡晓蓉）', '(李楠)')."""
-    m = rules.TRAILING_CREDIT.search(text)
+    """A credit closing the paragraph that names people ('（记者 胡晓蓉）', '(李楠)', '。记者 李秋晨')."""
+    m = rules.TRAILING_CREDIT.search(text) or rules.BARE_TRAILING_CREDIT.search(text)
     return m if m and not rules.NOT_A_NAME.search(m["names"]) else None
 
 
@@ -793,7 +793,7 @@ def _strip_trailing_credit(article: Article, work: _Work) -> None:
     work.drop(m.group(0), "byline")
     last.paragraphs[-1] = last.paragraphs[-1][: m.start()].rstrip()
     if not article.author:
-        article.author = " ".join(re.split(r"[\s、]+", m["names"].strip()))
+        article.author = " ".join(re.split(r"[\s、，,]+", m["names"].strip()))
 
 
 def _read_body_authors(article: Article) -> None:

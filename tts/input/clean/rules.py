@@ -45,13 +45,14 @@ AUTHOR_ROLES = (
 # Where the writer filed from, after a slash: '记者王小明／台北报导', '（李华／综合报道）'.
 PLACE_REPORT = r"(?:\s*[/／]\s*[\u4e00-\u9fff]{0,8}(?:报道|报导))"
 AUTHOR = re.compile(
-    AUTHOR_ROLES + r"\s*[:：/／]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,&＆]+|$|(?=[）)〕\]/／]))){1,6})"
+    AUTHOR_ROLES
+    + r"\s*[:：/／︱｜|丨]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,&＆]+|$|(?=[）)〕\]/／]))){1,6})"
 )
 # The role may follow an outlet, plain or in title marks ('新京报记者 X', '《财经》记者 X', '文/《南方周末》记者 X').
 BYLINE_LINE = re.compile(
     r"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:《(?P<marked>[^》]{1,15})》|(?P<plain>[\u4e00-\u9fff·]{0,12}?))"
     + AUTHOR_ROLES
-    + r"\s*[:：/／]?\s*[\u4e00-\u9fff·]{2,4}"
+    + r"\s*[:：/／︱｜|丨]?\s*[\u4e00-\u9fff·]{2,4}"
     r"(?:[\s、，,&＆]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*" + PLACE_REPORT + r"?\s*[)）】\]]?$"
 )
 # A closing credit at the end of the last paragraph: （记者 胡晓蓉） or (李楠).
@@ -59,6 +60,11 @@ TRAILING_CREDIT = re.compile(
     r"[（(]\s*(?:(?:记者|作者|文|图|摄影|摄|编辑)\s*[/／、]?\s*)*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})"
     + PLACE_REPORT
     + r"?\s*[)）]$"
+)
+# The same credit unbracketed after the last sentence: '…参加会议。记者 李秋晨' (a reporter's role is required).
+BARE_TRAILING_CREDIT = re.compile(
+    r"(?<=[。！？!?”」])\s*(?:记者|通讯员|特约记者|见习记者)\s*[:：/／]?\s*"
+    r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4}){0,5})\s*$"
 )
 NOT_A_NAME = re.compile(r"[图完续摄稿编文局办委厅部社网报]")
 # A link prompt cut by a line break: '…（详情请点击链接：' then a line starting with '）'.
@@ -208,7 +214,7 @@ PHOTO_CREDIT = (
 CAPTION_MARKERS = [
     r"(?:(?<![拍双三四前后主])摄|供图|摄影|截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$",
     PHOTO_CREDIT,
-    r"^(?:图为|图片|视频)[:：\s]",
+    r"^(?:图为|图片|视频|图注|图说|图片说明|配图)[:：\s]",
     r"^▲",
     r"^图\d*[:：]",
     r"^自动播放",
