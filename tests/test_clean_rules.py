@@ -295,6 +295,8 @@ def test_an_editor_field_on_the_dateline_does_not_make_it_a_revision_date():
         "标签：城市 公园",
         "相关搜索",
         "大家都在搜",
+        "公园﹒开放﹒市民",
+        "*本文系城市网获授权刊载，观点仅为作者所有",
     ],
 )
 def test_neighbour_links_share_labels_and_disclaimers_after_the_story_are_not_read(tail):
@@ -324,6 +326,8 @@ def test_a_long_copyright_notice_under_the_story_is_not_read():
         "市民在新公园里散步，孩子们在草地上放风筝。 记者王小明／摄影",
         "新公园今天上午开放，市民前往游览。（园林局提供） 本报记者李华城南传真 2020年6月5日",
         "園區今天開放，市民前往遊覽。（圖／記者王小明翻攝）",
+        "图丨在开园仪式上，市民代表为新公园剪彩，现场气氛热烈",
+        "图为开园当天的公园南门。",
     ],
 )
 def test_a_caption_written_as_sentences_is_still_a_caption(caption):

@@ -936,7 +936,13 @@ def _mark_context(body: list[Line], kinds: list[str]) -> None:
         nxt = next((k for k in kinds[n + 1 :] if k in ("p", "cand")), None)
         if kinds[n] == "cand" and line.text[-1] in "：:" and nxt == "p":
             kinds[n] = "p"
-        elif kinds[n] == "cand" and nxt != "p" and "p" in kinds[max(0, n - 2) : n] and is_clause_line(line.text):
+        elif (
+            kinds[n] == "cand"
+            and nxt != "p"
+            and "p" in kinds[max(0, n - 2) : n]
+            and is_clause_line(line.text)
+            and not is_photo_caption(line.text)
+        ):
             kinds[n] = "p"  # a sentence without its final 。 after a paragraph, and no paragraph for it to head
     _mark_broken_lines(body, kinds)
     prose = [n for n, k in enumerate(kinds) if k == "p"]
@@ -971,6 +977,7 @@ def _may_be_broken_line(text: str) -> bool:
         len(text) <= rules.MAX_HEADING_CHARS
         and cjk_count(text) >= 0.5 * len(text)
         and not looks_like_caption(text)
+        and not is_photo_caption(text)
         and not is_numbered_heading(text)
     )
 

@@ -114,11 +114,13 @@ def looks_like_caption(text: str) -> bool:
 
 
 _PHOTO_CREDIT = re.compile(rules.PHOTO_CREDIT)
+_CAPTION_LEAD = re.compile(rules.CAPTION_LEAD)
 
 
 def is_photo_caption(text: str) -> bool:
-    """A line (prose or not) that ends with a photo credit: a caption however long its description."""
-    return len(text) <= rules.MAX_PHOTO_CAPTION_CHARS and bool(_PHOTO_CREDIT.search(text))
+    """A line (prose or not) that opens with a caption's label or ends with a photo credit: a caption however long
+    its description."""
+    return len(text) <= rules.MAX_PHOTO_CAPTION_CHARS and bool(_PHOTO_CREDIT.search(text) or _CAPTION_LEAD.search(text))
 
 
 def heading_shape(text: str) -> str:

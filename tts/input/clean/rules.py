@@ -129,6 +129,8 @@ FOOTER_MARKERS: dict[str, list[str]] = {
         r"^网友评论",
         r"^文章关键词",
         r"^(?:关键字|关键词|标签|Tags?)\s*[:：]",  # the story's tags close it
+        r"^[\u4e00-\u9fffA-Za-z0-9]{1,8}(?:\s*[﹒・•]\s*[\u4e00-\u9fffA-Za-z0-9]{1,8}){2,7}$",  # tags: '马公﹒洗肾﹒澎湖'
+        r"^\*?\s*本文(?:系|为).{0,16}(?:授权|原创|转载)|^\*?\s*本文(?:转载自|经.{0,12}授权)",  # a reprint note
         r"^(?:新闻)?评论$",
         r"ICP备",
         r"^\+1$",
@@ -210,11 +212,15 @@ PHOTO_CREDIT = (
     r"\s*[)）]?\s*(?:\d{2,4}年\d{1,2}月\d{1,2}日)?$"
 )
 
+# A caption's opening label, which no story paragraph has: '图丨…', '图2｜…', '图为…', '图注：…', '▲…'.
+CAPTION_LEAD = r"^(?:图\s*\d*\s*[丨|｜︱/／]|图为|图注\s*[:：]|图说\s*[:：]|图片说明\s*[:：]|▲)"
+
 # Captions: lines that describe an image or video rather than tell the story.
 CAPTION_MARKERS = [
     r"(?:(?<![拍双三四前后主])摄|供图|摄影|截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$",
     PHOTO_CREDIT,
     r"^(?:图为|图片|视频|图注|图说|图片说明|配图)[:：\s]",
+    CAPTION_LEAD,
     r"^▲",
     r"^图\d*[:：]",
     r"^自动播放",
