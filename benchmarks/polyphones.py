@@ -337,7 +337,15 @@ def score(reader, cases) -> tuple[int, list[dict]]:
     for sentence, word, expected, *page in cases:  # held-out 2 cases also name their page
         got = read_word(reader, sentence, word)
         if got != expected:
-            wrong.append({"sentence": sentence, "word": word, "expected": expected, "got": got, **({"page": page[0]} if page else {})})
+            wrong.append(
+                {
+                    "sentence": sentence,
+                    "word": word,
+                    "expected": expected,
+                    "got": got,
+                    **({"page": page[0]} if page else {}),
+                }
+            )
     return len(cases) - len(wrong), wrong
 
 
@@ -402,6 +410,12 @@ def _score_heldout2(label: str) -> None:
         right, wrong = score(read, HELDOUT2)
         results[name] = {"score": f"{right}/{len(HELDOUT2)}", "share": round(right / len(HELDOUT2), 3), "wrong": wrong}
         print(f"{name:30} held out 2 {right}/{len(HELDOUT2)} ({right / len(HELDOUT2):.1%})")
+    product = with_lexicon_of(misaki_syllables)  # the other lists under the same reader, so a fix shows what it costs
+    for key, cases in (("lexicon_cases", CASES), ("new_cases", NEW_CASES), ("heldout_cases", HELDOUT_CASES)):
+        right, wrong = score(product, cases)
+        results["misaki + lexicon"][key] = f"{right}/{len(cases)}"
+        results["misaki + lexicon"]["wrong"] += wrong
+        print(f"{'misaki + lexicon':30} {key} {right}/{len(cases)}")
     root = Path(__file__).resolve().parent.parent
     out = root / "benchmarks" / "results" / "polyphones.json"
     runs = json.loads(out.read_text("utf-8")) if out.exists() else {}
