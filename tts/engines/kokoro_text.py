@@ -114,6 +114,25 @@ def _word_pinyin(word: str, syllables: list[str]) -> list[str]:
     return syllables
 
 
+def _join_split_words(words: list[str], syllables: list[list[str]]) -> None:
+    """A [jieba_words] entry that jieba cut into pieces (长|达, 调|高) still takes its reading, as long as it starts and
+    ends on jieba's word boundaries (成长|达 is not 长达)."""
+    table = _word_readings()
+    longest = max(map(len, table), default=0)
+    for i in range(len(words)):
+        joined = words[i]
+        for j in range(i + 1, len(words)):
+            joined += words[j]
+            if len(joined) > longest:
+                break
+            if (fixed := table.get(joined)) is not None:
+                at = 0
+                for k in range(i, j + 1):
+                    syllables[k] = fixed[at : at + len(words[k])]
+                    at += len(words[k])
+                break
+
+
 def chinese_pinyin(segment: str, next_char: str = "") -> list[list[str]]:
     """Tone-numbered pinyin per jieba word, with the 一/不 tone sandhi a newsreader applies
     (不是 bú shì, 一样 yí yàng, 一起 yì qǐ; numbers such as 十一, 一月, 第一 keep yī). next_char: what follows the
@@ -122,6 +141,7 @@ def chinese_pinyin(segment: str, next_char: str = "") -> list[list[str]]:
 
     words = _jieba().lcut(segment, cut_all=False)
     syllables = [_word_pinyin(w, lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True)) for w in words]
+    _join_split_words(words, syllables)
     for n, word in enumerate(words):  # a biography closing a title: 《甄嬛传》, 《毛泽东传》 (zhuàn, not chuán)
         if word.endswith("传") and (words[n + 1] if n + 1 < len(words) else next_char).startswith("》"):
             syllables[n][-1] = "zhuan4"
