@@ -75,22 +75,37 @@ _SURNAMES = {
 }  # fmt: skip
 
 
-# Characters of transliterated names (查尔斯, 华莱士) and of verbs/adverbs that follow an adverb 曾/任 (曾有, 曾在, 任你选):
-# a word holding one is not a Chinese full name, whatever jieba's dictionary tags it.
-_NOT_IN_NAMES = set("尔斯士特德克莱理维普曼兹森伦莫沃贝") | set("有在用率学欲你是被经为于以与把将已得向对从就也都")
+# Characters of transliterated names (查尔斯, 华莱士) and of verbs, adverbs and counts that follow an adverb 曾/任 (曾有,
+# 曾在, 任你选, 任两届): a word holding one is not a Chinese full name, whatever jieba's dictionary tags it.
+_NOT_IN_NAMES = set("尔斯士特德克莱理维普曼兹森伦莫沃贝") | set(
+    "有在用率学欲你是被经为于以与把将已得向对从就也都两届次个"
+)
+
+
+@lru_cache(maxsize=1)
+def _dictionary_names() -> frozenset[str]:
+    """jieba's dictionary words of three characters tagged nr (a person) that start with one of _SURNAMES, read from its
+    dictionary file once (jieba.posseg would load every tag and its HMM tables: ~170 MB)."""
+    with _jieba().dt.get_dict_file() as lines:
+        return frozenset(
+            word
+            for line in lines
+            if len(fields := line.decode("utf-8").split()) == 3
+            and len(word := fields[0]) == 3
+            and word[0] in _SURNAMES
+            and fields[2] == "nr"
+        )
 
 
 def _is_full_name(word: str) -> bool:
-    """A three-character jieba word that is a surname and a given name: jieba's tagger calls it a person (nr), and
-    neither its first two nor its last two characters are a word of their own (曾效力, 任教于, 任天堂, 查询卡, 华容道
-    are tagged nr in jieba's dictionary too). Two-character words are left alone (华为 and 葛根 are tagged nr)."""
-    import jieba.posseg as posseg
-
+    """A three-character jieba word that is a surname and a given name: neither its first two nor its last two
+    characters are a word of their own (曾效力, 任教于, 任天堂, 华容道 are tagged nr in jieba's dictionary too), and it is
+    tagged nr there or, not being there, was put together by jieba's HMM (as most names are: 曾国祥, 华春莹).
+    Two-character words are left alone (华为 and 葛根 are tagged nr)."""
     freq = _jieba().dt.FREQ
     if set(word[1:]) & _NOT_IN_NAMES or freq.get(word[:2]) or freq.get(word[1:]):
         return False
-    tagged = posseg.lcut(word)
-    return len(tagged) == 1 and tagged[0].flag == "nr"
+    return word in _dictionary_names() if freq.get(word) else True
 
 
 def _word_pinyin(word: str, syllables: list[str]) -> list[str]:
