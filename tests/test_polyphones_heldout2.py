@@ -124,3 +124,11 @@ def test_the_held_out_list_is_well_formed():
     for sentence, word, pinyin, page in HELDOUT2:
         assert word in sentence and len(pinyin.split()) == len(word), (sentence, word)
         assert page.endswith(".txt")
+
+
+def test_the_reading_rules_are_part_of_the_offline_voice_cache_identity():
+    """A changed word reading must re-synthesise cached speech rather than replay the old reading."""
+    from tts.engines import kokoro_text
+    from tts.engines.kokoro import KokoroEngine
+
+    assert kokoro_text.reading_identity() in KokoroEngine().identity

@@ -58,14 +58,29 @@ def _jieba():
     return jieba()
 
 
+# Bump when a reading rule below changes what the voice says: cached speech made under the old rule is then a miss.
+_READING_RULES = "jieba-words+names+zhuan"
+
+
+def _jieba_words_text() -> str:
+    return resources.files("tts.speech.normalize").joinpath("builtin_lexicon.toml").read_text("utf-8")
+
+
 @lru_cache(maxsize=1)
 def _word_readings() -> dict[str, list[str]]:
-    """The built-in lexicon's [jieba_words]: readings that apply only where jieba cuts the text as that whole word, so a
-    short word is safe from its lookalikes across a word boundary (当日 dàngrì, but 相当|日本 is untouched)."""
+    """The built-in lexicon's [jieba_words]: readings that apply only where the text holds the word from one jieba word
+    boundary to another, so a short word is safe from its lookalikes (当日 dàngrì, but 相当|日本 is untouched)."""
     import tomllib
 
-    text = resources.files("tts.speech.normalize").joinpath("builtin_lexicon.toml").read_text("utf-8")
-    return {word: pinyin.split() for word, pinyin in tomllib.loads(text).get("jieba_words", {}).items()}
+    return {word: pinyin.split() for word, pinyin in tomllib.loads(_jieba_words_text()).get("jieba_words", {}).items()}
+
+
+@lru_cache(maxsize=1)
+def reading_identity() -> str:
+    """What the reading rules and the built-in word readings say, for the engine's cache identity."""
+    import hashlib
+
+    return f"{_READING_RULES}/{hashlib.sha256(_jieba_words_text().encode('utf-8')).hexdigest()[:12]}"
 
 
 # Surnames read otherwise than the character's common reading (曾国藩 Zēng, 单霁翔 Shàn, 任正非 Rén, 华春莹 Huà …).
