@@ -396,20 +396,42 @@ def _score_readers(readers: dict) -> dict[str, dict]:
     return results
 
 
+def _heldout2_scores(readers: dict) -> dict[str, dict]:
+    from benchmarks.polyphones_heldout2 import CASES as HELDOUT2
+
+    results = {}
+    for name, read in readers.items():
+        right, wrong = score(read, HELDOUT2)
+        results[name] = {"score": f"{right}/{len(HELDOUT2)}", "share": round(right / len(HELDOUT2), 3), "wrong": wrong}
+    return results
+
+
 def _score_heldout2(label: str) -> None:
     """The blind held-out list mined from real pages (benchmarks/polyphones_heldout2.py): the product's reader (misaki
     under the built-in lexicon) and misaki alone, stored under their own key so the other lists' runs stay as they are."""
     import json
     import subprocess
+    import sys
     from pathlib import Path
 
     from benchmarks.polyphones_heldout2 import CASES as HELDOUT2
 
-    results = {}
-    for name, read in (("misaki + lexicon", with_lexicon_of(misaki_syllables)), ("misaki", misaki_syllables)):
-        right, wrong = score(read, HELDOUT2)
-        results[name] = {"score": f"{right}/{len(HELDOUT2)}", "share": round(right / len(HELDOUT2), 3), "wrong": wrong}
-        print(f"{name:30} held out 2 {right}/{len(HELDOUT2)} ({right / len(HELDOUT2):.1%})")
+    results = _heldout2_scores(
+        {
+            "misaki + lexicon": with_lexicon_of(misaki_syllables),
+            "misaki": misaki_syllables,
+            "pypinyin-sentence + lexicon": with_lexicon_of(pypinyin_syllables),
+        }
+    )
+    for name in PHRASE_DATA:  # each in a child process: loading a phrase set changes pypinyin for the whole process
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.polyphones", "--heldout2", "--phrases", name],
+            capture_output=True,
+            text=True,
+        )
+        results.update(json.loads(done.stdout) if done.returncode == 0 else {})
+    for name, value in results.items():
+        print(f"{name:30} held out 2 {value['score']} ({value['share']:.1%})")
     product = with_lexicon_of(misaki_syllables)  # the other lists under the same reader, so a fix shows what it costs
     for key, cases in (("lexicon_cases", CASES), ("new_cases", NEW_CASES), ("heldout_cases", HELDOUT_CASES)):
         right, wrong = score(product, cases)
@@ -443,6 +465,11 @@ def main() -> None:
     parser.add_argument("--phrases", help=argparse.SUPPRESS)  # child mode: score misaki with this phrase set
     args = parser.parse_args()
     jieba.setLogLevel(logging.WARNING)
+    if args.heldout2 and args.phrases:  # child: the product's reader with a phrase set loaded, on held-out 2
+        importlib.import_module(f"pypinyin_dict.phrase_pinyin_data.{args.phrases}").load()
+        name = f"misaki+{args.phrases} + lexicon"
+        print(json.dumps(_heldout2_scores({name: with_lexicon_of(misaki_syllables)}), ensure_ascii=False))
+        return
     if args.heldout2:
         _score_heldout2(args.label)
         return
