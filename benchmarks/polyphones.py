@@ -13,6 +13,8 @@ is not); HELDOUT_CASES were written after the issue-11 changes and never used to
   tokenizer from a model hub on first use; nothing may come from a hub at run time.
 
 Run:  uv run python -m benchmarks.polyphones [--label after]   (results: benchmarks/results/polyphones.json)
+      uv run python -m benchmarks.polyphones --heldout2 [--label blind]   (the blind list of benchmarks/polyphones_heldout2.py,
+      stored as "heldout2_LABEL")
 """
 
 from __future__ import annotations
@@ -332,10 +334,18 @@ def read_word(reader, sentence: str, word: str) -> str:
 def score(reader, cases) -> tuple[int, list[dict]]:
     """Cases read right, and the wrong ones."""
     wrong = []
-    for sentence, word, expected in cases:
+    for sentence, word, expected, *page in cases:  # held-out 2 cases also name their page
         got = read_word(reader, sentence, word)
         if got != expected:
-            wrong.append({"sentence": sentence, "word": word, "expected": expected, "got": got})
+            wrong.append(
+                {
+                    "sentence": sentence,
+                    "word": word,
+                    "expected": expected,
+                    "got": got,
+                    **({"page": page[0]} if page else {}),
+                }
+            )
     return len(cases) - len(wrong), wrong
 
 
@@ -386,6 +396,58 @@ def _score_readers(readers: dict) -> dict[str, dict]:
     return results
 
 
+def _heldout2_scores(readers: dict) -> dict[str, dict]:
+    from benchmarks.polyphones_heldout2 import CASES as HELDOUT2
+
+    results = {}
+    for name, read in readers.items():
+        right, wrong = score(read, HELDOUT2)
+        results[name] = {"score": f"{right}/{len(HELDOUT2)}", "share": round(right / len(HELDOUT2), 3), "wrong": wrong}
+    return results
+
+
+def _score_heldout2(label: str) -> None:
+    """The blind held-out list mined from real pages (benchmarks/polyphones_heldout2.py): the product's reader (misaki
+    under the built-in lexicon) and misaki alone, stored under their own key so the other lists' runs stay as they are."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from benchmarks.polyphones_heldout2 import CASES as HELDOUT2
+
+    results = _heldout2_scores(
+        {
+            "misaki + lexicon": with_lexicon_of(misaki_syllables),
+            "misaki": misaki_syllables,
+            "pypinyin-sentence + lexicon": with_lexicon_of(pypinyin_syllables),
+        }
+    )
+    for name in PHRASE_DATA:  # each in a child process: loading a phrase set changes pypinyin for the whole process
+        done = subprocess.run(
+            [sys.executable, "-m", "benchmarks.polyphones", "--heldout2", "--phrases", name],
+            capture_output=True,
+            text=True,
+        )
+        results.update(json.loads(done.stdout) if done.returncode == 0 else {})
+    for name, value in results.items():
+        print(f"{name:30} held out 2 {value['score']} ({value['share']:.1%})")
+    product = with_lexicon_of(misaki_syllables)  # the other lists under the same reader, so a fix shows what it costs
+    for key, cases in (("lexicon_cases", CASES), ("new_cases", NEW_CASES), ("heldout_cases", HELDOUT_CASES)):
+        right, wrong = score(product, cases)
+        results["misaki + lexicon"][key] = f"{right}/{len(cases)}"
+        results["misaki + lexicon"]["wrong"] += wrong
+        print(f"{'misaki + lexicon':30} {key} {right}/{len(cases)}")
+    root = Path(__file__).resolve().parent.parent
+    out = root / "benchmarks" / "results" / "polyphones.json"
+    runs = json.loads(out.read_text("utf-8")) if out.exists() else {}
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+    ).stdout.strip()
+    runs[f"heldout2_{label}"] = {"commit": commit, "cases": len(HELDOUT2), "readers": results}
+    out.write_text(json.dumps(runs, ensure_ascii=False, indent=1) + "\n", "utf-8")
+
+
 def main() -> None:
     import argparse
     import importlib
@@ -399,9 +461,18 @@ def main() -> None:
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--label", default="latest")
+    parser.add_argument("--heldout2", action="store_true", help="score only the blind list mined from real pages")
     parser.add_argument("--phrases", help=argparse.SUPPRESS)  # child mode: score misaki with this phrase set
     args = parser.parse_args()
     jieba.setLogLevel(logging.WARNING)
+    if args.heldout2 and args.phrases:  # child: the product's reader with a phrase set loaded, on held-out 2
+        importlib.import_module(f"pypinyin_dict.phrase_pinyin_data.{args.phrases}").load()
+        name = f"misaki+{args.phrases} + lexicon"
+        print(json.dumps(_heldout2_scores({name: with_lexicon_of(misaki_syllables)}), ensure_ascii=False))
+        return
+    if args.heldout2:
+        _score_heldout2(args.label)
+        return
     if args.phrases:
         words = _corpus_words()
         before = {w: " ".join(misaki_syllables(w)) for w in words}

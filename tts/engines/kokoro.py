@@ -71,6 +71,7 @@ class KokoroEngine(Engine):
         return "|".join(
             [
                 self.version,
+                kokoro_text.reading_identity(),  # G2P rules and word readings: a changed reading re-synthesises
                 kokoro_assets.user_file_identity(self._model_path, "TTS_KOKORO_MODEL"),
                 kokoro_assets.user_file_identity(self._voices_path, "TTS_KOKORO_VOICES"),
             ]

@@ -58,11 +58,81 @@ def _jieba():
     return jieba()
 
 
+# Bump when a reading rule below changes what the voice says: cached speech made under the old rule is then a miss.
+_READING_RULES = "jieba-words+names+zhuan"
+
+
+def _jieba_words_text() -> str:
+    return resources.files("tts.speech.normalize").joinpath("builtin_lexicon.toml").read_text("utf-8")
+
+
+@lru_cache(maxsize=1)
+def _word_readings() -> dict[str, list[str]]:
+    """The built-in lexicon's [jieba_words]: readings that apply only where the text holds the word from one jieba word
+    boundary to another, so a short word is safe from its lookalikes (当日 dàngrì, but 相当|日本 is untouched)."""
+    import tomllib
+
+    return {word: pinyin.split() for word, pinyin in tomllib.loads(_jieba_words_text()).get("jieba_words", {}).items()}
+
+
+@lru_cache(maxsize=1)
+def reading_identity() -> str:
+    """What the reading rules and the built-in word readings say, for the engine's cache identity."""
+    import hashlib
+
+    return f"{_READING_RULES}/{hashlib.sha256(_jieba_words_text().encode('utf-8')).hexdigest()[:12]}"
+
+
+# Surnames read otherwise than the character's common reading (曾国藩 Zēng, 单霁翔 Shàn, 任正非 Rén, 华春莹 Huà …).
+_SURNAMES = {
+    "曾": "zeng1", "单": "shan4", "解": "xie4", "仇": "qiu2", "查": "zha1", "区": "ou1", "朴": "piao2",
+    "葛": "ge3", "任": "ren2", "华": "hua4", "翟": "zhai2", "缪": "miao4", "覃": "qin2",
+}  # fmt: skip
+
+
+# Characters of transliterated names (查尔斯, 华莱士) and of verbs, adverbs and counts that follow an adverb 曾/任 (曾有,
+# 曾在, 任你选, 任两届): a word holding one is not a Chinese full name, whatever jieba's dictionary tags it.
+_NOT_IN_NAMES = set("尔斯士特德克莱理维普曼兹森伦莫沃贝") | set(
+    "有在用率学欲你是被经为于以与把将已得向对从就也都两届次个"
+)
+
+
+@lru_cache(maxsize=1)
+def _dictionary_names() -> frozenset[str]:
+    """jieba's dictionary words of three characters tagged nr (a person) that start with one of _SURNAMES, read from its
+    dictionary file once (jieba.posseg would load every tag and its HMM tables: ~170 MB)."""
+    with _jieba().dt.get_dict_file() as lines:
+        return frozenset(
+            word
+            for line in lines
+            if len(fields := line.decode("utf-8").split()) == 3
+            and len(word := fields[0]) == 3
+            and word[0] in _SURNAMES
+            and fields[2] == "nr"
+        )
+
+
+def _is_full_name(word: str) -> bool:
+    """A three-character jieba word that is a surname and a given name: neither its first two nor its last two
+    characters are a word of their own (曾效力, 任教于, 任天堂, 华容道 are tagged nr in jieba's dictionary too), and it is
+    tagged nr there or, not being there, was put together by jieba's HMM (as most names are: 曾国祥, 华春莹).
+    Two-character words are left alone (华为 and 葛根 are tagged nr)."""
+    freq = _jieba().dt.FREQ
+    if set(word[1:]) & _NOT_IN_NAMES or freq.get(word[:2]) or freq.get(word[1:]):
+        return False
+    return word in _dictionary_names() if freq.get(word) else True
+
+
 def _word_pinyin(word: str, syllables: list[str]) -> list[str]:
     """pypinyin reads a word it has no phrase for character by character, where 为 defaults to wèi; a word that ends in
-    为 is the verb 'to be, as' (变为, 题为, 视为, 评为, 列为, 尤为, 称之为: wéi) — except 因为 (because, wèi)."""
+    为 is the verb 'to be, as' (变为, 题为, 视为, 评为, 列为, 尤为, 称之为: wéi) — except 因为 (because, wèi).
+    A [jieba_words] entry of the built-in lexicon wins; a full name takes its surname's reading."""
     from pypinyin.constants import PHRASES_DICT
 
+    if (fixed := _word_readings().get(word)) is not None:
+        return list(fixed)
+    if len(word) == 3 and word[0] in _SURNAMES and word not in PHRASES_DICT and _is_full_name(word):
+        return [_SURNAMES[word[0]], *syllables[1:]]
     if (
         len(word) > 1
         and word.endswith("为")
@@ -74,13 +144,37 @@ def _word_pinyin(word: str, syllables: list[str]) -> list[str]:
     return syllables
 
 
-def chinese_pinyin(segment: str) -> list[list[str]]:
+def _join_split_words(words: list[str], syllables: list[list[str]]) -> None:
+    """A [jieba_words] entry that jieba cut into pieces (长|达, 调|高) still takes its reading, as long as it starts and
+    ends on jieba's word boundaries (成长|达 is not 长达)."""
+    table = _word_readings()
+    longest = max(map(len, table), default=0)
+    for i in range(len(words)):
+        joined = words[i]
+        for j in range(i + 1, len(words)):
+            joined += words[j]
+            if len(joined) > longest:
+                break
+            if (fixed := table.get(joined)) is not None:
+                at = 0
+                for k in range(i, j + 1):
+                    syllables[k] = fixed[at : at + len(words[k])]
+                    at += len(words[k])
+                break
+
+
+def chinese_pinyin(segment: str, next_char: str = "") -> list[list[str]]:
     """Tone-numbered pinyin per jieba word, with the 一/不 tone sandhi a newsreader applies
-    (不是 bú shì, 一样 yí yàng, 一起 yì qǐ; numbers such as 十一, 一月, 第一 keep yī)."""
+    (不是 bú shì, 一样 yí yàng, 一起 yì qǐ; numbers such as 十一, 一月, 第一 keep yī). next_char: what follows the
+    segment in the text (a run of Han characters is read on its own)."""
     from pypinyin import Style, lazy_pinyin
 
     words = _jieba().lcut(segment, cut_all=False)
     syllables = [_word_pinyin(w, lazy_pinyin(w, style=Style.TONE3, neutral_tone_with_five=True)) for w in words]
+    _join_split_words(words, syllables)
+    for n, word in enumerate(words):  # a biography closing a title: 《甄嬛传》, 《毛泽东传》 (zhuàn, not chuán)
+        if word.endswith("传") and (words[n + 1] if n + 1 < len(words) else next_char).startswith("》"):
+            syllables[n][-1] = "zhuan4"
     chars = [c for w in words for c in w]
     flat = [p for word in syllables for p in word]
     for i, (char, py) in enumerate(zip(chars, flat)):
@@ -148,7 +242,7 @@ def _han_atoms(text: str, offset: int) -> list[Atom]:
     for segment in _HAN.findall(text):
         at = offset + pos
         if "\u4e00" <= segment[0] <= "\u9fff":
-            words = chinese_pinyin(segment)
+            words = chinese_pinyin(segment, text[pos + len(segment) : pos + len(segment) + 1])
             if sum(len(w) for w in words) != len(segment):  # not one syllable per character: time it as a whole
                 atoms.append(Atom(" ".join(ipa(w) for w in words), at, at + len(segment)))
             else:
