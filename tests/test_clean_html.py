@@ -176,3 +176,40 @@ def test_an_inline_element_styled_as_a_block_breaks_the_line():
         "<strong>关心你</strong><br>请珍惜生命。</p>"
     )
     assert [line.text for line in page.lines][:2] == ["警方已勘验现场。（王小明／台中报导）", "关心你"]
+
+
+_STORY = [
+    "今天上午，市区新公园正式向市民开放，园内建有步道、花园和儿童乐园，市民们纷纷前来游览，公园每天早上六点开门，晚上十点关门。",
+    "据介绍，公园占地约二十公顷，总投资三亿元，建设历时两年，周边还配套了三个停车场和两个公交站，方便市民乘坐公共交通前往。",
+    "市园林局负责人表示，下一步将继续推进城区公园建设，力争到明年年底前让市民出门五百米就能见到绿地，进一步提升城市宜居水平。",
+    "开园首日，公园共接待游客约两万人次，园内秩序良好，工作人员在各个入口提供咨询和引导服务，并提醒游客爱护花草树木和公共设施。",
+]
+
+
+def _script_page(article_body: str, shown: str = "") -> str:
+    ld = json.dumps(
+        {
+            "@type": "NewsArticle",
+            "headline": "市区新公园开放",
+            "datePublished": "2020-06-05T20:35:00+08:00",
+            "articleBody": article_body,
+        },
+        ensure_ascii=False,
+    )
+    menu = "".join(f"<li><a href='/c{i}'>频道{i}</a></li>" for i in range(12))
+    return (
+        f"<html><head><title>市区新公园开放_城市网</title><script type='application/ld+json'>{ld}</script></head>"
+        f"<body><ul>{menu}</ul><h1>市区新公园开放</h1><div id='app'>{shown}</div><p>版权所有 城市网</p></body></html>"
+    )
+
+
+def test_a_story_rendered_by_script_is_read_from_its_declared_article_body():
+    article = clean_html(_script_page("\n".join(_STORY)))
+    assert article.title == "市区新公园开放" and article.paragraphs == _STORY
+    assert article.date == "2020-06-05 20:35"
+
+
+def test_a_declared_summary_does_not_replace_the_story_the_page_shows():
+    shown = "".join(f"<p>{p}</p>" for p in _STORY)
+    article = clean_html(_script_page(_STORY[0], shown))
+    assert article.paragraphs == _STORY

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from html import unescape as html_unescape
 
-from tts.errors import InputError
+from tts.errors import InputError, TtsError
 from tts.hanzi import simplified
 from tts.input.clean import CleanOptions, clean_text, metadata, rules
 from tts.input.clean.cleaner import page_positions
@@ -82,11 +83,14 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
     # Second opinion: the line cleaner on the whole page. When the two disagree, the body that starts nearer under
     # the headline wins, then the longer one: a region that is a sidebar or a teaser box loses to the article.
     whole = _try_clean(texts, everything, own) if keep != everything else None
-    if article is None and whole is None:
-        clean_text("\n".join(texts), own)  # raises the cleaner's own reason (no Chinese, only boilerplate)
     if article is None or whole is not None and _prefer_whole(doc, article, whole):
         article, keep = whole, everything
-    assert article is not None  # when both failed, clean_text above raised the reason
+    declared = _declared_body(doc, article, own)
+    if declared is not None:
+        article, keep = declared, []
+    if article is None:
+        clean_text("\n".join(texts), own)  # raises the cleaner's own reason (no Chinese, only boilerplate)
+    assert article is not None  # when nothing was found, clean_text above raised the reason
     if doc.headline_text and doc.headline_text in article.title and doc.headline_text != article.title:
         badge = article.title.replace(doc.headline_text, "", 1).strip()
         article.title = doc.headline_text
@@ -94,6 +98,27 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
     article.removed = _in_page_order(doc, keep, article.removed)
     _fill_metadata(article, doc, [texts[i] for i in keep])
     return article
+
+
+def _declared_body(doc: HtmlPage, shown: Article | None, options: CleanOptions) -> Article | None:
+    """The story a page declares in JSON-LD (articleBody) when the page itself shows far less of it: a page that
+    renders its story by script holds only menus and teasers in its HTML. None when what the page shows will do."""
+    body = doc.meta.article_body
+    if not body or cjk_count(body) < _DECLARED_BODY_MIN:
+        return None
+    shown_chars = sum(cjk_count(text) for text in shown.paragraphs) if shown else 0
+    if shown_chars >= _DECLARED_BODY_SHARE * cjk_count(body):
+        return None
+    title = shown.title if shown and shown.title else (_declared_title(doc) or "")
+    paragraphs = [p.strip() for p in re.split(r"\s*\n\s*|(?<=[。！？])\s{2,}", html_unescape(body)) if p.strip()]
+    try:
+        return clean_text("\n".join([title, *paragraphs]), options)
+    except TtsError:
+        return None
+
+
+_DECLARED_BODY_MIN = 200  # CJK characters: a summary in articleBody is no story
+_DECLARED_BODY_SHARE = 0.5
 
 
 def _in_page_order(doc: HtmlPage, keep: list[int], inside: list[Removed]) -> list[Removed]:

@@ -118,6 +118,7 @@ class PageMeta:
     authors: list[str] = field(default_factory=list)
     headings: list[str] = field(default_factory=list)  # h1/h2 texts, page order
     top_headings: list[str] = field(default_factory=list)  # the h1 texts among them
+    article_body: str | None = None  # JSON-LD articleBody: the text of pages that render their story by script
 
 
 @dataclass
@@ -349,6 +350,7 @@ def read_meta(root) -> PageMeta:
         or named.get("datemodified")
     )
     meta.source = next((named[k] for k in _SOURCE_META if named.get(k)), None)
+    meta.article_body = ld.get("articleBody")
     authors = [named[k] for k in _AUTHOR_META if named.get(k)] + ([ld["author"]] if ld.get("author") else [])
     meta.authors = authors
     for tag in ("h1", "h2"):
@@ -398,7 +400,7 @@ _BEIJING = _dt.timezone(_dt.timedelta(hours=8))
 
 
 def _json_ld(root) -> dict[str, str]:
-    """headline, datePublished, author and publisher names from a JSON-LD NewsArticle (or Article) block."""
+    """headline, datePublished, articleBody, author and publisher names from a JSON-LD NewsArticle (or Article)."""
     found: dict[str, str] = {}
     for el in root.iter("script"):
         if (el.get("type") or "").lower() != "application/ld+json" or not el.text:
@@ -411,7 +413,7 @@ def _json_ld(root) -> dict[str, str]:
         for item in items:
             if not isinstance(item, dict) or not re.search(r"Article|Posting|Report", str(item.get("@type", ""))):
                 continue
-            for key in ("headline", "datePublished"):
+            for key in ("headline", "datePublished", "articleBody"):
                 if isinstance(item.get(key), str):
                     found.setdefault(key, item[key])
             for key in ("author", "publisher"):
