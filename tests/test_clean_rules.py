@@ -422,3 +422,40 @@ def test_a_figure_note_is_a_caption_not_a_heading():
     note = "图注：市民在新公园的湖边散步"
     article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{first}\n{note}\n{second}\n")
     assert note in article.captions and [s.heading for s in article.sections if s.heading] == []
+
+
+@pytest.mark.parametrize(
+    "credit, writer",
+    [
+        ("（作者：王小明清华大学经济学院教授）", "王小明"),
+        ("(作者：李华中国社会科学院研究员)", "李华"),
+        ("（央视记者 许骁）", "许骁"),
+    ],
+)
+def test_a_closing_credit_with_the_writer_s_post_or_outlet_names_the_writer(credit, writer):
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{credit}\n")
+    assert article.author == writer and credit not in article.paragraphs
+
+
+def test_an_outlet_credited_as_author_is_no_writer_and_a_posting_place_is_no_source():
+    page = f"市区新公园开放\n2020年06月05日 20:35 来自北京 作者 城市在线\n{_LEAD}"
+    article = clean_text(page)
+    assert article.author is None and article.source != "来自北京"
+
+
+def test_a_button_glued_to_the_source_is_cut():
+    article = clean_text(f"市区新公园开放\n2020年06月05日 20:35　来源：城市网参与互动\n{_LEAD}")
+    assert article.source == "城市网"
+
+
+def test_a_reprint_note_names_the_first_publisher_and_the_writer():
+    note = "本文来自微信公众号 “城市观察”（ID：citywatch），作者：王小明，城市网经授权发布。"
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}{note}\n")
+    assert (article.source, article.author) == ("城市观察", "王小明") and note not in article.paragraphs
+    generic = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{_LEAD}本文来自于网络，如有侵权请联系删除。\n")
+    assert generic.source is None
+
+
+@pytest.mark.parametrize("text, iso", [("Apr 22, 2025", "2025-04-22"), ("22 April 2025 10:30", "2025-04-22 10:30")])
+def test_english_date_lines_are_read(text, iso):
+    assert parse_date(f"发布于 · 1 分钟阅读 · {text}") == iso

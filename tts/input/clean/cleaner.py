@@ -115,6 +115,7 @@ def _clean_page(page: str, options: CleanOptions) -> Article:
         _end_at_closing_credit(article, work)
         _strip_trailing_credit(article, work)
         _read_body_authors(article)
+    _read_reprint_note(article, work, body_end)
     if not article.sections:
         raise InputError("no article body found: the page holds only navigation or boilerplate")
     article.removed = in_page_order(work.removed, page)
@@ -721,6 +722,17 @@ def _read_fields_elsewhere(article: Article, work: _Work, title_span: tuple[int,
 
 
 _TRAILER_REACH = 20
+
+
+def _read_reprint_note(article: Article, work: _Work, end: int) -> None:
+    """A reprint note at the story's end ('本文来自微信公众号“X”，作者：Y'): X first ran it, Y wrote it."""
+    for line in work.lines[max(0, end - _TRAILER_REACH) : end + _TRAILER_REACH]:
+        reprint = rules.REPRINT_NOTE.match(line.text)
+        if reprint:
+            article.source = article.source or reprint["source"]
+            if not article.author and reprint["author"] and metadata.is_name(reprint["author"]):
+                article.author = reprint["author"]
+            return
 
 
 def _read_trailer_authors(article: Article, work: _Work, body_end: int) -> None:

@@ -12,6 +12,9 @@ _SOURCE_SUFFIX = re.compile(r"(?:网|报|社|台|科技|财经|新闻|日报|晚
 _WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击|关注|订阅|举报)")
 
 
+_GLUED_WIDGET = re.compile(r"(?<=\S\S)(?:参与互动|参与讨论|我有话说|分享到|收藏本文|打印本页|字号).*$")
+
+
 def is_widget(text: str) -> bool:
     """A button or counter label next to the byline ('关注', '举报', '分享到')."""
     return len(text) <= 8 and bool(_WIDGET.search(text))
@@ -23,7 +26,7 @@ _TIME_FIRST = re.compile(r"(?<!\d)(?P<time>\d{1,2}:\d{2})\s*(?P<date>(?:19|20)\d
 
 def parse_date(text: str, today: _dt.date | None = None) -> str | None:
     """First full date in text as ISO 'YYYY-MM-DD[ HH:MM]'; two-digit years are read as 20YY when not in the future."""
-    for m in rules.DATE.finditer(_TIME_FIRST.sub(r"\g<date> \g<time>", text)):
+    for m in rules.DATE.finditer(_english_dates(_TIME_FIRST.sub(r"\g<date> \g<time>", text))):
         year, month, day = int(m["y"]), int(m["m"]), int(m["d"])
         if year < 100:
             today = today or _dt.date.today()
@@ -39,10 +42,30 @@ def parse_date(text: str, today: _dt.date | None = None) -> str | None:
     return None
 
 
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_MONTH = r"(?P<mon>(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?)"
+_ENGLISH_DATE = re.compile(
+    rf"\b{_MONTH}\s+(?P<d>\d{{1,2}}),?\s+(?P<y>(?:19|20)\d{{2}})\b"
+    rf"|\b(?P<d2>\d{{1,2}})\s+{_MONTH.replace('mon', 'mon2')},?\s+(?P<y2>(?:19|20)\d{{2}})\b",
+    re.I,
+)
+
+
+def _english_dates(text: str) -> str:
+    """'Apr 22, 2025' and '22 April 2025' (sites with an English date line) as '2025-4-22'."""
+
+    def iso(m: re.Match[str]) -> str:
+        month = _MONTHS.index((m["mon"] or m["mon2"])[:3].lower()) + 1
+        return f"{m['y'] or m['y2']}-{month}-{m['d'] or m['d2']}"
+
+    return _ENGLISH_DATE.sub(iso, text)
+
+
 def parse_source(text: str) -> str | None:
     m = rules.SOURCE.search(text)
     if m:
         value = rules.NEXT_FIELD.split(m["v"], maxsplit=1)[0]
+        value = _GLUED_WIDGET.sub("", value) or value  # '求是网参与互动': a button glued to the value
         return value.rstrip("：:，,") if len(value) >= 2 else None
     # Datelines such as '2019年09月11日01:53  新浪科技  我有话说…' name the source without a label.
     date = rules.DATE.search(text)
@@ -53,6 +76,7 @@ def parse_source(text: str) -> str | None:
             if (
                 _WIDGET.search(token)
                 or _WEEKDAY.fullmatch(token)
+                or token.startswith("来自")  # where it was posted from ('来自北京'), not who published it
                 or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}(?:-[\u4e00-\u9fff·]{2,12})?", token)
             ):
                 continue
@@ -93,6 +117,7 @@ _OUTLET = re.compile(r"(?:社|网|报|台|日报|晚报|时报|新闻|频道|杂
 _NOT_A_NAME = re.compile(
     r"记者|通讯|编辑|摄影|文章|最新|更多|简介|推荐|相关|热门|阅读|专栏|其他|主页|关注|整合|整理|编译|撰稿|撰文|报道|报导|综合"
     r"|^(?:未知|佚名|不详|匿名)$"  # 'unknown', 'anonymous': a field filled with no name
+    r"|(?:在线|网|报|社|台|频道|日报|时报|新闻)$"  # an outlet or account credited as 'author' ('作者 国际在线')
 )
 
 
@@ -101,10 +126,35 @@ def is_name(token: str) -> bool:
     return 2 <= len(token) <= 4 and not _NOT_A_NAME.search(token)
 
 
+def affiliated_author(text: str) -> str | None:
+    """The writer of a credit that glues the writer's post to the name, '（作者：方敏北京大学经济学院教授）': the name
+    is the two or three characters before a place or institution that opens the post, which ends in a title."""
+    m = _AFFILIATED.match(text.strip())
+    if not m:
+        return None
+    run = m["run"]
+    splits = [k for k in (2, 3) if _INSTITUTION_START.match(run[k:])]
+    return run[: splits[0]] if len(splits) == 1 and is_name(run[: splits[0]]) else None
+
+
+_AFFILIATED = re.compile(
+    r"^[（(]\s*(?:作者|撰文|文)\s*[:：]?\s*(?P<run>[\u4e00-\u9fff·]{5,30}?"
+    r"(?:教授|研究员|讲师|主任|院长|所长|博士|博士后|学者|专家|书记|部长|局长|理事长|研究生))\s*[)）]$"
+)
+_INSTITUTION_START = re.compile(
+    rules.FILING_PLACE.pattern.rstrip("$")
+    + r"|(?:中国|中央|国家|全国|国务院|清华|北大|复旦|南开|同济|人民|社科|社会科学|河北|山西|辽宁|吉林|黑龙江|江苏|浙江"
+    r"|安徽|福建|江西|山东|河南|湖北|湖南|广东|海南|四川|贵州|云南|陕西|甘肃|青海|内蒙古|广西|西藏|宁夏|新疆)"
+)
+
+
 def parse_authors(text: str) -> list[str]:
     """Names credited as reporters or writers in text (editors excluded by the patterns)."""
     if rules.EDITOR.search(text):
         return []
+    affiliated = affiliated_author(text)
+    if affiliated:
+        return [affiliated]
     names: list[str] = []
     for m in rules.AUTHOR.finditer(text):
         for name in credited_names(m["names"]):
@@ -129,7 +179,7 @@ _ENDS_CREDIT = re.compile(rules.OTHER_ROLES + r"[:：]?")
 
 
 def is_byline(text: str) -> bool:
-    return bool(rules.BYLINE_LINE.search(text)) and not rules.EDITOR.search(text)
+    return bool(rules.BYLINE_LINE.search(text) or affiliated_author(text)) and not rules.EDITOR.search(text)
 
 
 _SITE_WORD = re.compile(r"(?:网|网站|门户网站|官网|官方网站|频道|首页|客户端|新闻中心|新闻网|在线|APP|app)$")

@@ -57,7 +57,7 @@ BYLINE_LINE = re.compile(
 )
 # A closing credit at the end of the last paragraph: （记者 胡晓蓉） or (李楠).
 TRAILING_CREDIT = re.compile(
-    r"[（(]\s*(?:(?:记者|作者|文|图|摄影|摄|编辑)\s*[/／、]?\s*)*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})"
+    r"[（(]\s*(?:[\u4e00-\u9fff]{2,6}?(?=记者))?(?:(?:记者|作者|文|图|摄影|摄|编辑)\s*[/／、]?\s*)*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})"
     + PLACE_REPORT
     + r"?\s*[)）]$"
 )
@@ -67,6 +67,13 @@ BARE_TRAILING_CREDIT = re.compile(
     r"(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、，,]+[\u4e00-\u9fff·]{2,4}){0,5})\s*$"
 )
 NOT_A_NAME = re.compile(r"[图完续摄稿编文局办委厅部社网报]")
+# A reprint note naming where the story first ran and who wrote it: '本文来自微信公众号 “字母榜”（ID：…），作者：彦飞，
+# 36氪经授权发布。' The account or outlet is the source, the writer the author.
+REPRINT_NOTE = re.compile(
+    r"^\*?\s*(?:本文|文章)(?:来自于|来自|转载自|转自|来源于|来源)\s*[:：]?\s*(?:微信公众号|公众号|微博|头条号|百家号)?\s*"
+    r"[“\"「『]?(?!于|网络|互联网|网友)(?P<source>[^”\"」』，,（(\s]{2,20}?)[”\"」』]?(?=[，,（(\s。]|$)"
+    r"(?:.*?(?:作者|文)\s*[:：|丨︱]\s*(?P<author>[\u4e00-\u9fff·]{2,4})(?![\u4e00-\u9fff]))?"
+)
 # A link prompt cut by a line break: '…（详情请点击链接：' then a line starting with '）'.
 OPEN_PROMPT = re.compile(r"[（(]\s*(?:详情请?点击|点击(?:链接|查看|阅读)|详见|原文链接)[^）)]*$")
 # A wire credit naming its agency: '（中央社记者某某台北19日电）' — the agency is the source.
@@ -130,7 +137,7 @@ FOOTER_MARKERS: dict[str, list[str]] = {
         r"^文章关键词",
         r"^(?:关键字|关键词|标签|Tags?)\s*[:：]",  # the story's tags close it
         r"^[\u4e00-\u9fffA-Za-z0-9]{1,8}(?:\s*[﹒・•]\s*[\u4e00-\u9fffA-Za-z0-9]{1,8}){2,7}$",  # tags: '马公﹒洗肾﹒澎湖'
-        r"^\*?\s*本文(?:系|为).{0,16}(?:授权|原创|转载)|^\*?\s*本文(?:转载自|经.{0,12}授权)",  # a reprint note
+        r"^\*?\s*本文(?:系|为).{0,16}(?:授权|原创|转载)|^\*?\s*本文(?:来自于?|转载自|转自|经.{0,12}授权)",  # reprint note
         r"^(?:新闻)?评论$",
         r"ICP备",
         r"^\+1$",
