@@ -296,6 +296,8 @@ def test_an_editor_field_on_the_dateline_does_not_make_it_a_revision_date():
         "相关搜索",
         "大家都在搜",
         "公园﹒开放﹒市民",
+        "参考资料：",
+        "还没有评论，快来抢沙发吧！",
         "*本文系城市网获授权刊载，观点仅为作者所有",
     ],
 )
