@@ -461,3 +461,12 @@ def test_a_reprint_note_names_the_first_publisher_and_the_writer():
 @pytest.mark.parametrize("text, iso", [("Apr 22, 2025", "2025-04-22"), ("22 April 2025 10:30", "2025-04-22 10:30")])
 def test_english_date_lines_are_read(text, iso):
     assert parse_date(f"发布于 · 1 分钟阅读 · {text}") == iso
+
+
+@pytest.mark.parametrize("where", ["top", "end"])
+def test_the_title_where_the_story_first_ran_is_not_read(where):
+    first, second = _LEAD.splitlines()
+    original = "原标题：新公园今起开放 市民可免费游览"
+    rows = [original, first, second] if where == "top" else [first, second, original]
+    article = clean_text("市区新公园开放\n2020-06-05 20:35\n" + "\n".join(rows) + "\n")
+    assert article.paragraphs == [first, second] and original in [r.text for r in article.removed]

@@ -173,6 +173,7 @@ LINE_NOISE: dict[str, list[str]] = {
     "related-list": [r"[\[【](?:详情|详细|全文|更多)[\]】]$"],
     "metadata": [
         r"^(?:发布日期|发布时间|更新时间|标\s*题|来\s*源|作\s*者|日\s*期)\s*[:：]$",
+        r"^[（(]?原标题\s*[:：]",  # the story's title where it first ran
         r"^[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号$",
         r"^(?:索\s*引\s*号|分\s*类|发文机关|成文日期|发文字号|主题分类|发布机构|文\s*号)\s*[:：]",
     ],
