@@ -26,6 +26,7 @@ figure is optimistic; the syllable error rates are reported beside it.
 from __future__ import annotations
 
 import json
+import os
 import tempfile
 import time
 import wave
@@ -230,12 +231,12 @@ class Repair:
     cold: bool = True  # clips and takes synthesised without the cache, so the build can be timed cold
 
 
-def repaired(repair: Repair, plan, clips, pauses, engine, voice: str, speed: float, track):
-    """The product's repair (tts.speech.verify.verify_and_repair, as `tts build --verify` calls it): (track,
-    Verification, seconds and CPU seconds it took)."""
+def repaired(repair: Repair, plan, clips, pauses, engine, voice: str, speed: float, track, synthesis=(None, 0)):
+    """The product's repair (tts.speech.verify.verify_and_repair, as `tts build --verify` calls it, its time budget
+    set from SYNTHESIS = (seconds, chunks synthesised) of this run): (track, Verification, seconds and CPU seconds)."""
     from tts.speech import verify
 
-    settings = {}
+    settings = {"budget": verify.repair_budget(synthesis[0], synthesis[1], len(plan.chunks))}
     if repair.threshold is not None:
         settings["threshold"] = repair.threshold
     if repair.max_repairs is not None:
@@ -257,6 +258,12 @@ def repair_row(result, repair: Repair, cost: tuple[float, float], build: tuple[f
         "threshold": result.threshold,
         "max_repairs": repair.max_repairs if repair.max_repairs is not None else verify.MAX_REPAIRS,
         "slower_speed_factor": verify.SLOWER,
+        "alternatives": list(verify.ALTERNATIVES),
+        "budget_share": verify.BUDGET_SHARE,
+        "budget_s": None if result.budget_seconds is None else round(result.budget_seconds, 1),
+        "unrepaired": [
+            {"index": s.index, "cer": round(s.cer, 3), "reason": s.left} for s in result.sentences if s.left
+        ],
         "cer_first_heard": round(result.cer, 4),  # verify's own pass (in memory, conditioned): what it acted on
         "sentences_over_threshold": len(result.garbled),
         "tried": len([s for s in result.sentences if s.tried]),
@@ -354,8 +361,9 @@ def episode_study(
     same_as_cache = cached_equal(plan.chunks, clips, engine, voice_used, speed_used) if cold else None
     verified = None
     if repair is not None:
+        load_before = os.getloadavg()
         track, result, verify_s, verify_cpu = repaired(
-            repair, plan, clips, pauses, engine, voice_used, speed_used, track
+            repair, plan, clips, pauses, engine, voice_used, speed_used, track, (synth_s, made)
         )
     with tempfile.TemporaryDirectory() as tmp:
         audio = Path(tmp) / "episode.mp3"
@@ -367,6 +375,8 @@ def episode_study(
             build_cpu = prepare_cpu + synth_cpu + assemble_cpu + encode_cpu
             verified = repair_row(result, repair, (verify_s, verify_cpu), (build_s, build_cpu))
             verified["cold_clips_same_as_cached"] = same_as_cache
+            # other work on the machine skews both sides: 1-minute load average before and after the verify step
+            verified["load_average"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
         started = time.perf_counter()
         heard = transcribe_words(audio, conditioned=False, fallback=fallback)
         transcribe_s = time.perf_counter() - started
