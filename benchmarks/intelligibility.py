@@ -97,6 +97,7 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=None, help="--verify: sentence CER that is repaired")
     parser.add_argument("--max-repairs", type=int, default=None, help="--verify: most sentences re-synthesised")
     parser.add_argument("--warm", action="store_true", help="--verify: use the clip cache (no cold-build timing)")
+    parser.add_argument("--no-budget", action="store_true", help="--verify: repairs without the time budget")
     parser.add_argument(
         "--leads", default="", help="also transcribe after these seconds of silence (comma-separated): the spread"
     )
@@ -112,7 +113,7 @@ def main() -> None:
         print(json.dumps(verify_summary(), ensure_ascii=False, indent=2))
         return
     label = args.label or ("verify" if args.verify else f"voice-{args.voice}" if args.voice else "product")
-    repair = Repair(args.threshold, args.max_repairs, cold=not args.warm) if args.verify else None
+    repair = Repair(args.threshold, args.max_repairs, not args.warm, not args.no_budget) if args.verify else None
     leads = [float(x) for x in args.leads.split(",") if x.strip()]
     if args.article:
         for article in args.article:
@@ -229,6 +230,7 @@ class Repair:
     threshold: float | None = None
     max_repairs: int | None = None
     cold: bool = True  # clips and takes synthesised without the cache, so the build can be timed cold
+    budgeted: bool = True  # the product's time budget (False: every garbled sentence up to max_repairs)
 
 
 def repaired(repair: Repair, plan, clips, pauses, engine, voice: str, speed: float, track, synthesis=(None, 0)):
@@ -236,7 +238,9 @@ def repaired(repair: Repair, plan, clips, pauses, engine, voice: str, speed: flo
     set from SYNTHESIS = (seconds, chunks synthesised) of this run): (track, Verification, seconds and CPU seconds)."""
     from tts.speech import verify
 
-    settings = {"budget": verify.repair_budget(synthesis[0], synthesis[1], len(plan.chunks))}
+    settings = {
+        "budget": verify.repair_budget(synthesis[0], synthesis[1], len(plan.chunks)) if repair.budgeted else None
+    }
     if repair.threshold is not None:
         settings["threshold"] = repair.threshold
     if repair.max_repairs is not None:
