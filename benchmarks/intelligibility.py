@@ -98,6 +98,7 @@ def main() -> None:
     parser.add_argument("--max-repairs", type=int, default=None, help="--verify: most sentences re-synthesised")
     parser.add_argument("--warm", action="store_true", help="--verify: use the clip cache (no cold-build timing)")
     parser.add_argument("--no-budget", action="store_true", help="--verify: repairs without the time budget")
+    parser.add_argument("--passes", action="store_true", help="time the recogniser passes --verify could make")
     parser.add_argument(
         "--leads", default="", help="also transcribe after these seconds of silence (comma-separated): the spread"
     )
@@ -108,6 +109,12 @@ def main() -> None:
         "--summarise-verify", action="store_true", help="write the verify-vs-product summary from the recorded rows"
     )
     args = parser.parse_args()
+    if args.passes:
+        data = json.loads(PASSES.read_text("utf-8")) if PASSES.exists() else {"articles": {}}
+        for article in args.article or []:
+            data["articles"][article.name] = pass_study(article)
+            PASSES.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return
     if args.summarise_verify:
         record_verify_summary(VERIFY_NOTES)
         print(json.dumps(verify_summary(), ensure_ascii=False, indent=2))
@@ -571,6 +578,63 @@ def record_verify_summary(notes: list[str]) -> None:
     data = json.loads(ARTICLES.read_text("utf-8"))
     data.setdefault("summary", {})["verify"] = {"notes": notes, **verify_summary()}
     ARTICLES.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+PASSES = ARTICLES.with_name("intelligibility_verify_passes.json")
+
+
+def pass_study(article: Path) -> dict:
+    """The recogniser passes `--verify` could make over one episode, timed one after another on the same in-memory
+    track (clips from the cache: the audio is the product's, only the passes differ): seconds, whole-episode CER and
+    the sentences each flags, with how far each agrees with the pass the last round used (whole track, beam 5, word
+    timestamps: sentences by time)."""
+    from tts import pipeline
+    from tts.options import BuildOptions
+    from tts.output.assemble import assemble
+    from tts.speech import verify
+
+    options = BuildOptions(engine="kokoro")
+    prepared = pipeline.prepare(article, options)
+    engine, voice, speed = pipeline.open_engine(prepared.engine, prepared.profile)
+    clips, _ = pipeline.synthesize_chunks(prepared.plan.chunks, engine, voice, speed, use_cache=True)
+    track = assemble(prepared.plan, clips, prepared.profile.pauses)
+    verify._model()  # loaded once, outside every pass's time
+    audio = verify._at_16k(track.pcm, track.sample_rate)
+
+    def whole(beam: int):
+        segments, _ = verify._model().transcribe(audio, language="zh", beam_size=beam, word_timestamps=True)
+        heard = [
+            verify.Heard(w.word.strip(), w.start, w.end) for s in segments for w in s.words or [] if w.word.strip()
+        ]
+        return verify.check(heard, track.timeline)
+
+    passes = {
+        "whole track, beam 5, word times (last round)": lambda: whole(5),
+        "whole track, beam 1, word times": lambda: whole(1),
+        "sentence windows, beam 1, one at a time": lambda: verify.check_audio(audio, track.timeline, batch=1),
+        "sentence windows, beam 1, batched (product)": lambda: verify.check_audio(audio, track.timeline),
+        "sentence windows, beam 5, batched": lambda: verify.check_audio(audio, track.timeline, beam=5),
+    }
+    rows, first = {}, None
+    for name, run in passes.items():
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        result = run()
+        seconds = time.perf_counter() - started
+        cers = [s.cer for s in result.sentences]
+        first = first or (cers, {s.index for s in result.garbled})
+        flagged = {s.index for s in result.garbled}
+        rows[name] = {
+            "seconds": round(seconds, 1),
+            "x_audio": round(seconds / track.timeline.duration, 3),
+            "cer_episode": round(result.cer, 4),
+            "flagged": sorted(flagged),
+            "flagged_also_by_last_round": len(flagged & first[1]),
+            "mean_abs_sentence_cer_difference": round(sum(abs(a - b) for a, b in zip(cers, first[0])) / len(cers), 3),
+            "load_average": round(load, 2),
+        }
+        print(name, json.dumps(rows[name], ensure_ascii=False), flush=True)
+    return {"audio_s": round(track.timeline.duration, 1), "sentences": len(track.timeline.sentences), "passes": rows}
 
 
 def paragraphs() -> None:

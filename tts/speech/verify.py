@@ -134,7 +134,7 @@ def _at_16k(samples, rate: int):
     return decode_audio(_wav(samples, rate), sampling_rate=16_000)
 
 
-def hear(audio, spans: Sequence[tuple[float, float]]) -> list[str]:
+def hear(audio, spans: Sequence[tuple[float, float]], beam: int = 1, batch: int = BATCH) -> list[str]:
     """What the recogniser hears in each span (seconds, in time order) of 16 kHz audio, each on its own: greedy, no
     timestamps, no prompt, temperature 0 (deterministic: the same audio gives the same text), decoded BATCH pieces at
     a time. A span longer than Whisper's 30 s is heard in equal parts (it would hear only its first 30 s)."""
@@ -151,10 +151,10 @@ def hear(audio, spans: Sequence[tuple[float, float]]) -> list[str]:
     segments, _ = BatchedInferencePipeline(_model()).transcribe(
         audio,
         language="zh",
-        beam_size=1,
+        beam_size=beam,
         without_timestamps=True,
         clip_timestamps=[{"start": a, "end": b} for _, a, b in pieces],
-        batch_size=BATCH,
+        batch_size=batch,
         temperature=0.0,
     )
     starts = [a for _, a, _ in pieces]
@@ -356,16 +356,18 @@ def _split_cost(pair: tuple[str, str], words: list[str], cut: int) -> int:
     )
 
 
-def check_audio(audio, timeline: Timeline, threshold: float = DEFAULT_THRESHOLD) -> Verification:
+def check_audio(audio, timeline: Timeline, threshold: float = DEFAULT_THRESHOLD, **decoding) -> Verification:
     """Score each sentence of the timeline in 16 kHz AUDIO: the windows heard on their own, each window's text
-    aligned with its sentences (see the module's docstring)."""
+    aligned with its sentences (see the module's docstring). DECODING: hear()'s beam and batch (benchmarks)."""
     started = time.perf_counter()
     cues = timeline.sentences
     refs = [comparable(c.text) for c in cues]
     groups = windows(cues)
     spans = [(max(0.0, cues[g[0]].start - 0.15), cues[g[-1]].end + 0.3) for g in groups]  # the pauses' edges
     shares = [
-        share for g, text in zip(groups, hear(audio, spans)) for share in align([refs[n] for n in g], comparable(text))
+        share
+        for g, text in zip(groups, hear(audio, spans, **decoding))
+        for share in align([refs[n] for n in g], comparable(text))
     ]
     sentences = [
         SentenceCheck(n, cue.text, heard, edits / max(1, len(refs[n])), cue.start, cue.end)
@@ -447,19 +449,13 @@ def verify_and_repair(
     result.budget_seconds = budget
     started = time.perf_counter()
     clips, changed = list(clips), False
-    # Seconds a repair costs per second of the sentence's audio: the dearest repair so far, or before the first one
-    # a guess from the build (the takes' synthesis, slower so longer, and each take heard once more).
-    cost = 0.0
-    if budget is not None and track.timeline.duration:
-        guess = budget / BUDGET_SHARE / SLOWER * len(alternatives) + 2 * result.transcribe_seconds
-        cost = guess / track.timeline.duration
-    measured: list[float] = []
+    guess = _repair_guess(budget, result, track.timeline, len(alternatives))
+    ratios: list[float] = []  # each repair's actual seconds / its guess: the largest scales the next guess
     for rank, sentence in enumerate(sorted(result.garbled, key=lambda s: -s.cer)):
-        length = sentence.end - sentence.start
         spent = result.transcribe_seconds + time.perf_counter() - started
         if rank >= max_repairs:
             sentence.left = "max repairs"
-        elif budget is not None and spent + cost * length > budget:
+        elif budget is not None and spent + max(ratios, default=1.0) * guess(sentence) > budget:
             sentence.left = "time budget spent"
         if sentence.left:
             continue
@@ -473,12 +469,22 @@ def verify_and_repair(
             for n, clip in zip(indexes, takes[best]):
                 clips[n] = clip
             changed = True
-        measured.append((time.perf_counter() - begun) / max(length, 0.1))
-        cost = max(measured)
+        ratios.append((time.perf_counter() - begun) / max(guess(sentence), 1e-3))
     if changed:
         track = assemble(plan, clips, pauses)
     result.repair_seconds = time.perf_counter() - started
     return track, clips, result
+
+
+def _repair_guess(budget: float | None, result: Verification, timeline: Timeline, takes: int):
+    """Seconds one sentence's repair is expected to cost, from the build: its new takes synthesised at the cold
+    build's rate (slower: longer audio), and the takes with the first heard in one batch (each padded to Whisper's
+    30 s: a window's worth of the check's time per take)."""
+    if budget is None or not timeline.duration:
+        return lambda sentence: 0.0
+    synthesis_rate = budget / BUDGET_SHARE / timeline.duration  # cold synthesis seconds per second of audio
+    per_window = result.transcribe_seconds / max(1, len(windows(timeline.sentences)))
+    return lambda s: takes * synthesis_rate * (s.end - s.start) / SLOWER + (takes + 1) * per_window
 
 
 def _takes(
