@@ -517,7 +517,20 @@ def verify_summary(label: str = "verify", base: str = "product") -> dict:
                 "verify_s": repair["verify_s"],
                 "build_s": repair["build_s"],
                 "build_ratio": repair["build_ratio"],
+                "unrepaired": [u["index"] for u in repair.get("unrepaired", [])],
+                "load_average": repair.get("load_average"),
             }
+            for old in (f"{label}-v1", f"{label}-v1-rerun"):  # last round's --verify (whole-track pass, no budget)
+                if old in data[name]:
+                    was_repair = data[name][old]["verify"]
+                    rows[name][old] = {
+                        "cer": data[name][old]["cer_episode"],
+                        "sentences_over_threshold": was_repair["sentences_over_threshold"],
+                        "repairs": was_repair["repairs"],
+                        "verify_s": was_repair["verify_s"],
+                        "build_s": was_repair["build_s"],
+                        "build_ratio": was_repair["build_ratio"],
+                    }
             for side, run in (("cer_by_window_lead", base), ("verified_cer_by_window_lead", label)):
                 by_lead = window_leads(data[name], run)
                 if len(by_lead) > 1:
@@ -555,9 +568,13 @@ def lead_summary(by_lead: dict[str, tuple[float, float]]) -> dict:
 
 
 VERIFY_NOTES = [
-    "verify: the product's repair (tts.speech.verify.verify_and_repair with its defaults) on the assembled track, "
-    "then the episode encoded and transcribed whole like product. Clips and takes synthesised cold (cache unused), "
-    "so build_ratio = verify step / (prepare + synthesis + assembly + MP3) of the same run, wall and CPU seconds.",
+    "verify: the product's --verify (tts.speech.verify.verify_and_repair with its defaults: the windowed greedy "
+    "check, repairs with the slower take within the time budget, BUDGET_SHARE of the cold synthesis) on the "
+    "assembled track, then the episode encoded and transcribed whole like product. Clips and takes synthesised cold "
+    "(cache unused), so build_ratio = verify step / (prepare + synthesis + assembly + MP3) of the same run, wall and "
+    "CPU seconds; load_average: the machine's 1-minute load before and after the verify step (2 cores, shared).",
+    "verify-v1: last round's --verify (whole track at beam 5 with word times, up to 5 repairs with two alternative "
+    "takes each, no budget), recorded then; verify-v1-rerun: the same code rerun on the sample this round.",
     "Optimistic: the repair picks takes with Whisper-base, the recogniser that then scores the episode; the "
     "syllable error rates (toned/toneless) are reported beside the CER.",
     "cer_by_window_lead: the same audio transcribed after 0 s and each --leads silence, so Whisper's 30 s windows "
@@ -565,11 +582,6 @@ VERIFY_NOTES = [
     "repaired_sentences_chars_wrong / other_sentences_chars_wrong: characters wrong in the episode's transcript, "
     "product -> verify, in the repaired sentences and in all the others (whose audio did not change).",
     "Tuned: the sample and three keyed corpus pages; held out: cjddsb-1 and 023_yndaily.",
-    "The measure is not repeatable where a window fails: faster-whisper retries it by sampling at rising "
-    "temperatures, unseeded. The repaired sample heard after 1.9 s of silence scored 17.59, 24.11 and 21.14 % "
-    "in three runs (verify-warm before and after, verify-check). At temperature 0 only (--no-fallback, the *-t0 "
-    "rows) nothing is sampled, but the failures stay: product 16.01 / 28.42 / 20.0 / 15.32 % and verify "
-    "16.33 / 15.57 / 26.96 / 29.68 % at leads 0 / 0.3 / 0.7 / 1.9 s.",
 ]
 
 

@@ -205,6 +205,13 @@ def test_sentences_are_packed_into_windows_whisper_hears_whole():
     assert verify.windows(cues, 28.0) == [[0, 1], [2], [3], [4]]
 
 
+def test_windows_are_cut_in_the_pauses_and_never_overlap():
+    cues = [Cue(0.3, 10, "a"), Cue(10.4, 20, "b"), Cue(21, 29, "c")]
+    assert verify._span(cues, 0, 0) == (pytest.approx(0.15), pytest.approx(10.2))  # half of a short pause
+    assert verify._span(cues, 1, 1) == (pytest.approx(10.25), pytest.approx(20.3))  # a long one: 0.3 s of it
+    assert verify._span(cues, 2, 2) == (pytest.approx(20.85), pytest.approx(29.3))
+
+
 def test_the_budget_is_a_share_of_a_cold_synthesis():
     assert verify.repair_budget(100.0, 40, 40) == pytest.approx(100 * verify.BUDGET_SHARE)
     assert verify.repair_budget(10.0, 10, 40) == pytest.approx(40 * verify.BUDGET_SHARE)  # scaled up to every chunk

@@ -363,7 +363,7 @@ def check_audio(audio, timeline: Timeline, threshold: float = DEFAULT_THRESHOLD,
     cues = timeline.sentences
     refs = [comparable(c.text) for c in cues]
     groups = windows(cues)
-    spans = [(max(0.0, cues[g[0]].start - 0.15), cues[g[-1]].end + 0.3) for g in groups]  # the pauses' edges
+    spans = [_span(cues, g[0], g[-1]) for g in groups]
     shares = [
         share
         for g, text in zip(groups, hear(audio, spans, **decoding))
@@ -375,6 +375,18 @@ def check_audio(audio, timeline: Timeline, threshold: float = DEFAULT_THRESHOLD,
     ]
     whole = sum(edits for _, edits in shares) / max(1, sum(map(len, refs)))
     return Verification(whole, threshold, sentences, transcribe_seconds=time.perf_counter() - started)
+
+
+def _span(cues: Sequence, first: int, last: int) -> tuple[float, float]:
+    """Sentences FIRST..LAST with a little of the pauses around them (the recogniser wants the sound's onset and
+    fade), never past the middle of a pause: no piece of audio is heard in two windows."""
+    start = cues[first].start - 0.15
+    end = cues[last].end + 0.3
+    if first:
+        start = max(start, (cues[first - 1].end + cues[first].start) / 2)
+    if last + 1 < len(cues):
+        end = min(end, (cues[last].end + cues[last + 1].start) / 2)
+    return max(0.0, start), end
 
 
 def verify_audio(audio: str | Path, timeline: Timeline, threshold: float = DEFAULT_THRESHOLD) -> Verification:
