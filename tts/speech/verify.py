@@ -10,11 +10,11 @@ cut in the pauses between sentences at the engine's own sentence times, and the 
 batches (greedy, no timestamps, no previous text as prompt). Each window's text is aligned character by character
 with its sentences' written text (traditional -> simplified, digits -> Chinese numerals, no punctuation), which gives
 each sentence its share of what was heard and its character error rate (CER). Measured on the sample (308 s of
-audio, 2 cores): 4x cheaper than one beam-5 pass over the whole track with word timestamps
+audio, 2 cores): 2.7-3.2x cheaper than one beam-5 pass over the whole track with word timestamps
 (benchmarks/results/intelligibility_verify_passes.json).
 
 The repair (as time allows): the sentences above the threshold, worst first, are spoken again slower (the
-alternative that won every repair measured; splitting at clauses is still available), and the new take and the
+alternative that won 6 of the 7 repairs kept in the last round; splitting at clauses is still available), and the new take and the
 first are each transcribed on their own; the better is kept. Repairs stop when the budget is spent — the whole
 verify step may cost BUDGET_SHARE of the build's cold synthesis time — and the report names every flagged sentence
 left as it was, and why.
@@ -42,9 +42,9 @@ DEFAULT_THRESHOLD = 0.25  # a sentence above this CER is re-synthesised
 MAX_REPAIRS = 5  # the worst sentences first, at most this many (and only while the budget lasts)
 BUDGET_SHARE = 0.35  # the verify step (check + repairs) may take this share of the build's cold synthesis time
 SLOWER = 0.85  # speed factor of the slower take
-ALTERNATIVES = ("slower",)  # takes tried per repair, in order; "clauses" also exists (it won none of 5 measured)
+ALTERNATIVES = ("slower",)  # takes tried per repair; "clauses" also exists (kept in 1 of 7 repairs last round)
 WINDOW_S = 28.0  # the check's windows: Whisper hears 30 s at a time, so whole sentences up to this long
-BATCH = 8  # windows decoded together (on 2 cores: 1.8x faster than one at a time, the same text)
+BATCH = 8  # windows decoded together (on 2 cores: 1.4-1.5x faster than one at a time, the same text)
 _CLAUSE = re.compile(r"(?<=[，,、；;：:—])")
 INSTALL_HINT = "install the recogniser with `uv sync --extra verify` (pip: tts[verify])"
 
