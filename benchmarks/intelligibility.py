@@ -388,6 +388,11 @@ def episode_study(
             verified["cold_clips_same_as_cached"] = same_as_cache
             # other work on the machine skews both sides: 1-minute load average before and after the verify step
             verified["load_average"] = [round(load_before[0], 2), round(os.getloadavg()[0], 2)]
+            # the verified track checked again as --verify checks (deterministic greedy windows; not timed): beside
+            # cer_first_heard, the repair's effect without the whole-track pass's skipped windows
+            again = verify.check_audio(verify._at_16k(track.pcm, track.sample_rate), track.timeline, result.threshold)
+            verified["cer_rechecked"] = round(again.cer, 4)
+            verified["sentences_over_threshold_rechecked"] = len(again.garbled)
         started = time.perf_counter()
         heard = transcribe_words(audio, conditioned=False, fallback=fallback)
         transcribe_s = time.perf_counter() - started
@@ -518,6 +523,11 @@ def verify_summary(label: str = "verify", base: str = "product") -> dict:
                 "build_s": repair["build_s"],
                 "build_ratio": repair["build_ratio"],
                 "unrepaired": [u["index"] for u in repair.get("unrepaired", [])],
+                "check_cer_first_then_rechecked": [repair["cer_first_heard"], repair.get("cer_rechecked")],
+                "check_over_threshold_first_then_rechecked": [
+                    repair["sentences_over_threshold"],
+                    repair.get("sentences_over_threshold_rechecked"),
+                ],
                 "load_average": repair.get("load_average"),
             }
             for old in (f"{label}-v1", f"{label}-v1-rerun"):  # last round's --verify (whole-track pass, no budget)
