@@ -84,6 +84,7 @@ def test_verify_variant_runs_the_products_repair_before_the_episode_is_heard(tmp
     assert verified["tried"] == 1  # but only max_repairs of them are re-synthesised
     assert [u["reason"] for u in verified["unrepaired"]] == ["max repairs"] * (len(row["sentences"]) - 1)
     assert verified["budget_s"] is None  # no budget asked for
+    assert 0 <= verified["cer_rechecked"] < 0.5  # the verified track checked again as --verify checks
     (tried,) = verified["sentences"]
     assert {"first", "slower"} <= set(tried["tried"])  # the first take and the slower one, each transcribed
     assert tried["take"] in tried["tried"]
