@@ -244,3 +244,21 @@ def test_repairs_stop_when_the_budget_is_spent_and_the_report_says_so(kokoro, ca
     assert report["budget_seconds"] == 0.01 and len(report["sentences"]) == len(track.timeline.sentences)
     assert all("cer" in s for s in report["sentences"])
     assert "left (time budget spent)" in verify.summary(result)
+
+
+@pytest.mark.slow  # real synthesis and the real recogniser
+def test_the_check_hears_every_sentence_even_one_a_window_skips(kokoro, recogniser):
+    """Greedy decoding of this title + sentence window skips the short title (measured: the window's text begins
+    with the body); the check hears such a sentence again on its own, so every sentence has what was heard."""
+    from tts.pipeline import synthesize_chunks
+
+    article = Article(title="静宁苹果", sections=[Section(None, ["今年全县苹果产量预计达到一百万吨。"])])
+    plan = make_plan(article, PlanOptions())
+    clips, _ = synthesize_chunks(plan.chunks, kokoro, "zm_yunjian", 1.0)
+    track = assemble(plan, clips, Pauses())
+    result = verify.check_audio(verify._at_16k(track.pcm, track.sample_rate), track.timeline)
+    assert len(result.sentences) == len(track.timeline.sentences) == 2
+    assert all(len(s.heard) >= len(verify.comparable(s.text)) / 2 for s in result.sentences)
+    assert result.sentences[1].cer < 0.3
+    total = sum(len(verify.comparable(s.text)) for s in result.sentences)
+    assert result.cer == pytest.approx(sum(s.cer * len(verify.comparable(s.text)) for s in result.sentences) / total)
