@@ -78,10 +78,13 @@ def test_verify_variant_runs_the_products_repair_before_the_episode_is_heard(tmp
 
     article = tmp_path / "apples.txt"
     article.write_text("静宁苹果丰收\n\n九月的静宁，满山苹果挂满枝头，果农忙着采摘。\n", encoding="utf-8")
-    row = episode_study(article, repair=Repair(threshold=-1.0, max_repairs=1), leads=[1.5])
+    row = episode_study(article, repair=Repair(threshold=-1.0, max_repairs=1, budgeted=False), leads=[1.5])
     verified = row["verify"]
     assert verified["sentences_over_threshold"] == len(row["sentences"])  # below zero: every sentence "garbled"
     assert verified["tried"] == 1  # but only max_repairs of them are re-synthesised
+    assert [u["reason"] for u in verified["unrepaired"]] == ["max repairs"] * (len(row["sentences"]) - 1)
+    assert verified["budget_s"] is None  # no budget asked for
+    assert 0 <= verified["cer_rechecked"] < 0.5  # the verified track checked again as --verify checks
     (tried,) = verified["sentences"]
     assert {"first", "slower"} <= set(tried["tried"])  # the first take and the slower one, each transcribed
     assert tried["take"] in tried["tried"]

@@ -112,7 +112,9 @@ def test_a_garbled_take_is_replaced_by_a_better_one(kokoro, cache_with_recognise
     clips[1] = wrong  # the body sentence's take says something else entirely
     pauses = Pauses()
     track = assemble(plan, clips, pauses)
-    repaired, new_clips, result = verify.verify_and_repair(plan, clips, pauses, kokoro, "zm_yunjian", 1.0, track)
+    repaired, new_clips, result = verify.verify_and_repair(
+        plan, clips, pauses, kokoro, "zm_yunjian", 1.0, track, alternatives=("slower", "clauses")
+    )
     body = result.sentences[1]
     assert body.cer > result.threshold
     assert body.take in ("clauses", "slower") and set(body.tried) >= {"first", "slower", "clauses"}
@@ -179,3 +181,84 @@ def test_a_first_word_stamped_early_goes_back_to_its_sentence():
     result = verify.check(heard, timeline, threshold=0.2)
     assert [s.heard for s in result.sentences] == ["静宁苹果", "果农采摘"]
     assert [s.cer for s in result.sentences] == [0, 0]
+
+
+def test_alignment_shares_what_was_heard_among_the_sentences():
+    shares = verify.align(["静宁苹果", "果农采摘"], "静宁平果果农采摘了")
+    assert shares == [("静宁平果", 1), ("果农采摘了", 1)]
+    assert verify.align(["静宁", "苹果"], "") == [("", 2), ("", 2)]
+
+
+def test_alignment_edits_add_up_to_the_edit_distance():
+    rng = random.Random(11)
+    for _ in range(300):
+        refs = ["".join(rng.choice("静宁苹果") for _ in range(rng.randint(0, 6))) for _ in range(rng.randint(1, 4))]
+        hyp = "".join(rng.choice("静宁苹果农") for _ in range(rng.randint(0, 14)))
+        shares = verify.align(refs, hyp)
+        assert "".join(heard for heard, _ in shares) == hyp
+        if "".join(refs):
+            assert sum(e for _, e in shares) == _plain_distance("".join(refs), hyp), (refs, hyp)
+
+
+def test_sentences_are_packed_into_windows_whisper_hears_whole():
+    cues = [Cue(0, 10, "a"), Cue(10.5, 20, "b"), Cue(20.5, 29, "c"), Cue(29.5, 70, "d"), Cue(70.5, 75, "e")]
+    assert verify.windows(cues, 28.0) == [[0, 1], [2], [3], [4]]
+
+
+def test_windows_are_cut_in_the_pauses_and_never_overlap():
+    cues = [Cue(0.3, 10, "a"), Cue(10.4, 20, "b"), Cue(21, 29, "c")]
+    assert verify._span(cues, 0, 0) == (pytest.approx(0.15), pytest.approx(10.2))  # half of a short pause
+    assert verify._span(cues, 1, 1) == (pytest.approx(10.25), pytest.approx(20.3))  # a long one: 0.3 s of it
+    assert verify._span(cues, 2, 2) == (pytest.approx(20.85), pytest.approx(29.3))
+
+
+def test_the_budget_is_a_share_of_a_cold_synthesis():
+    assert verify.repair_budget(100.0, 40, 40) == pytest.approx(100 * verify.BUDGET_SHARE)
+    assert verify.repair_budget(10.0, 10, 40) == pytest.approx(40 * verify.BUDGET_SHARE)  # scaled up to every chunk
+    assert verify.repair_budget(0.5, 0, 40) is None  # every clip from the cache: no cold build to go by
+
+
+@pytest.mark.slow  # real synthesis and the real recogniser
+def test_repairs_stop_when_the_budget_is_spent_and_the_report_says_so(kokoro, cache_with_recogniser):
+    """Two garbled sentences and a budget smaller than the check itself: both stay flagged, none is re-synthesised,
+    and the report names each one and why."""
+    from tts.pipeline import synthesize_chunks
+
+    article = Article(
+        title="静宁苹果", sections=[Section(None, ["今年全县苹果产量预计达到一百万吨。", "果农们正忙着采摘。"])]
+    )
+    plan = make_plan(article, PlanOptions(announce=False))
+    clips, _ = synthesize_chunks(plan.chunks, kokoro, "zm_yunjian", 1.0)
+    wrong = kokoro.synthesize("天气晴朗", "zm_yunjian")
+    garbled = [n for n, c in enumerate(plan.chunks) if c.sentence > 0]
+    for n in garbled:
+        clips[n] = wrong
+    pauses = Pauses()
+    track = assemble(plan, clips, pauses)
+    same, kept, result = verify.verify_and_repair(plan, clips, pauses, kokoro, "zm_yunjian", 1.0, track, budget=0.01)
+    flagged = [s.index for s in result.garbled]
+    assert flagged and set(flagged) >= {plan.chunks[n].sentence for n in garbled}
+    report = result.to_dict()
+    assert report["resynthesized"] == [] and same is track and all(a is b for a, b in zip(kept, clips))
+    assert report["unrepaired"] == [{"index": n, "reason": "time budget spent"} for n in sorted(flagged)]
+    assert report["budget_seconds"] == 0.01 and len(report["sentences"]) == len(track.timeline.sentences)
+    assert all("cer" in s for s in report["sentences"])
+    assert "left (time budget spent)" in verify.summary(result)
+
+
+@pytest.mark.slow  # real synthesis and the real recogniser
+def test_the_check_hears_every_sentence_even_one_a_window_skips(kokoro, recogniser):
+    """Greedy decoding of this title + sentence window skips the short title (measured: the window's text begins
+    with the body); the check hears such a sentence again on its own, so every sentence has what was heard."""
+    from tts.pipeline import synthesize_chunks
+
+    article = Article(title="静宁苹果", sections=[Section(None, ["今年全县苹果产量预计达到一百万吨。"])])
+    plan = make_plan(article, PlanOptions())
+    clips, _ = synthesize_chunks(plan.chunks, kokoro, "zm_yunjian", 1.0)
+    track = assemble(plan, clips, Pauses())
+    result = verify.check_audio(verify._at_16k(track.pcm, track.sample_rate), track.timeline)
+    assert len(result.sentences) == len(track.timeline.sentences) == 2
+    assert all(len(s.heard) >= len(verify.comparable(s.text)) / 2 for s in result.sentences)
+    assert result.sentences[1].cer < 0.3
+    total = sum(len(verify.comparable(s.text)) for s in result.sentences)
+    assert result.cer == pytest.approx(sum(s.cer * len(verify.comparable(s.text)) for s in result.sentences) / total)

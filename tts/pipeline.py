@@ -127,12 +127,24 @@ def build(
 
     plan = prepared.plan
     cache_warnings: list[str] = []  # damaged cache entries met (synthesised again)
+    synthesis_started = time.perf_counter()
     clips, synthesized = synthesize_chunks(
         plan.chunks, engine, voice, speed, options.use_cache, progress, cache_warnings
     )
+    synthesis_seconds = time.perf_counter() - synthesis_started  # --verify's time budget is a share of it
     track = assemble(plan, clips, prepared.profile.pauses)
     track, verification = verify_build(
-        options.verify, plan, clips, prepared.profile.pauses, engine, voice, speed, track, options.use_cache
+        options.verify,
+        plan,
+        clips,
+        prepared.profile.pauses,
+        engine,
+        voice,
+        speed,
+        track,
+        options.use_cache,
+        synthesis_seconds,
+        synthesized,
     )
     tags = options.tags
     url = tags.url or prepared_url(source)
