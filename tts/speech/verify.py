@@ -309,7 +309,7 @@ def summary(result: Verification) -> str:
     return (
         f"verified: CER {result.cer:.1%} over the episode, {len(result.garbled)} sentences over {result.threshold:.0%}, "
         f"{len(fixed)} re-synthesised"
-        + (f", {len(left)} left ({', '.join(sorted({s.left for s in left}))})" if left else "")
+        + (f", {len(left)} left ({', '.join(sorted({s.left for s in left if s.left}))})" if left else "")
         + f", worst sentence now {worst:.0%} ({result.transcribe_seconds + result.repair_seconds:.0f}s)"
     )
 
