@@ -14,6 +14,8 @@ GeneralNewsExtractor, in one run, on the labelled pages, reported per split:
            been scored and looked at (never tuned on; tests/corpus/fresh3/README.md)
   fresh4   tests/corpus/fresh4/labels/*.json: a fourth such set from other sources, labelled blind after `fresh3` had
            been scored and looked at (never tuned on; tests/corpus/fresh4/README.md)
+  fresh5   tests/corpus/fresh5/labels/*.json: a fifth such set from other sources, labelled blind after `fresh4` had
+           been scored and looked at (never tuned on; tests/corpus/fresh5/README.md)
 
 Body F1: character bigrams (as multisets) of the extracted body against the labelled body text, both NFKC with all
 whitespace removed. For tts the body is its headings and paragraphs (not the title); for the anchors, their text.
@@ -62,6 +64,7 @@ def load_pages() -> list[dict]:
         + sorted((CORPUS / "fresh2" / "labels").glob("*.json"))
         + sorted((CORPUS / "fresh3" / "labels").glob("*.json"))
         + sorted((CORPUS / "fresh4" / "labels").glob("*.json"))
+        + sorted((CORPUS / "fresh5" / "labels").glob("*.json"))
     ):
         label = json.loads(label_file.read_text(encoding="utf-8"))
         txt = CORPUS / label["file"]
@@ -203,7 +206,7 @@ def run(names: list[str] | None = None) -> dict:
 
 def summarise(rows: list[dict]) -> dict:
     out: dict = {}
-    for split in ("old18", "dev", "new-dev", "heldout", "unseen", "fresh", "fresh2", "fresh3", "fresh4"):
+    for split in ("old18", "dev", "new-dev", "heldout", "unseen", "fresh", "fresh2", "fresh3", "fresh4", "fresh5"):
         chosen = [r for r in rows if r["split"] == split or split == "unseen" and r["split"] in ("dev", "heldout")]
         if not chosen:
             continue

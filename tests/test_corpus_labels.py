@@ -1,4 +1,4 @@
-"""Every hand-written label (dev/heldout, fresh, fresh2, fresh3, fresh4) agrees with its rendered page (tests/corpus/check_labels.py)."""
+"""Every hand-written label (dev/heldout, fresh, fresh2, fresh3, fresh4, fresh5) agrees with its rendered page (tests/corpus/check_labels.py)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ def test_label_matches_its_page(label: Path) -> None:
     assert check_labels.check(label) == []
 
 
-@pytest.mark.parametrize("split", ["fresh2", "fresh3", "fresh4"])
+@pytest.mark.parametrize("split", ["fresh2", "fresh3", "fresh4", "fresh5"])
 def test_held_out_pages_all_have_labels(split: str) -> None:
     folder = CORPUS / split
     pages = {p.stem for p in folder.glob("*.html")}

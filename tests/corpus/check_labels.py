@@ -20,7 +20,7 @@ deleted. Checked per label:
 - the headings occur in order between the first and the last sentence in the .txt (a heading
   before the first paragraph must also be in allowed_before_first);
 - no must_not_contain string occurs in the body, the title, the headings or an allowed_* string;
-- the date is ISO `YYYY-MM-DD[ HH:MM[:SS]]` or null; split is dev/heldout/fresh/fresh2/fresh3/fresh4.
+- the date is ISO `YYYY-MM-DD[ HH:MM[:SS]]` or null; split is dev/heldout/fresh/fresh2/fresh3/fresh4/fresh5.
 
 Labels in tests/corpus/fresh/labels/ (split `fresh`: a later held-out set, labelled independently of
 the cleaner, never to tune on) grade tests/corpus/fresh/NAME.txt and are checked the same way; so are
@@ -28,7 +28,9 @@ those in tests/corpus/fresh2/labels/ (split `fresh2`: a second such set from oth
 blind after the cleaner's rules had been read off `fresh`; tests/corpus/fresh2/README.md) and those in
 tests/corpus/fresh3/labels/ (split `fresh3`: a third such set, labelled blind after `fresh2` had been scored and
 looked at; tests/corpus/fresh3/README.md) and those in tests/corpus/fresh4/labels/ (split `fresh4`: a fourth
-such set, labelled blind after `fresh3` had been scored and looked at; tests/corpus/fresh4/README.md).
+such set, labelled blind after `fresh3` had been scored and looked at; tests/corpus/fresh4/README.md) and those in
+tests/corpus/fresh5/labels/ (split `fresh5`: a fifth such set, labelled blind after `fresh4` had been scored and looked
+at; tests/corpus/fresh5/README.md).
 """
 
 from __future__ import annotations
@@ -41,10 +43,10 @@ from pathlib import Path
 
 CORPUS = Path(__file__).resolve().parent
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}( \d{2}:\d{2}(:\d{2})?)?$")
-SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4")
+SPLITS = ("dev", "heldout", "fresh", "fresh2", "fresh3", "fresh4", "fresh5")
 LABEL_DIRS = (
     CORPUS / "labels", CORPUS / "fresh" / "labels", CORPUS / "fresh2" / "labels", CORPUS / "fresh3" / "labels",
-    CORPUS / "fresh4" / "labels",
+    CORPUS / "fresh4" / "labels", CORPUS / "fresh5" / "labels",
 )
 FIELDS = (
     "file", "title", "date", "source", "author", "headings", "body_first_sentence",
