@@ -470,3 +470,22 @@ def test_the_title_where_the_story_first_ran_is_not_read(where):
     rows = [original, first, second] if where == "top" else [first, second, original]
     article = clean_text("市区新公园开放\n2020-06-05 20:35\n" + "\n".join(rows) + "\n")
     assert article.paragraphs == [first, second] and original in [r.text for r in article.removed]
+
+
+def test_a_bracketed_credit_list_names_the_writer_and_is_no_heading():
+    first, second = _LEAD.splitlines()
+    credit = "【文/ 王小明，整理/ 李华】"
+    article = clean_text(
+        f"市区新公园开放\n2020-06-05 20:35\n编者按：本报今起推出城市公园系列报道。\n{credit}\n{first}\n{second}\n"
+    )
+    assert article.author == "王小明" and credit not in [s.heading for s in article.sections]
+
+
+def test_a_quoted_speaker_in_the_title_is_no_writer():
+    article = clean_text(f"王小明：公园明天开放\n王小明：公园明天开放\n2020-06-05 20:35\n{_LEAD}（城市台记者 李华）\n")
+    assert article.author == "李华"
+
+
+def test_a_regional_edition_after_the_source_is_dropped():
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35　来源: 城市经济报道(广州)\n{_LEAD}")
+    assert article.source == "城市经济报道"

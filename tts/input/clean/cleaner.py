@@ -657,7 +657,12 @@ def _read_metadata(article: Article, work: _Work, dateline: int, title_span: tup
         return
     # An opinion piece titled 'Name：headline' whose header starts a line with the same name (a bio or byline).
     m = re.match(r"([\u4e00-\u9fff·]{2,4})[：:]", article.title)
-    if m and any(line.text.startswith(m.group(1)) for line in work.lines[title_span[1] + 1 : body_start]):
+    header = [
+        ln.text
+        for ln in work.lines[title_span[1] + 1 : body_start]
+        if compare_key(ln.text) != compare_key(article.title)
+    ]
+    if m and any(text.startswith(m.group(1)) for text in header):  # the title shown again is no byline
         article.author = m.group(1)
 
 

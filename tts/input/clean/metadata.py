@@ -12,6 +12,7 @@ _SOURCE_SUFFIX = re.compile(r"(?:网|报|社|台|科技|财经|新闻|日报|晚
 _WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击|关注|订阅|举报)")
 
 
+_EDITION = re.compile(r"\s*[（(][\u4e00-\u9fff]{2,4}(?:版)?[)）]$")
 _GLUED_WIDGET = re.compile(r"(?<=\S\S)(?:参与互动|参与讨论|我有话说|分享到|收藏本文|打印本页|字号).*$")
 
 
@@ -66,6 +67,7 @@ def parse_source(text: str) -> str | None:
     if m:
         value = rules.NEXT_FIELD.split(m["v"], maxsplit=1)[0]
         value = _GLUED_WIDGET.sub("", value) or value  # '求是网参与互动': a button glued to the value
+        value = _EDITION.sub("", value) or value  # '21世纪经济报道(广州)': the paper, not its regional edition
         return value.rstrip("：:，,") if len(value) >= 2 else None
     # Datelines such as '2019年09月11日01:53  新浪科技  我有话说…' name the source without a label.
     date = rules.DATE.search(text)
@@ -179,7 +181,8 @@ _ENDS_CREDIT = re.compile(rules.OTHER_ROLES + r"[:：]?")
 
 
 def is_byline(text: str) -> bool:
-    return bool(rules.BYLINE_LINE.search(text) or affiliated_author(text)) and not rules.EDITOR.search(text)
+    credited = rules.BYLINE_LINE.search(text) or rules.CREDIT_LIST.match(text) or affiliated_author(text)
+    return bool(credited) and not rules.EDITOR.search(text)
 
 
 _SITE_WORD = re.compile(r"(?:网|网站|门户网站|官网|官方网站|频道|首页|客户端|新闻中心|新闻网|在线|APP|app)$")

@@ -55,6 +55,16 @@ BYLINE_LINE = re.compile(
     + r"\s*[:：/／︱｜|丨]?\s*[\u4e00-\u9fff·]{2,4}"
     r"(?:[\s、，,&＆]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*" + PLACE_REPORT + r"?\s*[)）】\]]?$"
 )
+# A bracketed list of credits with roles: '【文/ 翟东升，整理/ 唐晓甫】', '（记者：王小明 编辑：李华）'.
+CREDIT_LIST = re.compile(
+    r"^[【\[（(]\s*"
+    + AUTHOR_ROLES
+    + r"\s*[:：/／]\s*[\u4e00-\u9fff·]{2,4}(?:\s*[，,、；;\s]\s*(?:"
+    + AUTHOR_ROLES
+    + "|"
+    + OTHER_ROLES
+    + r"|整理|翻译|编译)\s*[:：/／]\s*[\u4e00-\u9fff·]{2,4})*\s*[】\]）)]$"
+)
 # A closing credit at the end of the last paragraph: （记者 胡晓蓉） or (李楠).
 TRAILING_CREDIT = re.compile(
     r"[（(]\s*(?:[\u4e00-\u9fff]{2,6}?(?=记者))?(?:(?:记者|作者|文|图|摄影|摄|编辑)\s*[/／、]?\s*)*(?P<names>[\u4e00-\u9fff·]{2,4}(?:[\s、][\u4e00-\u9fff·]{2,4}){0,3})"
