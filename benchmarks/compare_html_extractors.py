@@ -21,6 +21,8 @@ Body F1: character bigrams (as multisets) of the extracted body against the labe
 whitespace removed. For tts the body is its headings and paragraphs (not the title); for the anchors, their text.
 
 Run:  uv sync --group bench && uv run python -m benchmarks.compare_html_extractors   (writes benchmarks/results/cleaning.json)
+      uv run python -m benchmarks.compare_html_extractors --pool-first   (pools the blind sets' untouched first scores,
+      benchmarks/results/cleaning_<split>_first.json, into benchmarks/results/cleaning_first_pooled.json)
 """
 
 from __future__ import annotations
@@ -228,7 +230,37 @@ def summarise(rows: list[dict]) -> dict:
     return out
 
 
+def pool_first_scores(splits: tuple[str, ...] = ("fresh3", "fresh4", "fresh5")) -> dict:
+    """The untouched first scores of several blind sets (cleaning_<split>_first.json, each taken before anyone looked
+    at its pages with the cleaner) pooled page by page: the figure for pages the cleaner had never seen."""
+    rows = [
+        row
+        for split in splits
+        for row in json.loads((RESULTS.parent / f"cleaning_{split}_first.json").read_text(encoding="utf-8"))["pages"]
+    ]
+    return {"note": pool_first_scores.__doc__, "splits": list(splits), "summary": summarise_pooled(rows)}
+
+
+def summarise_pooled(rows: list[dict]) -> dict:
+    out: dict = {"pages": len(rows)}
+    for name in EXTRACTORS:
+        results = [r[name] for r in rows if name in r]
+        entry = {"body_f1": round(statistics.mean(x["f1"] for x in results), 4)}
+        for field in FIELDS:
+            judged = [x[field] for x in results if field in x]
+            if judged:
+                entry[field] = round(sum(judged) / len(judged), 4)
+        out[name] = entry
+    return out
+
+
 def main() -> None:
+    if "--pool-first" in sys.argv:
+        pooled = pool_first_scores()
+        target = RESULTS.parent / "cleaning_first_pooled.json"
+        target.write_text(json.dumps(pooled, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(json.dumps(pooled["summary"], ensure_ascii=False, indent=1))
+        return
     names = [a for a in sys.argv[1:] if not a.startswith("-")] or None
     result = run(names)
     for split, entry in result["summary"].items():
