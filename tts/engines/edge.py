@@ -230,7 +230,7 @@ class EdgeEngine(Engine):
             tasks = list(self._tasks)
         for loop, task in tasks:
             try:
-                loop.call_soon_threadsafe(_cancel_twice, loop, task)
+                loop.call_soon_threadsafe(_cancel_until_done, loop, task)
             except RuntimeError:  # that request's loop has just finished
                 pass
 
@@ -425,10 +425,13 @@ def _in_words(exc: BaseException) -> str:
     return text or type(exc).__name__
 
 
-def _cancel_twice(loop: asyncio.AbstractEventLoop, task: asyncio.Task) -> None:
-    """Cancel now, and again a second later in case the first only reached a polite close handshake."""
-    task.cancel()
-    loop.call_later(1.0, task.cancel)
+def _cancel_until_done(loop: asyncio.AbstractEventLoop, task: asyncio.Task) -> None:
+    """Cancel now, and again every half second until the task ends: a cancel may only reach a polite close handshake
+    (the websocket's close waits up to 10 s for a stalled peer), and on a loaded machine a single second retry could
+    land before that handshake began."""
+    if not task.done():
+        task.cancel()
+        loop.call_later(0.5, _cancel_until_done, loop, task)
 
 
 def _turn_ended(communicate, audio_bytes: int) -> bool | None:  # type: ignore[no-untyped-def]
