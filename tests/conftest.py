@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
 import pytest
+
+# A test suite started in the background of a non-interactive shell (`.ci/run &`, nohup) inherits SIGINT ignored, and
+# so would every CLI the tests start: Python installs its Ctrl-C handler only where SIGINT is not ignored, and the
+# tests that interrupt a build would wait in vain. Handling it here makes the children start with the default.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "articles" / "gansu-tianjin-wuqing-jingning.txt"
