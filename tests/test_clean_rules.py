@@ -489,3 +489,23 @@ def test_a_quoted_speaker_in_the_title_is_no_writer():
 def test_a_regional_edition_after_the_source_is_dropped():
     article = clean_text(f"市区新公园开放\n2020-06-05 20:35　来源: 城市经济报道(广州)\n{_LEAD}")
     assert article.source == "城市经济报道"
+
+
+@pytest.mark.parametrize(
+    "byline, writers",
+    [
+        ("□记者 王小明", "王小明"),
+        ("■本报记者 王小明", "王小明"),
+        ("◎记者 王小明 通讯员 李华", "王小明 李华"),
+        ("本报记者 王小明 实习生 李华", "王小明 李华"),
+        ("作者：王小明（城市大学教授）", "王小明"),
+    ],
+)
+def test_newspaper_bylines_with_markers_interns_and_posts_name_the_writers(byline, writers):
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35 来源：城市日报\n{byline}\n{_LEAD}")
+    assert set(article.author.split()) == set(writers.split())
+
+
+def test_a_lead_credit_may_name_the_correspondent_first():
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n本报讯（通讯员 李华 记者 王小明）{_LEAD}")
+    assert set(article.author.split()) == {"李华", "王小明"}

@@ -117,7 +117,7 @@ _OUTLET = re.compile(r"(?:社|网|报|台|日报|晚报|时报|新闻|频道|杂
 # Words that follow a role label but are no name ('作者最新文章', '本文作者简介').
 # Role words after a name are no name either ('记者陈智 整合', '张三 编译').
 _NOT_A_NAME = re.compile(
-    r"记者|通讯|编辑|摄影|文章|最新|更多|简介|推荐|相关|热门|阅读|专栏|其他|主页|关注|整合|整理|编译|撰稿|撰文|报道|报导|综合"
+    r"记者|通讯|实习生|编辑|摄影|文章|最新|更多|简介|推荐|相关|热门|阅读|专栏|其他|主页|关注|整合|整理|编译|撰稿|撰文|报道|报导|综合"
     r"|^(?:未知|佚名|不详|匿名)$"  # 'unknown', 'anonymous': a field filled with no name
     r"|(?:在线|网|报|社|台|频道|日报|时报|新闻)$"  # an outlet or account credited as 'author' ('作者 国际在线')
 )

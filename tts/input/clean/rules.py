@@ -40,17 +40,17 @@ EDITOR = re.compile(r"^[（(\[【]?\s*" + OTHER_ROLES + r"\s*[:：]")
 # '文' alone is a role only where no character precedes it as part of a word and a separator follows ('文/张三',
 # not '正文已结束' or '人民网-文化频道').
 AUTHOR_ROLES = (
-    r"(?:记者|通讯员|特约记者|见习记者|作者|撰文|执笔|文字|(?<![\u4e00-\u9fff])文(?=\s*[/／|｜:：\s])|整合|撰稿)"
+    r"(?:记者|通讯员|实习生|特约记者|见习记者|作者|撰文|执笔|文字|(?<![\u4e00-\u9fff])文(?=\s*[/／|｜:：\s])|整合|撰稿)"
 )
 # Where the writer filed from, after a slash: '记者王小明／台北报导', '（李华／综合报道）'.
 PLACE_REPORT = r"(?:\s*[/／]\s*[\u4e00-\u9fff]{0,8}(?:报道|报导))"
 AUTHOR = re.compile(
     AUTHOR_ROLES
-    + r"\s*[:：/／︱｜|丨]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,&＆]+|$|(?=[）)〕\]/／]))){1,6})"
+    + r"\s*[:：/／︱｜|丨]?\s*(?P<names>(?:[\u4e00-\u9fff·]{2,4}(?:[\s、，,&＆]+|$|(?=[（(）)〕\]/／]))){1,6})"
 )
 # The role may follow an outlet, plain or in title marks ('新京报记者 X', '《财经》记者 X', '文/《南方周末》记者 X').
 BYLINE_LINE = re.compile(
-    r"^[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:《(?P<marked>[^》]{1,15})》|(?P<plain>[\u4e00-\u9fff·]{0,12}?))"
+    r"^[□■◎●◆★☆○◇]?\s*[（(【\[]?\s*(?:文\s*[/／]\s*)?(?:《(?P<marked>[^》]{1,15})》|(?P<plain>[\u4e00-\u9fff·]{0,12}?))"
     + AUTHOR_ROLES
     + r"\s*[:：/／︱｜|丨]?\s*[\u4e00-\u9fff·]{2,4}"
     r"(?:[\s、，,&＆]+(?:" + AUTHOR_ROLES + r"\s*[:：]?\s*)?[\u4e00-\u9fff·]{2,4})*" + PLACE_REPORT + r"?\s*[)）】\]]?$"
@@ -100,7 +100,9 @@ FILING_PLACE = re.compile(
     r"|新加坡|曼谷|河内|雅加达|吉隆坡|马尼拉|悉尼|雪梨|开罗|耶路撒冷|多伦多|温哥华|渥太华|圣保罗|法兰克福)$"
 )
 # A wire dateline prefix such as 新华社巴黎12月9日电（记者唐霁） — inside the first paragraph.
-WIRE_CREDIT = re.compile(r"[（(]\s*记者\s*(?P<names>[\u4e00-\u9fff·、\s]{2,20}?)\s*[)）]")
+WIRE_CREDIT = re.compile(
+    r"[（(]\s*(?:记者|通讯员|实习生|特约记者|见习记者)\s*(?P<names>[\u4e00-\u9fff·、\s]{2,30}?)\s*[)）]"
+)
 
 # Share buttons by the network's name: a bar of them may hold one that looks like an outlet's name ('开心网').
 SOCIAL_NETWORK = re.compile(
