@@ -509,3 +509,9 @@ def test_newspaper_bylines_with_markers_interns_and_posts_name_the_writers(bylin
 def test_a_lead_credit_may_name_the_correspondent_first():
     article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n本报讯（通讯员 李华 记者 王小明）{_LEAD}")
     assert set(article.author.split()) == {"李华", "王小明"}
+
+
+@pytest.mark.parametrize("field", ["稿源：城市日报", "来源 | 城市日报", "转载自：城市日报", "【来源：城市日报】"])
+def test_source_fields_in_other_spellings_are_read(field):
+    article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{field}\n{_LEAD}")
+    assert article.source == "城市日报" and field not in article.paragraphs

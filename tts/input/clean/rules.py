@@ -21,7 +21,7 @@ DATE = re.compile(
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
 
-SOURCE_LABEL = re.compile(r"(?<!图片)(?<!图)(?:信息来源|文章来源|稿件来源|来源于|来源|出处)\s*[:：]")
+SOURCE_LABEL = re.compile(r"(?<!图片)(?<!图)(?:信息来源|文章来源|稿件来源|来源于|来源|稿源|出处|转载自)\s*[:：|｜丨︱]")
 # A labelled metadata field ('来源：', '作者：', '发布时间：'): a line carrying one is header, never a headline.
 FIELD_LABEL = re.compile(r"(?:来源|作者|发布时间|发布日期|发表时间|更新时间|时间|日期|编辑|记者|责编)\s*[:：]")
 # A revision date: the label stands right before the date ('编辑：张三' names an editor, it dates nothing).
@@ -31,7 +31,9 @@ RELATIVE_DATELINE = re.compile(r"^(?:今天|昨天|前天|\d{1,2}\s*(?:分钟|�
 YEARLESS_DATELINE = re.compile(
     r"(?:发布|更新|发表)?(?:时间|日期)\s*[:：]\s*\d{1,2}\s*[-/月]\s*\d{1,2}\s*日?\s*\d{1,2}:\d{2}"
 )
-SOURCE = re.compile(r"(?:信息来源|文章来源|稿件来源|来源于|来源|出处)\s*[:：]?\s*(?P<v>[^\s|｜丨]{2,30})")
+SOURCE = re.compile(
+    r"(?:信息来源|文章来源|稿件来源|来源于|来源|稿源|出处|转载自)\s*[:：|｜丨︱]?\s*(?P<v>[^\s|｜丨︱】\]]{2,30})"
+)
 # A field label glued to the value before it ('来源：证券时报网作者：李在山'): where that value ends.
 NEXT_FIELD = re.compile(r"(?:作者|记者|编辑|责编|责任编辑|发布|时间|日期|浏览|阅读|点击|字号|人气|评论)\s*[:：]")
 OTHER_ROLES = r"(?:责任编辑|责编|编辑|校对|审核|审校|监制|终审|二审|一审|初审|值班编辑|美编|编审|统筹|策划|制作|出品)"
