@@ -515,3 +515,16 @@ def test_a_lead_credit_may_name_the_correspondent_first():
 def test_source_fields_in_other_spellings_are_read(field):
     article = clean_text(f"市区新公园开放\n2020-06-05 20:35\n{field}\n{_LEAD}")
     assert article.source == "城市日报" and field not in article.paragraphs
+
+
+@pytest.mark.parametrize(
+    "dateline, source",
+    [
+        ("城市日报 2023-05-06", "城市日报"),
+        ("城市日报 2023-05-06 10:30 记者 王小明", "城市日报"),
+        ("2023-05-06 10:30 记者 王小明", None),
+    ],
+)
+def test_an_outlet_before_the_date_is_the_source_and_a_role_after_it_is_none(dateline, source):
+    article = clean_text(f"市区新公园开放\n{dateline}\n{_LEAD}")
+    assert article.source == source

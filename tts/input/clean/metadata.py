@@ -12,6 +12,7 @@ _SOURCE_SUFFIX = re.compile(r"(?:网|报|社|台|科技|财经|新闻|日报|晚
 _WIDGET = re.compile(r"(?:我有话说|参与|收藏|评论|分享|字号|打印|浏览|阅读|点击|关注|订阅|举报)")
 
 
+_CREDIT_ROLE = re.compile(r"记者|通讯员|实习生|作者|编辑|撰文|摄影")
 _EDITION = re.compile(r"\s*[（(][\u4e00-\u9fff]{2,4}(?:版)?[)）]$")
 _GLUED_WIDGET = re.compile(r"(?<=\S\S)(?:参与互动|参与讨论|我有话说|分享到|收藏本文|打印本页|字号).*$")
 
@@ -79,11 +80,16 @@ def parse_source(text: str) -> str | None:
                 _WIDGET.search(token)
                 or _WEEKDAY.fullmatch(token)
                 or token.startswith("来自")  # where it was posted from ('来自北京'), not who published it
+                or _CREDIT_ROLE.search(token)  # '2023-05-06 10:30 记者 王小明': a credit follows, not an outlet
                 or not re.fullmatch(r"[\u4e00-\u9fff·]{2,12}(?:-[\u4e00-\u9fff·]{2,12})?", token)
             ):
                 continue
             if _SOURCE_SUFFIX.search(token) or token == first_token:
                 return token  # a name right after the date is the source; further on only what names an outlet
+        # Or the outlet stands just before the date: '城市日报 2023-05-06'.
+        before = text[: date.start()].split()
+        if len(before) == 1 and re.fullmatch(r"[\u4e00-\u9fff·]{2,12}", before[0]) and _OUTLET.search(before[0]):
+            return before[0]
     return None
 
 
