@@ -196,15 +196,22 @@ def edit_distance(ref: str, hyp: str) -> int:
     if not ref or not hyp:
         return max(len(ref), len(hyp))
     h = np.frombuffer(hyp.encode("utf-32-le"), dtype=np.uint32)
-    previous = np.arange(len(hyp) + 1)
+    steps = np.arange(len(hyp) + 1)
+    previous = steps
     for i, r in enumerate(ref, 1):
-        substitution = previous[:-1] + (h != ord(r))
-        current = np.empty_like(previous)
-        current[0] = i
-        current[1:] = np.minimum(previous[1:] + 1, substitution)
-        current = np.minimum.accumulate(current - np.arange(len(current))) + np.arange(len(current))  # insertions
-        previous = current
+        previous = _edit_row(previous, i, r, h, steps)
     return int(previous[-1])
+
+
+def _edit_row(previous, i: int, char: str, h, steps):  # type: ignore[no-untyped-def]
+    """Row i of the edit-distance table (reference character CHAR against the hypothesis code points H) from row
+    i - 1: deletions and substitutions element-wise, then insertions as a running minimum."""
+    import numpy as np
+
+    row = np.empty_like(previous)
+    row[0] = i
+    row[1:] = np.minimum(previous[1:] + 1, previous[:-1] + (h != ord(char)))
+    return np.minimum.accumulate(row - steps) + steps
 
 
 def cer(reference: str, hypothesis: str) -> float:
@@ -225,11 +232,8 @@ def align(refs: Sequence[str], hyp: str) -> list[tuple[str, int]]:
     table[0] = np.arange(cols + 1)
     h = np.frombuffer(hyp.encode("utf-32-le"), dtype=np.uint32)
     steps = np.arange(cols + 1)
-    for i in range(1, rows + 1):  # the same row recurrence as edit_distance, every row kept for the walk back
-        row = np.empty(cols + 1, dtype=np.int32)
-        row[0] = i
-        row[1:] = np.minimum(table[i - 1, 1:] + 1, table[i - 1, :-1] + (h != ord(ref[i - 1])))
-        table[i] = np.minimum.accumulate(row - steps) + steps
+    for i in range(1, rows + 1):  # edit_distance's rows, every one kept for the walk back
+        table[i] = _edit_row(table[i - 1], i, ref[i - 1], h, steps)
     heard: list[list[str]] = [[] for _ in refs]
     edits = [0] * len(refs)
     i, j = rows, cols
