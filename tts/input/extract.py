@@ -103,11 +103,12 @@ def clean_html(text: str, options: CleanOptions | None = None) -> Article:
 def _declared_body(doc: HtmlPage, shown: Article | None, options: CleanOptions) -> Article | None:
     """The story a page declares in JSON-LD (articleBody) when the page itself shows far less of it: a page that
     renders its story by script holds only menus and teasers in its HTML. None when what the page shows will do."""
-    body = doc.meta.article_body
-    if not body or cjk_count(body) < _DECLARED_BODY_MIN:
+    body = doc.meta.article_body or ""
+    declared_chars = cjk_count(body)
+    if declared_chars < _DECLARED_BODY_MIN:
         return None
     shown_chars = sum(cjk_count(text) for text in shown.paragraphs) if shown else 0
-    if shown_chars >= _DECLARED_BODY_SHARE * cjk_count(body):
+    if shown_chars >= _DECLARED_BODY_SHARE * declared_chars:
         return None
     title = shown.title if shown and shown.title else (_declared_title(doc) or "")
     paragraphs = [p.strip() for p in re.split(r"\s*\n\s*|(?<=[。！？])\s{2,}", html_unescape(body)) if p.strip()]

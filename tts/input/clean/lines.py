@@ -47,13 +47,10 @@ def cjk_count(text: str) -> int:
 _MEMO = 16384
 
 
-_BARE_CREDIT = rules.BARE_TRAILING_CREDIT
-
-
 @lru_cache(maxsize=_MEMO)
 def is_prose(text: str) -> bool:
     """A line that reads as sentences: ends in sentence punctuation, or is long with clauses."""
-    credit = _BARE_CREDIT.search(text)
+    credit = rules.BARE_TRAILING_CREDIT.search(text)
     if credit and credit.start() > 0:
         return is_prose(text[: credit.start()])  # '…参加会议。记者 李秋晨': the sentence before the credit decides
     core = text.rstrip(rules.CLOSERS + " ")

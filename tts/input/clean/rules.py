@@ -241,11 +241,10 @@ CAPTION_LEAD = r"^(?:图\s*\d*\s*[丨|｜︱/／]|图为|图注\s*[:：]|图说\
 
 # Captions: lines that describe an image or video rather than tell the story.
 CAPTION_MARKERS = [
-    r"(?:(?<![拍双三四前后主])摄|供图|摄影|截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$",
-    PHOTO_CREDIT,
+    PHOTO_CREDIT,  # …摄, …摄影, …供图, （X提供）
+    r"(?:截图|资料图|图片来源\S*|图源\S*)\s*[)）]?$",
+    CAPTION_LEAD,  # 图丨, 图为, 图注：, ▲
     r"^(?:图为|图片|视频|图注|图说|图片说明|配图)[:：\s]",
-    CAPTION_LEAD,
-    r"^▲",
     r"^图\d*[:：]",
     r"^自动播放",
 ]
