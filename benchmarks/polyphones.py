@@ -412,7 +412,6 @@ def _score_heldout2(label: str) -> None:
     import json
     import subprocess
     import sys
-    from pathlib import Path
 
     from benchmarks.polyphones_heldout2 import CASES as HELDOUT2
 
@@ -438,13 +437,22 @@ def _score_heldout2(label: str) -> None:
         results["misaki + lexicon"][key] = f"{right}/{len(cases)}"
         results["misaki + lexicon"]["wrong"] += wrong
         print(f"{'misaki + lexicon':30} {key} {right}/{len(cases)}")
+    _record(f"heldout2_{label}", {"cases": len(HELDOUT2), "readers": results})
+
+
+def _record(key: str, entry: dict) -> None:
+    """Store one run under KEY in benchmarks/results/polyphones.json, with the commit it ran at; other runs stay."""
+    import json
+    import subprocess
+    from pathlib import Path
+
     root = Path(__file__).resolve().parent.parent
     out = root / "benchmarks" / "results" / "polyphones.json"
     runs = json.loads(out.read_text("utf-8")) if out.exists() else {}
     commit = subprocess.run(
         ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
     ).stdout.strip()
-    runs[f"heldout2_{label}"] = {"commit": commit, "cases": len(HELDOUT2), "readers": results}
+    runs[key] = {"commit": commit, **entry}
     out.write_text(json.dumps(runs, ensure_ascii=False, indent=1) + "\n", "utf-8")
 
 
@@ -453,9 +461,7 @@ def main() -> None:
     import importlib
     import json
     import logging
-    import subprocess
     import time
-    from pathlib import Path
 
     import jieba
 
@@ -497,14 +503,7 @@ def main() -> None:
             f"{name:30} lexicon cases {value['lexicon_cases']:>7}  new {value['new_cases']:>5}  held out {value['heldout_cases']:>5}"
             f"  all {value['all']:.1%}"
         )
-    root = Path(__file__).resolve().parent.parent
-    out = root / "benchmarks" / "results" / "polyphones.json"
-    runs = json.loads(out.read_text("utf-8")) if out.exists() else {}
-    commit = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
-    ).stdout.strip()
-    runs[args.label] = {"commit": commit, "readers": results}
-    out.write_text(json.dumps(runs, ensure_ascii=False, indent=1) + "\n", "utf-8")
+    _record(args.label, {"readers": results})
 
 
 if __name__ == "__main__":
